@@ -1,0 +1,85 @@
+"""Sharing a team target over reps by capacity, in whole numbers that add up.
+
+A rep's weight in a month is their capacity (1.0 full time, 0.5 part time) times their
+ramp factor (a new hire at 50% in the first month, …). Shares use the largest-remainder
+method so that 42 over three reps is 14 + 14 + 14 and never 41 or 43.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from kpi_xl.engine.values import parse_non_negative, parse_number
+from kpi_xl.errors import InputError
+
+QUOTA_DIGITS = 10  # quotas are rounded to this many decimals, in Python and in Excel alike
+
+
+@dataclass(frozen=True)
+class Rep:
+    """A rep, their capacity, start month and ramp factors for their first months."""
+
+    name: str
+    capacity: float = 1.0
+    start: date | None = None
+    ramp: tuple[float, ...] = ()
+
+    def weight(self, month: date) -> float:
+        """Capacity in the month starting ``month``, ramp applied; 0 before they start."""
+        if self.start is None:
+            return self.capacity
+        index = (month.year - self.start.year) * 12 + month.month - self.start.month
+        if index < 0:
+            return 0.0
+        factor = self.ramp[index] if index < len(self.ramp) else 1.0
+        return self.capacity * factor
+
+
+def largest_remainder(total: int, weights: Sequence[float]) -> list[int]:
+    """Whole shares of ``total`` proportional to ``weights``, adding up exactly.
+
+    Ties in the remainder go to the earlier rep, so the result is deterministic and the
+    same formula can be written in a workbook.
+    """
+    if total < 0 or total != int(total):
+        raise InputError("not_whole", field="total", value=total)
+    weight_sum = math.fsum(weights)
+    if any(w < 0 for w in weights):
+        raise InputError("negative", field="capacity", value=min(weights))
+    if weight_sum <= 0:
+        if total == 0:
+            return [0] * len(weights)
+        raise InputError("not_positive", field="capacity (sum over reps)", value=weight_sum)
+    quotas = [round(total * w / weight_sum, QUOTA_DIGITS) for w in weights]
+    shares = [math.floor(q) for q in quotas]
+    left = int(total) - sum(shares)
+    order = sorted(range(len(weights)), key=lambda i: (-(quotas[i] - shares[i]), i))
+    for i in order[:left]:
+        shares[i] += 1
+    return shares
+
+
+def team(count: int, prefix: str = "Rep") -> list[Rep]:
+    """``count`` full-time reps named Rep 1 … Rep n."""
+    if count < 1 or count != int(count):
+        raise InputError("out_of_range", field="reps", value=count, allowed="1 or more")
+    return [Rep(f"{prefix} {i}") for i in range(1, int(count) + 1)]
+
+
+def parse_rep(text: str) -> Rep:
+    """"name[:capacity[:start YYYY-MM[:ramp/ramp…]]]" e.g. "佐藤:1:2026-10:0.5/0.75"."""
+    from kpi_xl.engine.calendar import parse_date
+
+    parts = [p.strip() for p in str(text).replace("：", ":").split(":")]
+    name = parts[0]
+    if not name:
+        raise InputError("bad_pair", field="rep", value=text)
+    capacity = parse_non_negative(parts[1], f"{name}.capacity") if len(parts) > 1 else 1.0
+    start = parse_date(parts[2] + "-01", f"{name}.start") if len(parts) > 2 and parts[2] else None
+    ramp = tuple(parse_number(r, f"{name}.ramp") for r in parts[3].split("/")) if len(parts) > 3 else ()
+    if any(not 0 <= r <= 1 for r in ramp):
+        raise InputError("out_of_range", field=f"{name}.ramp", value=parts[3], allowed="0–1")
+    return Rep(name, capacity, start, ramp)

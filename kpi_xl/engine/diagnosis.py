@@ -1,0 +1,195 @@
+"""Reading actuals against a plan: achievement, status, the bottleneck and the revenue gap.
+
+The bottleneck is the chain rate with the largest relative shortfall against its target
+rate (or, without one, the low end of its benchmark); its hint comes from DOMAIN.md §6.
+The gap between actual and planned KGI is split, by sequential substitution from the top
+of the funnel down, into the volume effect and each stage's rate effect (and price);
+the parts add up exactly to the gap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from kpi_xl.engine.templates import Template, load_benchmarks, load_hints
+from kpi_xl.engine.tree import Kind
+
+STATUSES = ("hit", "watch", "miss", "none")
+STATUS_LABELS = {"hit": ("達成", "hit"), "watch": ("注意", "watch"), "miss": ("未達", "miss"),
+                 "none": ("未入力", "no data")}
+DEFAULT_WARN = 0.9
+
+
+def achievement(actual: float | None, target: float | None, higher_is_better: bool = True
+                ) -> float | None:
+    """Actual ÷ target (target ÷ actual when lower is better); None when undefined."""
+    if actual is None or target is None:
+        return None
+    if higher_is_better:
+        return actual / target if target else None
+    if actual == 0:
+        return None if target == 0 else float("inf")
+    return target / actual
+
+
+def status(actual: float | None, target: float | None, warn: float = DEFAULT_WARN,
+           higher_is_better: bool = True) -> str:
+    """達成 (hit) at ≥100%, 注意 (watch) at ≥ warn, else 未達 (miss); empty is not a miss."""
+    ratio = achievement(actual, target, higher_is_better)
+    if ratio is None:
+        return "none"
+    if ratio >= 1 - 1e-12:
+        return "hit"
+    return "watch" if ratio >= warn else "miss"
+
+
+@dataclass(frozen=True)
+class KpiResult:
+    """One KPI's actual against target."""
+
+    metric: str
+    actual: float | None
+    target: float | None
+    achievement: float | None
+    status: str
+
+
+@dataclass(frozen=True)
+class StageRate:
+    """A chain rate's actual vs its reference (target or benchmark)."""
+
+    rate: str
+    actual: float | None
+    target: float | None
+    bench_low: float | None
+    bench_high: float | None
+    reference: float | None
+    shortfall: float | None
+    hint: str | None
+
+    @property
+    def outside_benchmark(self) -> bool:
+        if self.actual is None or self.bench_low is None:
+            return False
+        return self.actual < self.bench_low or (self.bench_high is not None
+                                                 and self.actual > self.bench_high)
+
+
+@dataclass(frozen=True)
+class GapPart:
+    """The KGI change from replacing one planned input by its actual."""
+
+    metric: str
+    kind: str  # "volume", "rate" or "price"
+    planned: float
+    actual: float
+    effect: float
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    kpis: list[KpiResult]
+    rates: list[StageRate]
+    bottleneck: StageRate | None
+    planned_kgi: float | None
+    actual_kgi: float | None
+    gap: list[GapPart]
+
+    def hint(self, lang: str) -> str:
+        if self.bottleneck is None or self.bottleneck.hint is None:
+            return ""
+        ja, en = load_hints()[self.bottleneck.hint]
+        return ja if lang == "ja" else en
+
+
+def actual_rates(template: Template, actuals: Mapping[str, float]) -> dict[str, float]:
+    """Each rate whose numerator and denominator are in ``actuals``, by its own definition."""
+    rates = {}
+    for metric in template.tree.metrics.values():
+        if metric.kind is Kind.RATE and metric.numerator and metric.denominator:
+            num, den = actuals.get(metric.numerator), actuals.get(metric.denominator)
+            if num is not None and den:
+                rates[metric.id] = num / den
+    return rates
+
+
+def diagnose(template: Template, actuals: Mapping[str, float], targets: Mapping[str, float],
+             plan_inputs: Mapping[str, float], *, warn: float = DEFAULT_WARN,
+             target: str | None = None) -> Diagnosis:
+    """Diagnose ``actuals`` (counts, amounts) against ``targets`` (per metric) and the
+    plan's inputs (rates, prices, the lever volume)."""
+    tree = template.tree
+    target = target or template.root_id
+    kpis = []
+    for mid, goal in targets.items():
+        metric = tree.metrics[mid]
+        actual = actuals.get(mid)
+        kpis.append(KpiResult(mid, actual, goal,
+                              achievement(actual, goal, metric.higher_is_better),
+                              status(actual, goal, warn, metric.higher_is_better)))
+    got = actual_rates(template, actuals)
+    marks = load_benchmarks()
+    rates = []
+    for rid in template.chain_rates():
+        metric = tree.metrics[rid]
+        mark = marks.get(metric.benchmark) if metric.benchmark else None
+        goal = plan_inputs.get(rid)
+        reference = goal if goal is not None else (mark.low if mark else None)
+        actual = got.get(rid)
+        shortfall = None
+        if actual is not None and reference:
+            shortfall = 1 - actual / reference if metric.higher_is_better else actual / reference - 1
+        rates.append(StageRate(rid, actual, goal, mark.low if mark else None,
+                               mark.high if mark else None, reference, shortfall, metric.hint))
+    weak = [r for r in rates if r.shortfall is not None and r.shortfall > 0]
+    bottleneck = max(weak, key=lambda r: r.shortfall or 0.0) if weak else None
+    planned, actual_kgi, gap = _gap(template, actuals, got, plan_inputs, target)
+    return Diagnosis(kpis, rates, bottleneck, planned, actual_kgi, gap)
+
+
+def _gap(template: Template, actuals: Mapping[str, float], rates: Mapping[str, float],
+         plan_inputs: Mapping[str, float], target: str
+         ) -> tuple[float | None, float | None, list[GapPart]]:
+    tree = template.tree
+    planned = tree.evaluate(plan_inputs).get(target)
+    if planned is None:
+        return None, actuals.get(target), []
+    order = [m for m in reversed(template.chain) if m in plan_inputs]
+    order += [r for r in reversed(template.chain_rates()) if r in plan_inputs]
+    order += [leaf for leaf in tree.leaves(target) if leaf in plan_inputs and leaf not in order]
+    current = dict(plan_inputs)
+    value = planned
+    parts = []
+    for metric_id in order:
+        metric = tree.metrics[metric_id]
+        if metric.kind is Kind.RATE:
+            new, kind = rates.get(metric_id), "rate"
+        elif metric.kind is Kind.AMOUNT:
+            new, kind = _actual_amount(template, metric_id, actuals), "price"
+        else:
+            new, kind = actuals.get(metric_id), "volume"
+        if new is None:
+            continue
+        trial = {**current, metric_id: new}
+        after = tree.evaluate(trial)[target]
+        parts.append(GapPart(metric_id, kind, current[metric_id], new, after - value))
+        current, value = trial, after
+    return planned, actuals.get(target, value if parts else None), parts
+
+
+def _actual_amount(template: Template, metric_id: str, actuals: Mapping[str, float]
+                   ) -> float | None:
+    """An amount leaf's actual, given or implied (unit price = revenue ÷ deals)."""
+    if metric_id in actuals:
+        return actuals[metric_id]
+    tree = template.tree
+    for parent, formula in tree.formulas.items():
+        if formula.op == "*" and metric_id in formula.args and parent in actuals:
+            others = [a for a in formula.args if a != metric_id]
+            if all(actuals.get(o) for o in others):
+                product = 1.0
+                for o in others:
+                    product *= actuals[o]
+                return actuals[parent] / product
+    return None

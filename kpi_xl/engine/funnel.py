@@ -1,0 +1,101 @@
+"""Reverse calculation (逆算) down a template's main chain.
+
+From a goal at the top of the chain (¥12M revenue, or 10 deals) walk down stage by stage
+for as long as the inputs allow: each stage's required count is the tree solve of the
+stage above, rounded up like Excel. Where an input is missing the walk stops and says
+which one would take it further.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import NamedTuple
+
+from kpi_xl.engine.templates import Template, names
+from kpi_xl.engine.tree import Kind, invert, round_required
+from kpi_xl.errors import InputError, TreeError
+
+
+class Stage(NamedTuple):
+    """One stage of a reverse result: the metric, its required value, and the inputs used."""
+
+    metric: str
+    value: float
+    via: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reverse:
+    """Required value per chain stage, from the goal down to the lever."""
+
+    template: Template
+    target: str
+    goal: float
+    stages: tuple[Stage, ...]
+    missing: tuple[str, ...]
+    exact: bool
+
+    @property
+    def lever(self) -> str:
+        return self.stages[-1].metric
+
+    def value(self, metric: str) -> float:
+        for stage in self.stages:
+            if stage.metric == metric:
+                return stage.value
+        raise KeyError(metric)
+
+    def as_dict(self) -> dict[str, float]:
+        return {s.metric: s.value for s in self.stages}
+
+
+def reverse(template: Template, goal: float, knowns: Mapping[str, float], *,
+            target: str | None = None, exact: bool = False) -> Reverse:
+    """Solve the chain below ``target`` (default: the root) for ``goal``.
+
+    ``knowns`` maps metric ids to rates, unit prices and any fixed volumes.
+    """
+    tree = template.tree
+    target = target or template.root_id
+    if target not in template.chain:
+        raise InputError("bad_choice", field="target", value=tree.name(target),
+                         allowed=names(tree.metrics[m] for m in template.chain))
+    if goal < 0:
+        raise InputError("negative", field=tree.name(target), value=goal)
+    top = tree.metrics[target]
+    current = round_required(top, goal, exact)
+    stages = [Stage(target, current)]
+    missing: tuple[str, ...] = ()
+    chain = template.chain
+    start = chain.index(target)
+    for parent, child in pairwise(chain[start:]):
+        step = tree.path(parent, child)[0]
+        absent = tuple(o for o in step.others if o not in knowns and not _available(template, o, knowns))
+        if absent:
+            missing = absent
+            break
+        current = invert(step, current, knowns, tree, exact)
+        stages.append(Stage(child, current, step.others))
+    return Reverse(template, target, goal, tuple(stages), missing, exact)
+
+
+def _available(template: Template, metric: str, knowns: Mapping[str, float]) -> bool:
+    if metric in knowns:
+        return True
+    try:
+        template.tree.value(metric, knowns, metric)
+    except TreeError:
+        return False
+    return True
+
+
+def forward(template: Template, inputs: Mapping[str, float]) -> dict[str, float]:
+    """Expected value of every metric computable from ``inputs`` (no rounding)."""
+    return template.tree.evaluate(inputs)
+
+
+def rate_inputs(template: Template, given: Mapping[str, float]) -> dict[str, float]:
+    """Only the rate-kind entries of ``given`` (for display)."""
+    return {k: v for k, v in given.items() if template.tree.metrics[k].kind is Kind.RATE}

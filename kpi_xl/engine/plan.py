@@ -1,0 +1,124 @@
+"""A whole plan: the reverse chain spread over fiscal months, weeks, business days and reps.
+
+Each stage's total from the reverse solve is split over the fiscal months (equal, as the
+seeds do, or by business days), moved earlier by its sales-cycle lag, divided by business
+days for a daily pace, and shared over reps by capacity.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from kpi_xl.engine.allocation import Rep, largest_remainder
+from kpi_xl.engine.calendar import (
+    BusinessCalendar,
+    Period,
+    add_months,
+    fiscal_months,
+    iso_weeks,
+    months_between,
+    per_day,
+    split,
+)
+from kpi_xl.engine.feasibility import Effect, Feasibility, assess, sensitivity
+from kpi_xl.engine.funnel import Reverse, reverse
+from kpi_xl.engine.lag import shift, stage_offsets
+from kpi_xl.engine.templates import Template
+from kpi_xl.errors import InputError
+
+
+@dataclass(frozen=True)
+class PlanSpec:
+    """Everything a plan is computed from (what the plan workbook's 入力 sheet holds)."""
+
+    template: Template
+    goal: float
+    knowns: Mapping[str, float]
+    target: str | None = None
+    fiscal_year: int | None = None
+    fy_start: int = 4
+    quarter: int | None = None
+    closures: tuple[date, ...] = ()
+    reps: tuple[Rep, ...] = (Rep("Rep 1"),)
+    leads: Mapping[str, int] = field(default_factory=dict)
+    split: str = "equal"
+    exact: bool = False
+    capacity_per_day: float | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The computed plan. Month series run over ``months`` (lead-in months first)."""
+
+    spec: PlanSpec
+    reverse: Reverse
+    sensitivity: list[Effect]
+    months: list[Period] = field(default_factory=list)
+    lead_in: int = 0
+    weeks: list[Period] = field(default_factory=list)
+    monthly: dict[str, list[float]] = field(default_factory=dict)
+    weekly: dict[str, list[float]] = field(default_factory=dict)
+    daily: dict[str, list[float]] = field(default_factory=dict)
+    per_rep: dict[str, list[list[float]]] = field(default_factory=dict)
+    per_rep_daily: dict[str, list[list[float]]] = field(default_factory=dict)
+    feasibility: Feasibility | None = None
+
+    @property
+    def stages(self) -> list[str]:
+        return [s.metric for s in self.reverse.stages]
+
+
+def build_plan(spec: PlanSpec) -> Plan:
+    """Compute the plan for ``spec`` (only the chain and sensitivity without a fiscal year)."""
+    result = reverse(spec.template, spec.goal, spec.knowns, target=spec.target, exact=spec.exact)
+    inputs = {**spec.knowns, result.lever: result.stages[-1].value}
+    effects = sensitivity(spec.template, inputs, result.target)
+    if spec.fiscal_year is None:
+        return Plan(spec, result, effects)
+    if not spec.reps:
+        raise InputError("missing", field="reps", hint="--reps N / --rep 名前:稼働率")
+    whole = not spec.exact
+    cal = BusinessCalendar(spec.closures)
+    fy_months = fiscal_months(spec.fiscal_year, spec.fy_start, cal, spec.quarter)
+    offsets = stage_offsets(result.template.chain, spec.leads)
+    stages = [s.metric for s in result.stages]
+    lead_in = max(offsets[s] for s in stages)
+    months = months_between(add_months(fy_months[0].start, -lead_in), fy_months[-1].end, cal) \
+        if lead_in else fy_months
+    weeks = iso_weeks(spec.fiscal_year, spec.fy_start, cal, spec.quarter)
+    rep_weights = [[rep.weight(m.start) for rep in spec.reps] for m in months]
+    monthly, weekly, daily, per_rep, per_rep_daily = {}, {}, {}, {}, {}
+    for stage in result.stages:
+        total = stage.value
+        fy_series = split(total, [m.business_days for m in fy_months], spec.split, whole=whole)
+        series = shift(fy_series, offsets[stage.metric], lead_in)
+        monthly[stage.metric] = series
+        weekly[stage.metric] = split(total, [w.business_days for w in weeks], spec.split,
+                                     whole=whole)
+        daily[stage.metric] = [per_day(v, m.business_days, whole=whole)
+                               for v, m in zip(series, months)]
+        shares = [_share(v, weights, m, whole) for v, weights, m in zip(series, rep_weights, months)]
+        per_rep[stage.metric] = shares
+        per_rep_daily[stage.metric] = [[per_day(x, m.business_days, whole=whole) for x in row]
+                                       for row, m in zip(shares, months)]
+    lever_months = [i for i, v in enumerate(monthly[result.lever]) if v > 0]
+    rep_days = sum(sum(rep_weights[i]) * months[i].business_days for i in lever_months)
+    business_days = sum(months[i].business_days for i in lever_months)
+    feas = assess(result, spec.knowns, rep_days=rep_days, business_days=business_days,
+                  months=len(lever_months), capacity=spec.capacity_per_day)
+    return Plan(spec, result, effects, months, lead_in, weeks, monthly, weekly, daily,
+                per_rep, per_rep_daily, feas)
+
+
+def _share(total: float, weights: list[float], month: Period, whole: bool) -> list[float]:
+    if total == 0:
+        return [0.0] * len(weights)
+    weight_sum = sum(weights)
+    if weight_sum <= 0:
+        raise InputError("not_positive", field=f"capacity (sum over reps, {month.key})",
+                         value=weight_sum)
+    if whole:
+        return [float(x) for x in largest_remainder(int(total), weights)]
+    return [total * w / weight_sum for w in weights]

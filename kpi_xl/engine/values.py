@@ -1,0 +1,140 @@
+"""Numbers and rates as people type them in Japan and elsewhere.
+
+Accepts full-width digits and signs, thousands separators, ¥/円, 万/億 suffixes, ▲/△ and
+(1,234) negatives and "20%" rates, so the CLI, the UDFs and the readers agree on what a
+cell such as "１２０万" or "２０％" means.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from typing import Any
+
+from kpi_xl.errors import InputError
+from kpi_xl.i18n import Text
+
+Field = str | Text  # a field name, optionally in both languages
+
+_UNITS = {"万": 10_000.0, "億": 100_000_000.0, "千": 1_000.0, "k": 1_000.0, "m": 1_000_000.0}
+_NUMBER = re.compile(r"^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:e([+-]?\d+))?(万|億|千|k|m)?$", re.IGNORECASE)
+
+
+def normalise_text(text: str) -> str:
+    """NFKC-fold full-width characters and strip blanks (incl. ideographic spaces)."""
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def _parse_text_number(field: Field, raw: str) -> tuple[float, bool]:
+    """Parse ``raw``; return (value, had_percent_sign)."""
+    text = normalise_text(raw)
+    negative = False
+    if text[:1] in ("▲", "△"):
+        negative, text = True, text[1:].strip()
+    if text.startswith("(") and text.endswith(")"):
+        negative, text = True, text[1:-1].strip()
+    text = text.replace(",", "").replace("¥", "").replace("￥", "").replace(" ", "")
+    if text.endswith("円"):
+        text = text[:-1]
+    percent = text.endswith("%")
+    if percent:
+        text = text[:-1]
+    m = _NUMBER.match(text)
+    if not m:
+        raise InputError("not_a_number", field=field, value=raw)
+    value = float(m.group(2))
+    if m.group(3):
+        value *= 10.0 ** int(m.group(3))
+    if m.group(4):
+        value *= _UNITS[m.group(4).lower()]
+    if m.group(1) == "-":
+        negative = not negative
+    value = -value if negative else value
+    return (value / 100.0 if percent else value), percent
+
+
+def parse_number(value: Any, field: Field) -> float:
+    """A finite number from a float, int or text such as "1,200", "¥1.2億", "▲500"."""
+    if isinstance(value, bool) or value is None:
+        raise InputError("not_a_number", field=field, value=value)
+    if isinstance(value, (int, float)):
+        number = float(value)
+    elif isinstance(value, str):
+        number = _parse_text_number(field, value)[0]
+    else:
+        raise InputError("not_a_number", field=field, value=value)
+    if not math.isfinite(number):
+        raise InputError("not_a_number", field=field, value=value)
+    return number
+
+
+def parse_rate(value: Any, field: Field) -> float:
+    """A rate in (0, 1] from 0.2, "20%", "0.2" or "２０％".
+
+    A bare number above 1 (e.g. 20) is refused rather than guessed as 20%.
+    """
+    if isinstance(value, str):
+        if not normalise_text(value):
+            raise InputError("not_a_rate", field=field, value=value)
+        try:
+            rate, percent = _parse_text_number(field, value)
+        except InputError:
+            raise InputError("not_a_rate", field=field, value=value) from None
+        shown = value
+    else:
+        rate = parse_number(value, field)
+        percent, shown = False, value
+    if not math.isfinite(rate):
+        raise InputError("not_a_rate", field=field, value=value)
+    if rate > 1 and not percent:
+        raise InputError("rate_bare_number", field=field, value=shown)
+    if not 0 < rate <= 1:
+        shown = shown if isinstance(shown, str) else format_percent(rate)
+        raise InputError("rate_range", field=field, value=shown)
+    return rate
+
+
+def parse_count(value: Any, field: Field) -> float:
+    """A whole, non-negative count ("1,200", 12.0)."""
+    number = parse_number(value, field)
+    if number < 0:
+        raise InputError("negative", field=field, value=value)
+    if number != int(number):
+        raise InputError("not_whole", field=field, value=value)
+    return number
+
+
+def parse_positive(value: Any, field: Field) -> float:
+    """A number above zero (targets, unit prices)."""
+    number = parse_number(value, field)
+    if number <= 0:
+        raise InputError("not_positive", field=field, value=value)
+    return number
+
+
+def parse_non_negative(value: Any, field: Field) -> float:
+    """A number of zero or more (volumes, capacities)."""
+    number = parse_number(value, field)
+    if number < 0:
+        raise InputError("negative", field=field, value=value)
+    return number
+
+
+def format_percent(rate: float) -> str:
+    """0.2 → "20%", 0.125 → "12.5%": how a rate is echoed back in messages."""
+    text = f"{rate * 100:.4f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def parse_pair(text: str, field: Field) -> tuple[str, str]:
+    """Split "受注率=20%" (also full-width ＝ or :) into name and value."""
+    norm = normalise_text(text)
+    for sep in ("=", ":"):
+        if sep in norm:
+            name, _, value = norm.partition(sep)
+            if name.strip() and value.strip():
+                return name.strip(), value.strip()
+    raise InputError("bad_pair", field=field, value=text)
+
+

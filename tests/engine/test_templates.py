@@ -1,0 +1,161 @@
+import pytest
+
+from kpi_xl.engine.templates import (
+    get_benchmark,
+    get_phase,
+    get_template,
+    load_benchmarks,
+    load_phases,
+    load_template_file,
+    template_names,
+)
+from kpi_xl.engine.tree import Kind
+from kpi_xl.errors import TemplateError, UnknownNameError
+
+FUNNELS = {"sdr", "bdr", "call", "email", "the_model"}
+STYLES = {"new_business", "route", "saas", "manufacturing", "real_estate"}
+
+
+def test_every_funnel_and_style_of_the_domain_ships():
+    assert set(template_names()) == FUNNELS | STYLES
+    for name in template_names():
+        t = get_template(name)
+        assert t.ja and t.en and t.chain[0] == t.root_id
+        for metric in t.tree.metrics.values():
+            assert metric.ja and metric.en
+
+
+@pytest.mark.parametrize(("template", "rate", "numerator", "denominator"), [
+    ("sdr", "受注率", "受注数", "商談化数"),  # over 商談化数, not 有効商談数
+    ("sdr", "商談化率", "商談化数", "コネクト数"),
+    ("sdr", "コネクト率", "コネクト数", "アプローチ数"),
+    ("sdr", "有効商談率", "有効商談数", "商談化数"),
+    ("sdr", "有効リード率", "有効リード数", "全リード総数"),
+    ("bdr", "キーマンコネクト率", "キーマンコネクト数", "アプローチした企業数"),
+    ("bdr", "商談化率", "商談化数", "キーマンコネクト数"),
+    ("call", "通電率", "通電数", "架電数"),
+    ("call", "有効架電率", "有効架電数", "通電数"),
+    ("email", "開封率", "開封数", "メール送信数"),
+    ("email", "クリック率", "クリック数", "メール送信数"),
+    ("email", "返信率", "返信数", "メール送信数"),
+    ("the_model", "商談化率", "商談数", "SQL数"),
+    ("the_model", "SQL転換率", "SQL数", "MQL数"),
+    ("the_model", "MQL転換率", "MQL数", "リード獲得数"),
+])
+def test_rate_definitions_follow_the_domain(template, rate, numerator, denominator):
+    t = get_template(template)
+    metric = t.metric(rate)
+    assert metric.kind is Kind.RATE
+    assert t.tree.metrics[metric.numerator].ja == numerator
+    assert t.tree.metrics[metric.denominator].ja == denominator
+    assert t.definition(metric.id, "ja") == f"{rate} = {numerator} ÷ {denominator}"
+
+
+def test_sdr_approaches_are_calls_plus_emails():
+    assert get_template("sdr").definition("approaches", "ja") == "アプローチ数 = 架電数 + メール送信数"
+
+
+def test_lower_is_better_metrics():
+    assert not get_template("saas").metric("チャーンレート").higher_is_better
+    assert not get_template("the_model").metric("CAC").higher_is_better
+    assert not get_template("route").metric("解約率").higher_is_better
+
+
+def test_metric_lookup_is_width_and_case_blind():
+    sdr = get_template("sdr")
+    assert sdr.metric("ｺﾈｸﾄ率").id == "connect_rate"
+    assert sdr.metric("Win Rate").id == "win_rate"
+    assert sdr.metric("成約率").id == "win_rate"
+    with pytest.raises(UnknownNameError) as info:
+        sdr.metric("粗利率")
+    assert "粗利率" in info.value.message("ja") and "受注率" in info.value.message("ja")
+
+
+def test_unknown_template_lists_the_known_ones():
+    with pytest.raises(UnknownNameError) as info:
+        get_template("sdrr")
+    assert "sdr" in info.value.message("en") and "the_model" in info.value.message("en")
+
+
+def test_phases_and_limits():
+    phases = load_phases()
+    assert [p.ja for p in phases.values()] == ["立ち上げ期", "成長期", "安定・拡大期"]
+    assert [(p.min_kpis, p.max_kpis) for p in phases.values()] == [(3, 5), (5, 7), (3, 5)]
+    sdr = get_template("sdr")
+    for phase in phases.values():
+        assert len(phase.kpis_for(sdr)) <= phase.max_kpis
+    assert get_phase("launch").kpis_for(sdr)[0] == "calls"
+    assert get_phase("成長期").id == "growth"
+    with pytest.raises(UnknownNameError):
+        get_phase("mature")
+
+
+def test_benchmarks_carry_range_unit_direction_and_source():
+    marks = load_benchmarks()
+    assert marks["calls_per_rep_day"].low == 34
+    assert (marks["connect_rate"].low, marks["connect_rate"].high) == (0.10, 0.20)
+    assert (marks["appointment_rate"].low, marks["appointment_rate"].high) == (0.05, 0.10)
+    assert (marks["meeting_rate"].low, marks["meeting_rate"].high) == (0.20, 0.30)
+    assert (marks["win_rate"].low, marks["win_rate"].high) == (0.10, 0.15)
+    assert marks["reach_1s"].low == 0.5 and marks["reach_2min"].low == 0.2
+    assert (marks["sql_meetings_per_rep_month"].low, marks["sql_meetings_per_rep_month"].high) == (20, 40)
+    for mark in marks.values():
+        assert mark.source and mark.unit and mark.higher_is_better
+    assert get_benchmark("受注率").contains(0.12) and not get_benchmark("受注率").contains(0.2)
+
+
+GOOD = """
+id = "mine"
+kind = "funnel"
+ja = "自社"
+en = "Ours"
+root = "revenue"
+chain = ["revenue", "won"]
+[metrics.revenue]
+kind = "amount"
+ja = "売上"
+en = "Revenue"
+formula = "won * price"
+[metrics.price]
+kind = "amount"
+ja = "単価"
+en = "Price"
+[metrics.won]
+kind = "count"
+ja = "受注"
+en = "Won"
+"""
+
+
+def test_a_users_own_template_file_works(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text(GOOD, encoding="utf-8")
+    t = get_template(str(path))
+    assert t.id == "mine" and t.metric("受注").id == "won"
+
+
+@pytest.mark.parametrize(("change", "key", "problem"), [
+    (('kind = "funnel"', 'kind = "pipeline"'), "kind", "must be 'funnel' or 'style'"),
+    (('formula = "won * price"', 'formula = "won * cost"'), "metrics.revenue.formula",
+     "unknown metric 'cost'"),
+    (('formula = "won * price"', 'formula = "won * price + 1"'), "metrics.revenue.formula", "formula"),
+    (('formula = "won * price"', 'formula = "won * price / won"'), "metrics.revenue.formula",
+     "mixes operators"),
+    (('kind = "count"', 'kind = "number"'), "metrics.won.kind", "must be one of"),
+    (('chain = ["revenue", "won"]', 'chain = ["won"]'), "chain", "must start at the root"),
+    (('chain = ["revenue", "won"]', 'chain = ["revenue", "price", "won"]'), "chain", "not in the formula"),
+    (('root = "revenue"\n', ''), "root", "missing"),
+    (('en = "Won"', 'en = "Won"\ncolour = "red"'), "metrics.won.colour", "unknown key"),
+    (('ja = "受注"', 'ja = 3'), "metrics.won.ja", "must be str"),
+    (('[metrics.won]\nkind = "count"', '[metrics.won]\nkind = "count"\nformula = "revenue * price"'),
+     "metrics", "cycle"),
+    (('id = "mine"', 'id = "mine'), "-", "not valid TOML"),
+])
+def test_a_broken_template_names_file_key_and_problem(tmp_path, change, key, problem):
+    path = tmp_path / "broken.toml"
+    path.write_text(GOOD.replace(*change), encoding="utf-8")
+    with pytest.raises(TemplateError) as info:
+        load_template_file(path)
+    text = info.value.message("en")
+    assert str(path) in text and f"key {key}:" in text and problem in text
+    assert str(path) in info.value.message("ja")

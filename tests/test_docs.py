@@ -1,0 +1,30 @@
+"""README must document every command and state the two fresh-machine commands CI runs."""
+
+import re
+from pathlib import Path
+
+from kpi_xl.cli import COMMANDS, build_parser
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_command_is_documented_in_the_readme():
+    for name in COMMANDS:
+        assert f"kpi-xl {name}" in README, f"README lacks a section for `kpi-xl {name}`"
+
+
+def test_every_command_has_help():
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    for name, cmd in COMMANDS.items():
+        assert cmd.__doc__, name
+        assert sub.choices[name].description
+
+
+def test_ci_runs_the_readme_test_command():
+    block = re.search(r"<!-- test-command -->\s*```(?:sh|bash)?\n(.+?)```", README, re.S)
+    assert block, "README must mark its test command with <!-- test-command -->"
+    test_cmd = block.group(1).strip().splitlines()[-1].strip()
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert test_cmd in ci
