@@ -8,15 +8,18 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from kpi_xl import __version__
-from kpi_xl.console import plan_json, render_plan
+from kpi_xl.console import plan_json, render_plan, render_review, review_json
 from kpi_xl.engine.plan import build_plan
 from kpi_xl.engine.settings import spec_from_settings
 from kpi_xl.engine.templates import get_template, template_names
 from kpi_xl.engine.values import parse_pair
-from kpi_xl.errors import KpiXlError
+from kpi_xl.errors import InputError, KpiXlError
+from kpi_xl.i18n import label
+from kpi_xl.settings_file import load_settings
 
 DEMO_SETTINGS: dict[str, Any] = {
     "template": "sdr",
@@ -37,7 +40,7 @@ def _pairs(values: Sequence[str] | None, field: str) -> dict[str, str]:
 
 
 def _plan_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--template", default="sdr",
+    p.add_argument("--template", default=None,
                    help="funnel or style id (sdr, bdr, call, email, the_model, …) or a .toml file")
     p.add_argument("--kgi", help="goal at the top of the tree, e.g. 120000000, 1.2億")
     p.add_argument("--target", help="goal on another stage instead, e.g. 受注数=10")
@@ -47,7 +50,7 @@ def _plan_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--volume", action="append", metavar="NAME=N",
                    help="a fixed volume, e.g. メール送信数=0 (repeatable)")
     p.add_argument("--fy", type=str, help="fiscal year (named by the year it starts in)")
-    p.add_argument("--fy-start", default="4", help="first month of the fiscal year (default 4)")
+    p.add_argument("--fy-start", help="first month of the fiscal year (default 4)")
     p.add_argument("--quarter", help="plan one fiscal quarter (1–4) instead of the year")
     p.add_argument("--holiday", action="append", metavar="DATE[..DATE]",
                    help="company closure(s), e.g. 2026-12-29..2027-01-03 (repeatable)")
@@ -56,28 +59,28 @@ def _plan_options(p: argparse.ArgumentParser) -> None:
                    help="a rep with capacity, start month and ramp, e.g. 佐藤:1:2026-10:0.5/0.75")
     p.add_argument("--lead", action="append", metavar="STAGE=MONTHS",
                    help="sales-cycle lag into a stage, e.g. 受注数=2 (repeatable)")
-    p.add_argument("--split", choices=("equal", "weighted"), default="equal",
+    p.add_argument("--split", choices=("equal", "weighted"),
                    help="equal per period (the seeds' way) or weighted by business days")
     p.add_argument("--capacity", help="activity capacity per rep per business day (default 34)")
     p.add_argument("--exact", action="store_true", help="do not round counts up")
 
 
-def _settings(args: argparse.Namespace) -> dict[str, Any]:
-    settings: dict[str, Any] = {
-        "template": args.template,
-        "rates": _pairs(args.rate, "--rate"),
-        "volumes": _pairs(args.volume, "--volume"),
-        "leads": _pairs(args.lead, "--lead"),
-        "split": args.split,
-        "exact": args.exact,
-        "fy_start": args.fy_start,
-        "holidays": args.holiday or [],
-    }
-    for key, value in (("kgi", args.kgi), ("target", args.target),
-                       ("unit_price", args.unit_price), ("fiscal_year", args.fy),
-                       ("quarter", args.quarter), ("capacity_per_day", args.capacity)):
+def _settings(args: argparse.Namespace, base: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``base`` settings (from a file) with every flag the user gave laid over them."""
+    settings: dict[str, Any] = dict(base or {})
+    for key, flag, name in (("rates", args.rate, "--rate"), ("volumes", args.volume, "--volume"),
+                            ("leads", args.lead, "--lead")):
+        if flag:
+            settings[key] = {**(settings.get(key) or {}), **_pairs(flag, name)}
+    for key, value in (("template", args.template), ("kgi", args.kgi), ("target", args.target),
+                       ("unit_price", args.unit_price), ("fiscal_year", args.fy), ("fy_start", args.fy_start),
+                       ("quarter", args.quarter), ("capacity_per_day", args.capacity), ("split", args.split)):
         if value is not None:
             settings[key] = value
+    if args.exact:
+        settings["exact"] = True
+    if args.holiday:
+        settings["holidays"] = [*(settings.get("holidays") or []), *args.holiday]
     if args.rep:
         settings["reps"] = args.rep
     elif args.reps is not None:
@@ -91,6 +94,51 @@ def cmd_reverse(args: argparse.Namespace) -> str:
     if args.json:
         return json.dumps(plan_json(plan, args.lang), ensure_ascii=False, indent=2)
     return render_plan(plan, args.lang)
+
+
+def _plan_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """Settings from the optional file, with the command line's flags laid over them."""
+    settings = _settings(args, load_settings(args.settings) if args.settings else None)
+    for key in ("lang", "phase", "warn", "asof", "scenario", "display"):
+        value = getattr(args, key, None)
+        if value is not None:
+            settings[key] = value
+    return settings
+
+
+def cmd_plan(args: argparse.Namespace) -> str:
+    """Write a plan workbook (KPI tree, phases, calendar, pacing, sensitivity) with live formulas."""
+    from kpi_xl.workbook.options import options_from_settings
+    from kpi_xl.workbook.writer import write_plan
+
+    settings = _plan_settings(args)
+    options = options_from_settings(settings)
+    args.lang = options.lang
+    spec = spec_from_settings({k: v for k, v in settings.items()
+                               if k not in ("lang", "warn", "asof", "scenario", "display")})
+    if spec.fiscal_year is None:
+        raise InputError("missing", field="fiscal_year (--fy)", hint="例/e.g. --fy 2026")
+    plan = build_plan(spec)
+    inputs = [Path(args.settings)] if args.settings else []
+    written = write_plan(args.output, plan, options, force=args.force, inputs=inputs)
+    if args.json:
+        return json.dumps({"output": str(written), **plan_json(plan, options.lang)}, ensure_ascii=False, indent=2)
+    return label("written", options.lang, path=str(written))
+
+
+def cmd_review(args: argparse.Namespace) -> str:
+    """Read a plan workbook back (inputs and typed actuals), recompute it and review a month."""
+    from kpi_xl.engine.review import review_month
+    from kpi_xl.workbook.reader import read_plan_workbook
+
+    book = read_plan_workbook(args.workbook)
+    plan = build_plan(book.spec)
+    review = review_month(plan, book.actuals, args.month, warn=book.options.warn)
+    if review is None:
+        raise InputError("no_actuals", path=str(args.workbook))
+    if args.json:
+        return json.dumps(review_json(review, plan), ensure_ascii=False, indent=2)
+    return render_review(review, plan, args.lang)
 
 
 def cmd_templates(args: argparse.Namespace) -> str:
@@ -114,7 +162,8 @@ def cmd_demo(args: argparse.Namespace) -> str:
     return render_plan(plan, args.lang)
 
 
-COMMANDS = {"reverse": cmd_reverse, "templates": cmd_templates, "demo": cmd_demo}
+COMMANDS = {"reverse": cmd_reverse, "plan": cmd_plan, "review": cmd_review, "templates": cmd_templates,
+            "demo": cmd_demo}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -123,12 +172,25 @@ def build_parser() -> argparse.ArgumentParser:
         "KGIから逆算してKPIを計画・振り返るツール"))
     parser.add_argument("--version", action="version", version=f"kpi-xl {__version__}")
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--lang", choices=("ja", "en"), default="ja", help="output language")
+    common.add_argument("--lang", choices=("ja", "en"), help="output language (default ja)")
     common.add_argument("--json", action="store_true", help="machine-readable output")
     sub = parser.add_subparsers(dest="command", required=True)
-    rev = sub.add_parser("reverse", parents=[common], help=cmd_reverse.__doc__,
+    rvs = sub.add_parser("reverse", parents=[common], help=cmd_reverse.__doc__,
                          description=cmd_reverse.__doc__)
-    _plan_options(rev)
+    _plan_options(rvs)
+    pln = sub.add_parser("plan", parents=[common], help=cmd_plan.__doc__, description=cmd_plan.__doc__)
+    pln.add_argument("settings", nargs="?", help="plan.yaml (or .json/.toml) with the same settings as the flags")
+    _plan_options(pln)
+    pln.add_argument("-o", "--output", required=True, help="the workbook to write (.xlsx)")
+    pln.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    pln.add_argument("--phase", help="the team's phase: launch/立ち上げ期, growth/成長期, stable/安定期")
+    pln.add_argument("--warn", help="achievement below which a KPI is amber, e.g. 90%%")
+    pln.add_argument("--asof", help="as-of date for the pacing sheet (default: first day of the plan)")
+    pln.add_argument("--scenario", type=int, choices=(0, 1, 2), help="active scenario: 0 base, 1 upside, 2 downside")
+    pln.add_argument("--display", choices=("yen", "man", "oku"), help="show amounts in 円, 万円 or 億円")
+    rev = sub.add_parser("review", parents=[common], help=cmd_review.__doc__, description=cmd_review.__doc__)
+    rev.add_argument("workbook", help="a plan workbook written by kpi-xl plan, with actuals typed in")
+    rev.add_argument("--month", help="the month to review, e.g. 2026-10 (default: the latest with actuals)")
     tpl = sub.add_parser("templates", parents=[common], help=cmd_templates.__doc__,
                          description=cmd_templates.__doc__)
     tpl.add_argument("name", nargs="?", help="template id to show")
@@ -139,10 +201,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command != "plan":
+        args.lang = args.lang or "ja"
     try:
         output = COMMANDS[args.command](args)
     except KpiXlError as exc:
-        print(f"kpi-xl: {exc.message(args.lang)}", file=sys.stderr)
+        print(f"kpi-xl: {exc.message(args.lang or 'ja')}", file=sys.stderr)
         return 2
     print(output)
     return 0

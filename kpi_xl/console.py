@@ -6,6 +6,7 @@ import unicodedata
 from typing import Any
 
 from kpi_xl.engine.plan import Plan
+from kpi_xl.engine.review import MonthReview
 from kpi_xl.engine.templates import Template
 from kpi_xl.engine.tree import Kind
 from kpi_xl.engine.values import format_percent
@@ -27,7 +28,7 @@ def fmt(template: Template, metric_id: str, value: float) -> str:
     if kind is Kind.RATE:
         return format_percent(value)
     if kind is Kind.AMOUNT:
-        return f"¥{value:,.0f}"
+        return f"-¥{-value:,.0f}" if value < 0 else f"¥{value:,.0f}"
     return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
 
 
@@ -121,6 +122,55 @@ def _calendar(plan: Plan, lang: str, name: dict[str, str]) -> list[str]:
                                months=feas.extra_months))
         lines.append(label("benchmark_note", lang))
     return lines
+
+
+def render_review(review: MonthReview, plan: Plan, lang: str = "ja") -> str:
+    """A month's KPIs vs target, the bottleneck with its hint and the KGI gap split."""
+    t = plan.reverse.template
+    m = t.tree.metrics
+    d = review.diagnosis
+    words = dict(zip(("hit", "watch", "miss", "none"), [*label("status_words", lang).split("|"), "—"]))
+    lines = [label("review_title", lang, month=review.month), ""]
+    rows = [label("kpi_header", lang).split("|")]
+    for k in d.kpis:
+        rows.append([m[k.metric].label(lang), fmt(t, k.metric, k.actual) if k.actual is not None else "—",
+                     fmt(t, k.metric, k.target) if k.target is not None else "—",
+                     f"{k.achievement:.0%}" if k.achievement is not None else "—", words[k.status]])
+    lines.append(table(rows, frozenset({0, 4})))
+    lines += ["", f"{label('bottleneck', lang)}:"]
+    b = d.bottleneck
+    if b is None:
+        lines.append(label("no_bottleneck", lang))
+    else:
+        lines.append(label("bottleneck_line", lang, rate=m[b.rate].label(lang), actual=format_percent(b.actual),
+                           reference=format_percent(b.reference), short=b.shortfall))
+        lines.append(d.hint(lang))
+    if d.gap and d.planned_kgi is not None and d.actual_kgi is not None:
+        target = plan.reverse.target
+        kinds = dict(zip(("volume", "rate", "price"), label("gap_kinds", lang).split("|")))
+        lines += ["", label("gap_title", lang, planned=fmt(t, target, d.planned_kgi),
+                            actual=fmt(t, target, d.actual_kgi))]
+        lines.append(table([[m[p.metric].label(lang), kinds[p.kind],
+                             ("+" if p.effect >= 0 else "") + fmt(t, target, p.effect)] for p in d.gap],
+                           frozenset({0, 1})))
+    return "\n".join(lines)
+
+
+def review_json(review: MonthReview, plan: Plan) -> dict[str, Any]:
+    d = review.diagnosis
+    return {
+        "month": review.month,
+        "kpis": [{"metric": k.metric, "actual": k.actual, "target": k.target, "achievement": k.achievement,
+                  "status": k.status} for k in d.kpis],
+        "rates": [{"rate": r.rate, "actual": r.actual, "target": r.target, "reference": r.reference,
+                   "shortfall": r.shortfall, "outside_benchmark": r.outside_benchmark} for r in d.rates],
+        "bottleneck": d.bottleneck.rate if d.bottleneck else None,
+        "hint": {"ja": d.hint("ja"), "en": d.hint("en")},
+        "planned_kgi": d.planned_kgi,
+        "actual_kgi": d.actual_kgi,
+        "gap": [{"metric": p.metric, "kind": p.kind, "planned": p.planned, "actual": p.actual,
+                 "effect": p.effect} for p in d.gap],
+    }
 
 
 def _short(template: Template, metric_id: str, value: float) -> str:

@@ -179,6 +179,14 @@ def per_day(period_total: float, business_days: int, *, whole: bool = True) -> f
     return roundup(value) if whole else value
 
 
+def pace(month_target: float, business_days: int, elapsed: int, *, whole: bool = True) -> float:
+    """Where the team should be after ``elapsed`` business days of a month (cumulative)."""
+    if business_days <= 0:
+        return 0.0
+    value = month_target * min(max(elapsed, 0), business_days) / business_days
+    return roundup(value) if whole else value
+
+
 _RANGE = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2})\s*(?:(?:\.\.|〜|~|/)\s*(\d{4}-\d{1,2}-\d{1,2}))?\s*$")
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from kpi_xl.engine.excelmath import round15
 from kpi_xl.engine.templates import Template, load_benchmarks, load_hints
 from kpi_xl.engine.tree import Kind
 
@@ -23,13 +24,16 @@ DEFAULT_WARN = 0.9
 
 def achievement(actual: float | None, target: float | None, higher_is_better: bool = True
                 ) -> float | None:
-    """Actual ÷ target (target ÷ actual when lower is better); None when undefined."""
+    """Actual ÷ target (target ÷ actual when lower is better); None when undefined.
+
+    A lower-is-better KPI at zero (no churn at all) counts as 100%.
+    """
     if actual is None or target is None:
         return None
     if higher_is_better:
         return actual / target if target else None
     if actual == 0:
-        return None if target == 0 else float("inf")
+        return 1.0
     return target / actual
 
 
@@ -39,9 +43,10 @@ def status(actual: float | None, target: float | None, warn: float = DEFAULT_WAR
     ratio = achievement(actual, target, higher_is_better)
     if ratio is None:
         return "none"
-    if ratio >= 1 - 1e-12:
+    ratio = round15(ratio)  # compare as Excel does: 3 ÷ 3.333… is 90%, not 89.99…%
+    if ratio >= 1:
         return "hit"
-    return "watch" if ratio >= warn else "miss"
+    return "watch" if ratio >= round15(warn) else "miss"
 
 
 @dataclass(frozen=True)
@@ -128,7 +133,8 @@ def diagnose(template: Template, actuals: Mapping[str, float], targets: Mapping[
         kpis.append(KpiResult(mid, actual, goal,
                               achievement(actual, goal, metric.higher_is_better),
                               status(actual, goal, warn, metric.higher_is_better)))
-    got = actual_rates(template, actuals)
+    typed = {k: v for k, v in actuals.items() if tree.metrics[k].kind is Kind.RATE}
+    got = {**typed, **actual_rates(template, actuals)}  # counts, where given, define the rate
     marks = load_benchmarks()
     rates = []
     for rid in template.chain_rates():

@@ -26,6 +26,7 @@ from kpi_xl.engine.feasibility import Effect, Feasibility, assess, sensitivity
 from kpi_xl.engine.funnel import Reverse, reverse
 from kpi_xl.engine.lag import shift, stage_offsets
 from kpi_xl.engine.templates import Template
+from kpi_xl.engine.tree import Kind
 from kpi_xl.errors import InputError
 
 
@@ -41,6 +42,7 @@ class PlanSpec:
     fy_start: int = 4
     quarter: int | None = None
     closures: tuple[date, ...] = ()
+    public_holidays: bool = True
     reps: tuple[Rep, ...] = (Rep("Rep 1"),)
     leads: Mapping[str, int] = field(default_factory=dict)
     split: str = "equal"
@@ -69,6 +71,34 @@ class Plan:
     def stages(self) -> list[str]:
         return [s.metric for s in self.reverse.stages]
 
+    @property
+    def fiscal_months(self) -> list[Period]:
+        """The months of the plan's horizon, without the lead-in months."""
+        return self.months[self.lead_in:]
+
+    def inputs(self) -> dict[str, float]:
+        """The given inputs plus every chain stage's required total."""
+        return {**self.spec.knowns, **self.reverse.as_dict()}
+
+    def values(self) -> dict[str, float]:
+        """Every metric the plan determines for the whole horizon (chain + side metrics)."""
+        return self.reverse.template.tree.evaluate(self.inputs())
+
+    def month_targets(self, metric: str) -> list[float | None]:
+        """Per fiscal month (lead-in excluded): a stage's target, a rate's value, a side
+        metric computed forward from that month's stage targets; None when undetermined."""
+        tree = self.reverse.template.tree
+        months = range(self.lead_in, len(self.months))
+        if metric in self.monthly:
+            return [self.monthly[metric][i] for i in months]
+        if tree.metrics[metric].kind is Kind.RATE:
+            return [self.spec.knowns.get(metric)] * len(months)
+        out: list[float | None] = []
+        for i in months:
+            month_inputs = {**self.spec.knowns, **{s: self.monthly[s][i] for s in self.monthly}}
+            out.append(tree.evaluate(month_inputs).get(metric))
+        return out
+
 
 def build_plan(spec: PlanSpec) -> Plan:
     """Compute the plan for ``spec`` (only the chain and sensitivity without a fiscal year)."""
@@ -79,8 +109,7 @@ def build_plan(spec: PlanSpec) -> Plan:
         return Plan(spec, result, effects)
     if not spec.reps:
         raise InputError("missing", field="reps", hint="--reps N / --rep 名前:稼働率")
-    whole = not spec.exact
-    cal = BusinessCalendar(spec.closures)
+    cal = BusinessCalendar(spec.closures, public=spec.public_holidays)
     fy_months = fiscal_months(spec.fiscal_year, spec.fy_start, cal, spec.quarter)
     offsets = stage_offsets(result.template.chain, spec.leads)
     stages = [s.metric for s in result.stages]
@@ -92,6 +121,7 @@ def build_plan(spec: PlanSpec) -> Plan:
     monthly, weekly, daily, per_rep, per_rep_daily = {}, {}, {}, {}, {}
     for stage in result.stages:
         total = stage.value
+        whole = not spec.exact and spec.template.tree.metrics[stage.metric].is_count
         fy_series = split(total, [m.business_days for m in fy_months], spec.split, whole=whole)
         series = shift(fy_series, offsets[stage.metric], lead_in)
         monthly[stage.metric] = series
@@ -103,6 +133,8 @@ def build_plan(spec: PlanSpec) -> Plan:
         per_rep[stage.metric] = shares
         per_rep_daily[stage.metric] = [[per_day(x, m.business_days, whole=whole) for x in row]
                                        for row, m in zip(shares, months)]
+    if not spec.template.tree.metrics[result.lever].is_count:
+        return Plan(spec, result, effects, months, lead_in, weeks, monthly, weekly, daily, per_rep, per_rep_daily)
     lever_months = [i for i, v in enumerate(monthly[result.lever]) if v > 0]
     rep_days = sum(sum(rep_weights[i]) * months[i].business_days for i in lever_months)
     business_days = sum(months[i].business_days for i in lever_months)

@@ -27,7 +27,7 @@ from kpi_xl.i18n import Text
 
 KEYS = ("template", "kgi", "target", "unit_price", "rates", "volumes", "fiscal_year",
         "fy_start", "quarter", "holidays", "reps", "leads", "split", "exact",
-        "capacity_per_day", "phase", "lang", "warn")
+        "capacity_per_day", "phase", "lang", "warn", "public_holidays", "asof", "scenario", "display")
 
 
 def _whole(value: Any, field: str, low: int, high: int) -> int:
@@ -121,6 +121,7 @@ def spec_from_settings(settings: Mapping[str, Any]) -> PlanSpec:
         quarter=None if settings.get("quarter") is None else
         _whole(settings["quarter"], "quarter", 1, 4),
         closures=tuple(parse_closures(settings.get("holidays") or [])),
+        public_holidays=settings.get("public_holidays", True) is not False,
         reps=parse_reps(settings.get("reps")),
         leads=leads, split=split, exact=bool(settings.get("exact", False)),
         capacity_per_day=None if capacity is None else parse_positive(capacity, "capacity_per_day"),

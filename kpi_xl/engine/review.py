@@ -1,0 +1,47 @@
+"""A month's review of a plan: its actuals diagnosed against the plan's targets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from kpi_xl.engine.diagnosis import DEFAULT_WARN, Diagnosis, diagnose
+from kpi_xl.engine.plan import Plan
+from kpi_xl.errors import InputError
+
+
+@dataclass(frozen=True)
+class MonthReview:
+    month: str
+    actuals: dict[str, float]
+    targets: dict[str, float]
+    diagnosis: Diagnosis
+
+
+def review_month(plan: Plan, actuals: Mapping[str, Mapping[str, float]], month: str | None = None,
+                 *, warn: float = DEFAULT_WARN) -> MonthReview | None:
+    """Diagnose ``month`` (default: the latest month with any actual); None with no actuals.
+
+    ``actuals`` maps metric → {"2026-10": value}. The gap's plan side is the month's lever
+    target with the plan's rates, so with a sales-cycle lag it compares activity and
+    outcome of the same calendar month, as a monthly review does.
+    """
+    keys = [m.key for m in plan.fiscal_months]
+    typed = sorted({k for series in actuals.values() for k in series if k in keys}, key=keys.index)
+    if month is None:
+        if not typed:
+            return None
+        month = typed[-1]
+    if month not in keys:
+        raise InputError("bad_choice", field="month", value=month, allowed=f"{keys[0]} … {keys[-1]}")
+    index = keys.index(month)
+    got = {m: series[month] for m, series in actuals.items() if month in series}
+    targets = {}
+    for metric in got:
+        value = plan.month_targets(metric)[index]
+        if value is not None:
+            targets[metric] = value
+    lever = plan.reverse.lever
+    plan_inputs = {**plan.spec.knowns, lever: plan.monthly[lever][plan.lead_in + index]}
+    diagnosis = diagnose(plan.spec.template, got, targets, plan_inputs, warn=warn, target=plan.reverse.target)
+    return MonthReview(month, got, targets, diagnosis)

@@ -1,0 +1,48 @@
+"""Writing output files safely: never over a user's file without --force, never half-written.
+
+The content is written to a temporary file in the target's folder and renamed over the
+target in one step, so an interrupted run leaves either the old file or the new one.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from kpi_xl.errors import OutputError
+
+
+def check_output(path: Path, *, force: bool, inputs: Iterable[Path] = ()) -> None:
+    """Refuse to write over an input, or over an existing file without ``force``."""
+    target = path.resolve()
+    for source in inputs:
+        if Path(source).resolve() == target:
+            raise OutputError("same_as_input", path=str(path))
+    if path.exists() and not force:
+        raise OutputError("output_exists", path=str(path))
+    if path.exists() and path.is_dir():
+        raise OutputError("output_unwritable", path=str(path), reason="it is a folder")
+
+
+def write_atomic(path: Path | str, write: Callable[[Path], None], *, force: bool = False,
+                 inputs: Iterable[Path] = ()) -> Path:
+    """Call ``write(tmp_path)`` and move the result to ``path`` in one rename."""
+    target = Path(path)
+    check_output(target, force=force, inputs=inputs)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError("output_unwritable", path=str(target), reason=f"no folder {folder}")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise OutputError("output_unwritable", path=str(target), reason=exc.strerror or str(exc)) from None
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return target

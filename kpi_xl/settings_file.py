@@ -1,0 +1,38 @@
+"""Plan settings files (plan.yaml, .json or .toml) read into plain settings data."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from kpi_xl.errors import InputError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+
+def load_settings(path: Path | str) -> dict[str, Any]:
+    """Read a settings file; the keys are those of :mod:`kpi_xl.engine.settings`."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError("settings_file", path=str(file), reason=str(exc)) from None
+    try:
+        if file.suffix.lower() == ".json":
+            data = json.loads(text)
+        elif file.suffix.lower() == ".toml":
+            data = tomllib.loads(text)
+        else:
+            import yaml
+
+            data = yaml.safe_load(text)
+    except Exception as exc:  # each parser has its own error class; all mean "not parseable"
+        raise InputError("settings_file", path=str(file), reason=str(exc).splitlines()[0]) from None
+    if not isinstance(data, dict):
+        raise InputError("settings_file", path=str(file), reason="the top level must be a mapping of settings")
+    return data

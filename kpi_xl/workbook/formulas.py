@@ -1,0 +1,74 @@
+"""Excel formula text built from the engine's own structures.
+
+The workbook's formulas are generated from the same tree, steps and rules the engine
+evaluates, so the two cannot drift apart silently; the differential tests recalculate
+them in LibreOffice and compare.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from kpi_xl.engine.allocation import QUOTA_DIGITS
+from kpi_xl.engine.tree import Kind, KpiTree, Step
+
+
+def invert(step: Step, parent: str, others: Mapping[str, str], exact: bool) -> str:
+    """The formula for ``step.child`` so that ``step.parent`` (at ``parent``) is reached."""
+    args = [others[o] for o in step.others]
+    op, child_first = step.formula.op, step.formula.args[0] == step.child
+    if op == "*":
+        expr = f"{parent}/{args[0]}" if len(args) == 1 else f"{parent}/({'*'.join(args)})"
+    elif op == "+":
+        expr = f"{parent}-({'+'.join(args)})" if len(args) > 1 else f"{parent}-{args[0]}"
+    elif op == "-":
+        expr = f"{parent}+{args[0]}" if child_first else f"{args[0]}-{parent}"
+    else:
+        expr = f"{parent}*{args[0]}" if child_first else f"{args[0]}/{parent}"
+    if step.child_kind in (Kind.COUNT, Kind.AMOUNT):
+        expr = f"MAX(0,{expr})"
+    if step.child_is_count and not exact:
+        expr = f"ROUNDUP({expr},0)"
+    return expr
+
+
+def forward(tree: KpiTree, node: str, leaf: Callable[[str], str | None],
+            given: Mapping[str, str] | None = None) -> str | None:
+    """An expression computing ``node`` from leaves (``leaf(id)`` gives their refs).
+
+    ``given`` maps metrics whose value is already in a cell (used instead of their
+    formula, as the engine prefers given values). None when an input is missing.
+    """
+    given = given or {}
+    if node in given:
+        return given[node]
+    formula = tree.formulas.get(node)
+    if formula is None:
+        return leaf(node)
+    parts = [forward(tree, a, leaf, given) for a in formula.args]
+    if any(p is None for p in parts):
+        return None
+    return "(" + formula.op.join(parts) + ")"  # every derived part is parenthesised already
+
+
+def largest_remainder(total: str, weights: str, weight: str, before: str) -> str:
+    """Whole share of ``total`` for ``weight`` among ``weights`` (largest remainder).
+
+    ``before`` is a 0/1 array marking the entries that come before this one, so ties
+    go to the earlier entry exactly as :func:`kpi_xl.engine.allocation.largest_remainder`.
+    """
+    def quota(x: str) -> str:
+        return f"ROUND({total}*{x}/SUM({weights}),{QUOTA_DIGITS})"
+
+    def rem(x: str) -> str:
+        return f"({quota(x)}-INT({quota(x)}))"
+
+    rank = (f"SUMPRODUCT(--({rem(weights)}>{rem(weight)}))"
+            f"+SUMPRODUCT(({rem(weights)}={rem(weight)})*{before})")
+    left = f"{total}-SUMPRODUCT(INT({quota(weights)}))"
+    return f"IF({total}=0,0,INT({quota(weight)})+IF({rank}<{left},1,0))"
+
+
+def proportional(total: str, weights: str, weight: str) -> str:
+    """Unrounded share of ``total`` for ``weight`` (amounts, exact mode)."""
+    return f"IF({total}=0,0,{total}*{weight}/SUM({weights}))"

@@ -1,0 +1,239 @@
+"""Load a plan workbook back into the engine: its inputs and the actuals typed into it.
+
+Formula cells are never trusted (openpyxl-written formulas have no cached values until
+Excel saves the file); the inputs are read and the plan is recomputed by the engine.
+Inputs are found by defined name and marked rows, so rows a user adds elsewhere, edited
+inputs and added sheets do not matter; a damaged workbook gets an error naming the sheet
+and the cell.
+"""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils.cell import coordinate_from_string, range_boundaries
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kpi_xl.engine.plan import PlanSpec
+from kpi_xl.engine.settings import spec_from_settings
+from kpi_xl.engine.tree import Kind
+from kpi_xl.engine.values import parse_number, parse_rate
+from kpi_xl.errors import InputError, KpiXlError, WorkbookError
+from kpi_xl.i18n import Text, label
+from kpi_xl.workbook.inputs_sheet import COL_KEY, COL_LABEL, COL_S1, COL_UNIT, RAMP_MONTHS
+from kpi_xl.workbook.options import WorkbookOptions, options_from_settings
+from kpi_xl.workbook.writer import META_SHEET
+from kpi_xl.xlsx_safety import check_archive
+
+
+@dataclass
+class PlanWorkbook:
+    """What a plan workbook holds: the spec to recompute, presentation options, actuals."""
+
+    spec: PlanSpec
+    options: WorkbookOptions
+    actuals: dict[str, dict[str, float]] = field(default_factory=dict)  # metric → month → value
+    settings: dict[str, Any] = field(default_factory=dict)
+
+
+def read_plan_workbook(path: Path | str) -> PlanWorkbook:
+    """Read ``path`` (a workbook made by ``kpi-xl plan``, maybe edited) into the engine."""
+    path = Path(path)
+    check_archive(path)
+    try:
+        wb = load_workbook(path, data_only=False)
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise WorkbookError("wb_unreadable", path=str(path), reason=str(exc) or type(exc).__name__) from None
+    if META_SHEET not in wb.sheetnames:
+        raise WorkbookError("wb_not_plan", path=str(path), sheet=META_SHEET)
+    meta = _meta(wb[META_SHEET])
+    reader = _Reader(wb, meta)
+    settings = reader.settings()
+    try:
+        spec = spec_from_settings({k: v for k, v in settings.items() if k not in ("lang", "warn", "asof", "display")})
+        options = options_from_settings({"lang": settings["lang"], "warn": settings["warn"],
+                                         "asof": settings["asof"], "phase": meta.get("phase"),
+                                         "scenario": reader.scenario_index, "display": settings["display"]})
+    except InputError as exc:
+        sheet = meta["sheets"]["inputs"]
+        raise WorkbookError("wb_bad_cell", sheet=sheet, cell="-", problem=Text(exc.message("ja"),
+                                                                               exc.message("en"))) from None
+    return PlanWorkbook(spec, options, reader.actuals(spec), settings)
+
+
+def _meta(ws: Worksheet) -> dict[str, Any]:
+    meta = {}
+    for key, value in ws.iter_rows(min_col=1, max_col=2, values_only=True):
+        if key:
+            try:
+                meta[str(key)] = json.loads(value)
+            except (TypeError, ValueError):
+                raise WorkbookError("wb_bad_cell", sheet=META_SHEET, cell=f"B{len(meta) + 1}",
+                                    problem=str(value)) from None
+    return meta
+
+
+class _Reader:
+    def __init__(self, wb: Workbook, meta: dict[str, Any]) -> None:
+        self.wb, self.meta = wb, meta
+        self.lang = meta.get("lang", "ja")
+        self.inputs = self.sheet(meta["sheets"]["inputs"])
+        names = self.cell_of("in_scenario_names", multi=True)
+        selector = self.value("in_scenario")
+        scenario_names = [self.inputs[c].value for c in names]
+        self.scenario_index = scenario_names.index(selector) if selector in scenario_names else 0
+
+    def sheet(self, name: str) -> Worksheet:
+        if name not in self.wb.sheetnames:
+            raise WorkbookError("wb_missing_sheet", sheet=name)
+        return self.wb[name]
+
+    def cell_of(self, name: str, multi: bool = False) -> Any:
+        defined = self.wb.defined_names.get(name)
+        if defined is None:
+            raise WorkbookError("wb_missing_name", name=name, sheet=self.inputs.title)
+        (_sheet, coord), = list(defined.destinations)
+        coord = coord.replace("$", "")
+        if not multi:
+            return coord
+        c1, r1, c2, r2 = range_boundaries(coord)
+        return [self.inputs.cell(r, c).coordinate for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+
+    def value(self, name: str) -> Any:
+        return self.inputs[self.cell_of(name)].value
+
+    def scenario_value(self, name: str) -> tuple[Any, str]:
+        """The active scenario's value of the input whose active cell is ``name``."""
+        _letter, row = coordinate_from_string(self.cell_of(name))
+        cell = self.inputs.cell(row, COL_S1 + self.scenario_index)
+        return cell.value, cell.coordinate
+
+    def located(self, parse, raw: Any, field: str, cell: str) -> Any:
+        try:
+            return parse(raw, field)
+        except KpiXlError as exc:
+            raise WorkbookError("wb_bad_cell", sheet=self.inputs.title, cell=cell,
+                                problem=Text(exc.message("ja"), exc.message("en"))) from None
+
+    def settings(self) -> dict[str, Any]:
+        from kpi_xl.engine.templates import get_template
+
+        meta = self.meta
+        template = get_template(meta["template"])
+        tree = template.tree
+        rates, volumes = {}, {}
+        for mid in meta["inputs"]:
+            raw, cell = self.scenario_value(f"in_{mid}")
+            metric = tree.metrics[mid]
+            field = Text(metric.ja, metric.en)
+            if metric.kind is Kind.RATE:
+                rates[mid] = self.located(parse_rate, raw, field, cell)
+            else:
+                volumes[mid] = self.located(parse_number, raw, field, cell)
+        goal, cell = self.scenario_value("in_kgi")
+        target = tree.metrics[meta["target"]]
+        goal = self.located(parse_number, goal, Text(target.ja, target.en), cell)
+        split_words = label("split_words", self.lang).split("|")
+        display_words = label("display_words", self.lang).split("|")
+        split = self.value("in_split")
+        display = self.value("in_display")
+        settings: dict[str, Any] = {
+            "template": meta["template"],
+            "target": {meta["target"]: goal},
+            "rates": rates,
+            "volumes": volumes,
+            "fiscal_year": self.value("in_fy"),
+            "fy_start": self.value("in_fy_start"),
+            "quarter": meta.get("quarter"),
+            "split": "weighted" if split == split_words[1] else "equal" if split == split_words[0] else split,
+            "exact": bool(meta.get("exact")),
+            "capacity_per_day": self.value("in_capacity"),
+            "leads": {stage: self.value(f"in_lead_{stage}") or 0 for stage in template.chain[:-1]},
+            "reps": self.reps(),
+            "holidays": self.holidays(),
+            "public_holidays": False,  # the holiday table is the whole truth once written
+            "lang": self.lang,
+            "warn": self.value("in_warn"),
+            "asof": _iso(self.value("in_asof")),
+            "display": ("yen", "man", "oku")[display_words.index(display)] if display in display_words else "yen",
+        }
+        if "unit_price" in volumes and "unit_price" not in meta["inputs"]:
+            settings["unit_price"] = volumes.pop("unit_price")
+        return settings
+
+    def reps(self) -> list[dict[str, Any]]:
+        ws = self.inputs
+        reps = []
+        for row in range(1, ws.max_row + 1):
+            if ws.cell(row, COL_KEY).value != "rep":
+                continue
+            name = ws.cell(row, COL_LABEL).value
+            if name is None or str(name).strip() == "":
+                continue
+            start = ws.cell(row, COL_S1).value
+            ramp = [ws.cell(row, COL_S1 + 1 + k).value for k in range(RAMP_MONTHS)]
+            while ramp and ramp[-1] in (None, ""):
+                ramp.pop()
+            reps.append({"name": str(name).strip(),
+                         "capacity": self.located(parse_number, ws.cell(row, COL_UNIT).value, "capacity",
+                                                  ws.cell(row, COL_UNIT).coordinate),
+                         "start": _iso(start) if start not in (None, "") else None,
+                         "ramp": [1.0 if r in (None, "") else r for r in ramp]})
+        return reps
+
+    def holidays(self) -> list[str]:
+        coords = self.cell_of("in_holidays", multi=True)
+        out = []
+        for coord in coords:
+            value = self.inputs[coord].value
+            if value in (None, ""):
+                continue
+            if isinstance(value, (datetime, date)):
+                out.append(_iso(value))
+            else:
+                from kpi_xl.engine.calendar import parse_date
+
+                out.append(_iso(self.located(parse_date, str(value), "holiday", coord)))
+        return out
+
+    def actuals(self, spec: PlanSpec) -> dict[str, dict[str, float]]:
+        months = self.meta["months_keys"]
+        found: dict[str, dict[str, float]] = {}
+        for key in ("launch", "growth", "stable"):
+            name = self.meta["sheets"].get(key)
+            if name not in self.wb.sheetnames:
+                continue
+            ws = self.wb[name]
+            for row in range(1, ws.max_row + 1):
+                marker = ws.cell(row, COL_KEY).value
+                if not isinstance(marker, str) or not marker.startswith("actual:"):
+                    continue
+                metric = marker.split(":", 1)[1]
+                if metric not in spec.template.tree.metrics:
+                    continue
+                series = found.setdefault(metric, {})
+                for i, month in enumerate(months):
+                    cell = ws.cell(row, 4 + i)
+                    if cell.value in (None, "") or month in series:
+                        continue
+                    try:
+                        series[month] = parse_number(cell.value, metric)
+                    except KpiXlError as exc:
+                        raise WorkbookError("wb_bad_cell", sheet=ws.title, cell=cell.coordinate,
+                                            problem=Text(exc.message("ja"), exc.message("en"))) from None
+        return {metric: series for metric, series in found.items() if series}
+
+
+def _iso(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

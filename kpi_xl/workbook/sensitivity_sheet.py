@@ -1,0 +1,94 @@
+"""The 感度分析 / Sensitivity sheet: the engine's ranked lever table as live formulas."""
+
+from __future__ import annotations
+
+from openpyxl.chart import BarChart, Reference
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kpi_xl.engine.plan import Plan
+from kpi_xl.engine.tree import Kind
+from kpi_xl.i18n import label
+from kpi_xl.workbook import styles
+from kpi_xl.workbook.cells import Layout, a1
+from kpi_xl.workbook.formulas import forward
+from kpi_xl.workbook.inputs_sheet import InputRefs
+
+HEAD = 6
+
+
+def levers(plan: Plan) -> list[tuple[str, str]]:
+    """(metric, step) for every input the engine's sensitivity moves, in tree-leaf order."""
+    tree = plan.spec.template.tree
+    inputs = {**plan.spec.knowns, plan.reverse.lever: plan.reverse.stages[-1].value}
+    out = []
+    for leaf in tree.leaves(plan.reverse.target):
+        if leaf not in inputs:
+            continue
+        kind = tree.metrics[leaf].kind
+        if kind is Kind.RATE:
+            out.append((leaf, "+1pt"))
+        elif kind in (Kind.COUNT, Kind.AMOUNT) and inputs[leaf] > 0:
+            out.append((leaf, "+10%"))
+    return out
+
+
+def write_sensitivity(ws: Worksheet, plan: Plan, refs: InputRefs, layout: Layout, lang: str,
+                      lever_cell: str) -> None:
+    tree = plan.spec.template.tree
+    target = plan.reverse.target
+    lever = plan.reverse.lever
+    given = {**refs.metric, lever: lever_cell}
+    styles.key_column(ws)
+    styles.title(ws, label("sens_title", lang), label("sens_note", lang))
+    ws.column_dimensions["B"].width = 26
+    for col in "CDEFGH":
+        ws.column_dimensions[col].width = 16
+    target_fmt = styles.fmt(tree.metrics[target].kind)
+    ws.cell(4, 2, label("base_kgi", lang)).font = styles.BOLD
+    base = ws.cell(4, 7, f"={forward(tree, target, given.get, given)}")
+    base.number_format = target_fmt
+    base.font = styles.BOLD
+    layout.put(("sens_base",), ws.title, 4, 7)
+    styles.header(ws, HEAD, 2, label("sens_header", lang).split("|"))
+    items = levers(plan)
+    first, last = HEAD + 1, HEAD + len(items)
+    for i, (leaf, step) in enumerate(items):
+        r = first + i
+        metric = tree.metrics[leaf]
+        ws.cell(r, 1, f"sens:{leaf}").font = styles.KEY_FONT
+        ws.cell(r, 2, metric.label(lang))
+        ws.cell(r, 3, step)
+        ws.cell(r, 4, f"={given[leaf]}").number_format = styles.fmt(metric.kind)
+        after = f"MIN(1,D{r}+0.01)" if step == "+1pt" else f"D{r}*1.1"
+        ws.cell(r, 5, f"={after}").number_format = styles.fmt(metric.kind)
+        bumped = {**given, leaf: f"$E${r}"}
+        ws.cell(r, 6, f"={forward(tree, target, bumped.get, bumped)}").number_format = target_fmt
+        ws.cell(r, 7, f"=F{r}-$G$4").number_format = target_fmt
+        ws.cell(r, 8, f"=RANK(G{r},$G${first}:$G${last},0)+COUNTIF($G${first}:G{r},G{r})-1")
+        layout.put(("sens", leaf), ws.title, r, 7)
+        layout.put(("sens_rank", leaf), ws.title, r, 8)
+    top = last + 3
+    ws.cell(top - 1, 2, label("ranked", lang)).font = styles.BOLD
+    styles.header(ws, top, 2, [label("sens_header", lang).split("|")[i] for i in (6, 0, 1, 5)])
+    for k in range(1, len(items) + 1):
+        r = top + k
+        match = f"MATCH({k},$H${first}:$H${last},0)"
+        ws.cell(r, 2, k)
+        ws.cell(r, 3, f"=INDEX($B${first}:$B${last},{match})")
+        ws.cell(r, 4, f"=INDEX($C${first}:$C${last},{match})")
+        ws.cell(r, 5, f"=INDEX($G${first}:$G${last},{match})").number_format = target_fmt
+    if items:
+        chart = BarChart()
+        chart.type = "bar"
+        chart.title = label("sens_chart", lang)
+        chart.y_axis.title = label("sens_header", lang).split("|")[5]
+        chart.y_axis.numFmt = target_fmt
+        data = Reference(ws, min_col=5, min_row=top, max_row=top + len(items))
+        cats = Reference(ws, min_col=3, min_row=top + 1, max_row=top + len(items))
+        chart.add_data(data, titles_from_data=True)
+        chart.set_categories(cats)
+        chart.x_axis.scaling.orientation = "maxMin"
+        chart.legend = None
+        chart.height, chart.width = 8, 16
+        ws.add_chart(chart, a1(top + len(items) + 2, 2))
+    styles.protect(ws)

@@ -1,0 +1,94 @@
+"""Look and number formats of generated workbooks (inputs yellow, headers navy, ¥ and %)."""
+
+from __future__ import annotations
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles.differential import DifferentialStyle
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kpi_xl.engine.tree import Kind
+
+YEN = '[$¥-411]#,##0'
+COUNT = '#,##0'
+RATE = '0.0%'
+RATIO = '#,##0.00'
+DATE = 'yyyy-mm-dd'
+MONTH = 'yyyy-mm'
+MAN_YEN = '0\\.0,"万円"'  # LibreOffice and Excel both read the escaped point; 1.2億 → 12000.0万円
+OKU_YEN = '0\\.00,,"億円"'
+FORMATS = {Kind.AMOUNT: YEN, Kind.COUNT: COUNT, Kind.RATE: RATE, Kind.RATIO: RATIO}
+
+NAVY = "1F4E78"
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+HEADER_FILL = PatternFill("solid", fgColor=NAVY)
+SECTION_FILL = PatternFill("solid", fgColor="DDEBF7")
+TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+TITLE_FONT = Font(bold=True, size=14, color=NAVY)
+BOLD = Font(bold=True)
+NOTE_FONT = Font(italic=True, color="595959", size=9)
+KEY_FONT = Font(color="BFBFBF", size=8)
+THIN = Side(style="thin", color="BFBFBF")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+UNLOCKED = Protection(locked=False)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+RED = DifferentialStyle(fill=PatternFill("solid", bgColor="FFC7CE", fgColor="FFC7CE"),
+                        font=Font(color="9C0006"))
+AMBER = DifferentialStyle(fill=PatternFill("solid", bgColor="FFEB9C", fgColor="FFEB9C"),
+                          font=Font(color="9C5700"))
+GREEN = DifferentialStyle(fill=PatternFill("solid", bgColor="C6EFCE", fgColor="C6EFCE"),
+                          font=Font(color="006100"))
+MARKER = DifferentialStyle(font=Font(bold=True, color="7030A0"),
+                           fill=PatternFill("solid", bgColor="E4DFEC", fgColor="E4DFEC"))
+
+
+def fmt(kind: Kind) -> str:
+    return FORMATS[kind]
+
+
+def title(ws: Worksheet, text: str, note: str = "") -> None:
+    ws["B1"] = text
+    ws["B1"].font = TITLE_FONT
+    if note:
+        ws["B2"] = note
+        ws["B2"].font = NOTE_FONT
+
+
+def header(ws: Worksheet, row: int, col: int, values: list[str]) -> None:
+    ws.row_dimensions[row].height = 30
+    for i, value in enumerate(values):
+        cell = ws.cell(row, col + i, value)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = BOX
+
+
+def as_input(cell, number_format: str | None = None) -> None:
+    """Make ``cell`` look like an input and leave it unlocked under sheet protection."""
+    cell.fill = INPUT_FILL
+    cell.protection = UNLOCKED
+    cell.border = BOX
+    if number_format:
+        cell.number_format = number_format
+
+
+def key_column(ws: Worksheet) -> None:
+    """Column A holds machine keys used to read the workbook back; keep it narrow and grey."""
+    ws.column_dimensions["A"].width = 3
+    ws.column_dimensions["A"].hidden = True
+
+
+def protect(ws: Worksheet) -> None:
+    """Protect the sheet without a password: formulas cannot be typed over by accident.
+
+    Also sets the page up for printing: landscape, one page wide."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False

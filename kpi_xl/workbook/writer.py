@@ -1,0 +1,138 @@
+"""Build a plan workbook from a plan: sheets in order, every number a live formula.
+
+kpi_xl owns every sheet it writes and never edits a user's workbook in place; the file is
+written atomically (see :mod:`kpi_xl.files`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles.differential import DifferentialStyle
+from openpyxl.styles.numbers import NumberFormat
+
+from kpi_xl import __version__
+from kpi_xl.engine.plan import Plan
+from kpi_xl.engine.templates import load_phases, template_dir
+from kpi_xl.files import check_output, write_atomic
+from kpi_xl.i18n import label
+from kpi_xl.workbook import styles
+from kpi_xl.workbook.calendar_sheet import ROW_BD, CalendarSheet
+from kpi_xl.workbook.cells import Layout, ref, span
+from kpi_xl.workbook.charts_sheet import write_charts
+from kpi_xl.workbook.inputs_sheet import InputRefs, write_inputs
+from kpi_xl.workbook.options import WorkbookOptions
+from kpi_xl.workbook.pacing_sheet import write_pacing
+from kpi_xl.workbook.phase_sheet import write_phase
+from kpi_xl.workbook.sensitivity_sheet import write_sensitivity
+from kpi_xl.workbook.tree_sheet import TreeSheet
+from kpi_xl.workbook.weeks_sheet import write_weeks
+
+META_SHEET = "kpi_xl"
+FORMAT_VERSION = 1
+
+
+def build_workbook(plan: Plan, opts: WorkbookOptions | None = None) -> tuple[Workbook, Layout]:
+    """The plan workbook and the map of where every engine number sits in it."""
+    if not plan.months:
+        raise ValueError("a plan workbook needs a fiscal year (PlanSpec.fiscal_year)")
+    opts = opts or WorkbookOptions()
+    lang = opts.lang
+    wb = Workbook()
+    wb.remove(wb.active)
+    layout = Layout()
+    refs = write_inputs(wb, plan, opts, layout)
+    sheets = {key: wb.create_sheet(label(f"sheet_{key}", lang))
+              for key in ("tree", "launch", "growth", "stable", "calendar", "weeks", "pacing",
+                          "sensitivity", "charts")}
+    for key, ws in sheets.items():
+        layout.sheets[key] = ws.title
+    tree = TreeSheet(sheets["tree"], plan, refs, layout, lang)
+    tree.write()
+    stage_total = {s: tree.cell(s) for s in plan.stages}
+    cal = CalendarSheet(sheets["calendar"], plan, refs, layout, lang, stage_total)
+    cal.write()
+    write_weeks(sheets["weeks"], plan, refs, layout, lang, stage_total)
+    write_pacing(sheets["pacing"], plan, refs, layout, lang, cal.month_range(None),
+                 span(cal.ws.title, ROW_BD, cal.month_cols[0], ROW_BD, cal.month_cols[-1]),
+                 {s: cal.month_range(s) for s in plan.stages})
+    month_header = [ref(cal.ws.title, 4, col) for col in cal.fy_cols]
+    actual_year: dict[str, str] = {}
+    month_actual: dict[str, list[str]] = {}
+    for phase in load_phases().values():
+        found = write_phase(sheets[phase.id], phase, plan, refs, layout, lang, cal.month_cell, month_header)
+        for metric, cell in found.items():
+            actual_year.setdefault(metric, cell)
+            if metric not in month_actual:
+                month_actual[metric] = [layout.cells[("phase", phase.id, metric, "actual", m.key)]
+                                        for m in plan.fiscal_months]
+    tree.add_actuals(actual_year)
+    write_sensitivity(sheets["sensitivity"], plan, refs, layout, lang, tree.cell(plan.reverse.lever))
+    target = plan.reverse.target
+    write_charts(sheets["charts"], plan, lang, stage_total, actual_year, month_header,
+                 [cal.month_cell(target, i) for i in range(len(plan.fiscal_months))],
+                 month_actual.get(target))
+    _amount_display(wb, plan, refs)
+    _meta(wb, plan, opts, layout)
+    wb.active = 0
+    return wb, layout
+
+
+def _amount_display(wb: Workbook, plan: Plan, refs: InputRefs) -> None:
+    """万円 / 億円 display: conditional number formats on every amount cell, driven by an input."""
+    words = label("display_words", "ja" if refs.split_words[0] == "均等" else "en").split("|")
+    rules = [(words[1], styles.MAN_YEN), (words[2], styles.OKU_YEN)]
+    for ws in wb.worksheets:
+        cells = [c.coordinate for row in ws.iter_rows() for c in row if c.number_format == styles.YEN]
+        if not cells:
+            continue
+        area = " ".join(cells)
+        top_left = cells[0]
+        for i, (word, code) in enumerate(rules):
+            style = DifferentialStyle(numFmt=NumberFormat(numFmtId=200 + i, formatCode=code))
+            rule = FormulaRule(formula=[f'{refs.display}="{word}"'])
+            rule.dxf = style
+            ws.conditional_formatting.add(area, rule)
+        del top_left
+
+
+def _meta(wb: Workbook, plan: Plan, opts: WorkbookOptions, layout: Layout) -> None:
+    """A very hidden sheet telling the reader how this workbook was built."""
+    ws = wb.create_sheet(META_SHEET)
+    spec = plan.spec
+    template = spec.template
+    builtin = Path(template.source).resolve().is_relative_to(template_dir().resolve())
+    meta = {
+        "format": FORMAT_VERSION,
+        "kpi_xl": __version__,
+        "template": template.id if builtin else template.source,
+        "target": plan.reverse.target,
+        "lang": opts.lang,
+        "quarter": spec.quarter,
+        "lead_in": plan.lead_in,
+        "months": len(plan.fiscal_months),
+        "exact": spec.exact,
+        "phase": opts.phase,
+        "reps": len(spec.reps),
+        "inputs": sorted(spec.knowns),
+        "sheets": dict(layout.sheets),
+        "months_keys": [m.key for m in plan.fiscal_months],
+    }
+    for i, (key, value) in enumerate(meta.items(), start=1):
+        ws.cell(i, 1, key)
+        ws.cell(i, 2, json.dumps(value, ensure_ascii=False))
+    ws.sheet_state = "veryHidden"
+
+
+def write_plan(path: Path | str, plan: Plan, opts: WorkbookOptions | None = None, *,
+               force: bool = False, inputs: Sequence[Path] = ()) -> Path:
+    """Write the plan workbook to ``path`` atomically; refuse to overwrite without ``force``
+    or to write over one of ``inputs``."""
+    check_output(Path(path), force=force, inputs=inputs)
+    wb, _ = build_workbook(plan, opts)
+    return write_atomic(path, lambda tmp: wb.save(tmp), force=force, inputs=inputs)
+

@@ -1,0 +1,35 @@
+"""Checks on an xlsx before parsing it: a real zip, of sane declared size and ratio.
+
+openpyxl parses XML with defusedxml when it is installed (it is a dependency), which
+stops entity expansion; this module stops zip bombs before any XML is read.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from kpi_xl.errors import WorkbookError
+
+MAX_UNPACKED = 1 << 30  # 1 GiB of declared uncompressed content
+MAX_RATIO = 200  # no member may declare more than 200× its compressed size (zeros aside)
+
+
+def check_archive(path: Path) -> None:
+    """Raise a WorkbookError if ``path`` is missing, not a zip, or expands absurdly."""
+    if not path.is_file():
+        raise WorkbookError("wb_unreadable", path=str(path), reason="no such file")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise WorkbookError("wb_unreadable", path=str(path), reason=f"not an xlsx (zip) file: {exc}") from None
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNPACKED:
+        raise WorkbookError("wb_unreadable", path=str(path),
+                            reason=f"declares {total:,} bytes unpacked (limit {MAX_UNPACKED:,})")
+    for member in members:
+        if member.compress_size and member.file_size / member.compress_size > MAX_RATIO \
+                and member.file_size > 10 << 20:
+            raise WorkbookError("wb_unreadable", path=str(path),
+                                reason=f"{member.filename} expands {member.file_size // member.compress_size}×")

@@ -1,0 +1,152 @@
+"""Engine vs the plan workbook's own formulas, recalculated by LibreOffice.
+
+Many varied plans are generated, converted in one LibreOffice run, and every target,
+business-day, per-rep, weekly, pacing and sensitivity cell is compared with the engine.
+The same is done after a user's edits (a rate, a holiday, the fiscal start, the scenario),
+with the engine reading the edited workbook back.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from kpi_xl.engine.plan import build_plan
+from kpi_xl.engine.settings import spec_from_settings
+from kpi_xl.engine.templates import load_phases
+from kpi_xl.workbook.options import WorkbookOptions
+from kpi_xl.workbook.reader import read_plan_workbook
+from kpi_xl.workbook.recalc import convert
+from kpi_xl.workbook.writer import build_workbook
+from tests.workbook.expected import compare, engine_values, expected_status, fill_actuals, read_values
+from tests.workbook.plans import random_settings
+
+SEEDS = range(14)
+
+
+def near_ties(plan) -> set[str]:
+    deltas = sorted((e.delta, e.metric) for e in plan.sensitivity)
+    tied = set()
+    for (a, ma), (b, mb) in itertools.pairwise(deltas):
+        if abs(a - b) <= 1e-6 * max(1.0, abs(a)):
+            tied |= {ma, mb}
+    return tied
+
+
+def random_actuals(plan, rnd: random.Random) -> dict[str, dict[str, float]]:
+    keys = [m.key for m in plan.fiscal_months]
+    out: dict[str, dict[str, float]] = {}
+    for metric in plan.stages:
+        targets = plan.month_targets(metric)
+        chosen = rnd.sample(range(len(keys)), k=min(3, len(keys)))
+        out[metric] = {keys[i]: round((targets[i] or 1) * rnd.choice([0.5, 0.89, 0.9, 0.95, 1.0, 1.2]))
+                       for i in chosen}
+    return out
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory, libreoffice):
+    """Write every plan, convert them all in one LibreOffice run, return the cases."""
+    folder = tmp_path_factory.mktemp("plans")
+    cases = []
+    for seed in SEEDS:
+        rnd = random.Random(seed)
+        settings = random_settings(seed)
+        plan = build_plan(spec_from_settings(settings))
+        months = plan.fiscal_months
+        asof = months[0].start + timedelta(rnd.randint(0, (months[-1].end - months[0].start).days))
+        opts = WorkbookOptions(lang=rnd.choice(["ja", "en"]), warn=rnd.choice([0.8, 0.9]), asof=asof)
+        wb, layout = build_workbook(plan, opts)
+        path = folder / f"plan{seed}.xlsx"
+        wb.save(path)
+        actuals = random_actuals(plan, rnd) if seed % 2 == 0 else {}
+        if actuals:
+            fill_actuals(path, actuals, [m.key for m in months])
+        cases.append((seed, plan, opts, layout, path, actuals))
+    out = convert([c[4] for c in cases], folder / "recalc")
+    return [(*case, recalced) for case, recalced in zip(cases, out)]
+
+
+@pytest.mark.parametrize("index", range(len(SEEDS)))
+def test_workbook_formulas_agree_with_the_engine(generated, index):
+    seed, plan, opts, layout, _path, actuals, recalced = generated[index]
+    expected = engine_values(plan, opts.asof)
+    expected.update(expected_status(plan, actuals, opts.warn, opts.lang, layout))
+    got = read_values(recalced, layout)
+    problems = compare(expected, got, near_ties=near_ties(plan))
+    assert not problems, f"seed {seed}: {len(problems)} differences, e.g.\n" + "\n".join(problems[:15])
+    assert len(expected) > 100
+
+
+def test_per_rep_shares_add_up_in_the_workbook(generated):
+    for seed, plan, _opts, layout, _path, _actuals, recalced in generated:
+        got = read_values(recalced, layout)
+        for stage in plan.stages:
+            if not plan.spec.template.tree.metrics[stage].is_count or plan.spec.exact:
+                continue
+            for month in plan.months:
+                team = got[("monthly", stage, month.key)]
+                reps = sum(got[("per_rep", stage, rep.name, month.key)] for rep in plan.spec.reps)
+                assert reps == team, (seed, stage, month.key)
+
+
+def test_the_workbook_reads_back_into_the_same_plan(generated):
+    for seed, plan, opts, _layout, path, actuals, _recalced in generated:
+        book = read_plan_workbook(path)
+        again = build_plan(book.spec)
+        assert again.reverse.as_dict() == plan.reverse.as_dict(), seed
+        assert again.monthly == plan.monthly and again.per_rep == plan.per_rep, seed
+        assert again.weekly == plan.weekly, seed
+        assert book.options.lang == opts.lang and book.options.asof == opts.asof
+        tracked = {k for phase in load_phases().values() for k in phase.kpis_for(plan.spec.template)}
+        assert book.actuals == {m: s for m, s in actuals.items() if s and m in tracked}, seed
+
+
+def _set(path: Path, sheet: str, cell: str, value) -> None:
+    wb = load_workbook(path)
+    wb[sheet][cell] = value
+    wb.save(path)
+
+
+def test_a_users_edits_recompute_everywhere(tmp_path, libreoffice):
+    """Change 受注率, a holiday, the fiscal start and the scenario; Excel-side numbers follow,
+    and the engine, reading the edited workbook, agrees with them."""
+    settings = {"template": "sdr", "kgi": 120_000_000, "unit_price": 1_000_000,
+                "rates": {"受注率": "20%", "商談化率": "10%", "コネクト率": "15%"}, "volumes": {"メール送信数": 500},
+                "fiscal_year": 2026, "reps": ["佐藤", "鈴木:0.5", "新人:1:2026-07:0.5/0.75"],
+                "leads": {"受注数": 1}, "split": "weighted"}
+    plan = build_plan(spec_from_settings(settings))
+    wb, layout = build_workbook(plan, WorkbookOptions(asof=date(2026, 10, 15)))
+    base = tmp_path / "base.xlsx"
+    wb.save(base)
+    inputs = layout.sheets["inputs"]
+    edits = {
+        "rate": [(layout.cells[("input", "win_rate")], 0.25)],
+        "holiday": [(layout.cells[("input", "holidays")].replace("$J$7", "$J$60"), date(2026, 6, 15))],
+        "fy_start": [(layout.cells[("input", "fy_start")], 1)],
+        "scenario": [(layout.cells[("input", "scenario")], "楽観")],
+        "split": [(layout.cells[("input", "split")], "均等")],
+    }
+    paths = []
+    for name, changes in edits.items():
+        path = tmp_path / f"{name}.xlsx"
+        shutil.copy(base, path)
+        for where, value in changes:
+            _set(path, inputs, where.split("!")[1].replace("$", ""), value)
+        paths.append(path)
+    recalced = convert(paths, tmp_path / "recalc")
+    for name, path, out in zip(edits, paths, recalced):
+        book = read_plan_workbook(path)
+        edited = build_plan(book.spec)
+        assert edited.reverse.as_dict() != plan.reverse.as_dict() or name in ("holiday", "fy_start", "split")
+        _, edited_layout = build_workbook(edited, book.options)
+        problems = compare(engine_values(edited, book.options.asof), read_values(out, edited_layout),
+                           near_ties=near_ties(edited))
+        assert not problems, f"{name}: " + "\n".join(problems[:10])
+    assert build_plan(read_plan_workbook(paths[0]).spec).reverse.value("meetings") == 480  # 120 / 25%
