@@ -75,3 +75,93 @@ def test_templates_and_demo():
     assert "Win rate = Deals won ÷ Meetings set" in out.stdout
     out = run("demo")
     assert out.returncode == 0 and "受注数 120 ← 商談化数 600" in out.stdout
+
+
+PLAN_YAML = """\
+template: sdr
+kgi: 1.2億
+unit_price: 100万
+rates: {受注率: 20%, 商談化率: 10%, コネクト率: 15%}
+volumes: {メール送信数: 0}
+fiscal_year: 2026
+fy_start: 4
+holidays: ["2026-12-29..2027-01-03"]
+reps:
+  - 佐藤
+  - {name: 鈴木, capacity: 0.5}
+  - {name: 新人, start: 2026-07, ramp: [0.5, 0.75]}
+leads: {受注数: 1}
+phase: 成長期
+lang: en
+"""
+
+
+def test_plan_from_flags_and_from_a_settings_file(tmp_path):
+    out = tmp_path / "plan.xlsx"
+    done = run("plan", "--template", "sdr", "--kgi", "120000000", "--unit-price", "1000000", "--fy", "2026",
+               "--reps", "8", "--rate", "受注率=20%", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert out.exists() and str(out) in done.stdout
+    settings = tmp_path / "plan.yaml"
+    settings.write_text(PLAN_YAML, encoding="utf-8")
+    out2 = tmp_path / "plan2.xlsx"
+    done = run("plan", str(settings), "-o", str(out2), "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["reps"] == ["佐藤", "鈴木", "新人"] and data["months"][0]["month"] == "2026-03"
+    from openpyxl import load_workbook
+
+    assert load_workbook(out2).sheetnames[0] == "Inputs"  # lang: en from the file
+
+
+def test_plan_refuses_to_overwrite_and_leaves_no_temp_files(tmp_path):
+    out = tmp_path / "plan.xlsx"
+    out.write_bytes(b"the user's own file")
+    args = ("plan", "--kgi", "1億", "--unit-price", "100万", "--rate", "受注率=20%", "--fy", "2026", "-o", str(out))
+    done = run(*args)
+    assert done.returncode == 2 and "--force" in done.stderr
+    assert out.read_bytes() == b"the user's own file"
+    done = run(*args, "--force")
+    assert done.returncode == 0 and out.read_bytes()[:2] == b"PK"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.xlsx"]
+
+
+def test_plan_will_not_write_over_its_settings_file(tmp_path):
+    settings = tmp_path / "plan.yaml"
+    settings.write_text(PLAN_YAML, encoding="utf-8")
+    done = run("plan", str(settings), "-o", str(settings), "--force")
+    assert done.returncode == 2 and "in place" in done.stderr
+
+
+def test_plan_errors(tmp_path):
+    done = run("plan", "--kgi", "1億", "-o", str(tmp_path / "x.xlsx"))
+    assert done.returncode == 2 and "fiscal_year" in done.stderr
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("kgi: [1, 2\n", encoding="utf-8")
+    done = run("plan", str(bad), "-o", str(tmp_path / "x.xlsx"))
+    assert done.returncode == 2 and "bad.yaml" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_review_reads_typed_actuals_back(tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "plan.xlsx"
+    run("plan", "--kgi", "1.2億", "--unit-price", "100万", "--rate", "受注率=20%", "--rate", "商談化率=10%",
+        "--rate", "コネクト率=15%", "--volume", "メール送信数=0", "--fy", "2026", "--reps", "3", "-o", str(out))
+    done = run("review", str(out))
+    assert done.returncode == 2 and "実績" in done.stderr
+    wb = load_workbook(out)
+    typed = {"calls": 3000, "approaches": 3000, "connects": 300, "meetings": 40, "won": 8}
+    for ws in wb.worksheets:
+        for row in range(1, ws.max_row + 1):
+            marker = ws.cell(row, 1).value
+            if isinstance(marker, str) and marker.startswith("actual:") and marker[7:] in typed:
+                ws.cell(row, 4, typed[marker[7:]])  # April 2026
+    wb.save(out)
+    done = run("review", str(out), "--lang", "en")
+    assert done.returncode == 0, done.stderr
+    assert "Review of 2026-04" in done.stdout
+    assert "Connect rate: actual 10% vs 15% (33% short)" in done.stdout
+    data = json.loads(run("review", str(out), "--json").stdout)
+    assert data["bottleneck"] == "connect_rate"
+    assert sum(p["effect"] for p in data["gap"]) == pytest.approx(data["actual_kgi"] - data["planned_kgi"])

@@ -1,0 +1,107 @@
+"""Reading plan workbooks back: edited ones load, damaged ones say which sheet and cell."""
+
+from __future__ import annotations
+
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+
+from kpi_xl.engine.plan import build_plan
+from kpi_xl.engine.settings import spec_from_settings
+from kpi_xl.errors import WorkbookError
+from kpi_xl.workbook.reader import read_plan_workbook
+from kpi_xl.workbook.writer import build_workbook
+
+SETTINGS = {"template": "sdr", "kgi": 120_000_000, "unit_price": 1_000_000,
+            "rates": {"受注率": "20%", "商談化率": "10%"}, "fiscal_year": 2026, "reps": ["佐藤", "鈴木:0.5"]}
+
+
+@pytest.fixture
+def plan_file(tmp_path):
+    plan = build_plan(spec_from_settings(SETTINGS))
+    wb, layout = build_workbook(plan)
+    path = tmp_path / "plan.xlsx"
+    wb.save(path)
+    return path, layout, plan
+
+
+def test_a_user_edited_workbook_still_loads(plan_file):
+    path, layout, _plan = plan_file
+    wb = load_workbook(path)
+    growth = wb["成長期"]
+    growth.insert_rows(6, 3)  # rows added above the KPI blocks
+    marker_row = next(r for r in range(1, growth.max_row + 1) if growth.cell(r, 1).value == "actual:meetings")
+    growth.cell(marker_row, 4, 55)
+    wb.create_sheet("メモ")["A1"] = "my notes"
+    inputs = wb["入力"]
+    inputs[layout.cells[("input", "win_rate")].split("!")[1].replace("$", "")] = "25%"  # typed as text
+    wb.save(path)
+    book = read_plan_workbook(path)
+    assert book.spec.knowns["win_rate"] == 0.25
+    assert book.actuals == {"meetings": {"2026-04": 55}}
+    assert build_plan(book.spec).reverse.value("meetings") == 480
+
+
+@pytest.mark.parametrize(("where", "value", "text"), [
+    (("input", "win_rate"), "abc", "受注率"),
+    (("input", "win_rate"), 1.5, "曖昧"),
+    (("input", "kgi"), "たくさん", "売上"),
+])
+def test_a_bad_input_names_sheet_and_cell(plan_file, where, value, text):
+    path, layout, _ = plan_file
+    wb = load_workbook(path)
+    cell = layout.cells[where].split("!")[1].replace("$", "")
+    wb["入力"][cell] = value
+    wb.save(path)
+    with pytest.raises(WorkbookError) as info:
+        read_plan_workbook(path)
+    message = info.value.message("ja")
+    assert "入力" in message and cell in message and text in message
+    assert cell in info.value.message("en")
+
+
+def test_a_bad_actual_names_sheet_and_cell(plan_file):
+    path, _, _ = plan_file
+    wb = load_workbook(path)
+    ws = wb["立ち上げ期"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "actual:calls")
+    ws.cell(row, 5, "many")
+    wb.save(path)
+    with pytest.raises(WorkbookError) as info:
+        read_plan_workbook(path)
+    assert "立ち上げ期" in info.value.message("en") and f"E{row}" in info.value.message("en")
+
+
+def test_a_deleted_name_or_sheet_is_reported(plan_file):
+    path, _, _ = plan_file
+    wb = load_workbook(path)
+    del wb.defined_names["in_fy"]
+    wb.save(path)
+    with pytest.raises(WorkbookError, match="in_fy"):
+        read_plan_workbook(path)
+    wb = load_workbook(path)
+    del wb["kpi_xl"]
+    wb.save(path)
+    with pytest.raises(WorkbookError, match="not a kpi_xl plan workbook"):
+        read_plan_workbook(path)
+
+
+def test_not_a_workbook_and_zip_bombs(tmp_path):
+    text = tmp_path / "plan.xlsx"
+    text.write_text("hello")
+    with pytest.raises(WorkbookError, match="not an xlsx"):
+        read_plan_workbook(text)
+    with pytest.raises(WorkbookError, match="no such file"):
+        read_plan_workbook(tmp_path / "missing.xlsx")
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (40 << 20))
+    with pytest.raises(WorkbookError, match="expands"):
+        read_plan_workbook(bomb)
+
+
+def test_untrusted_xml_is_parsed_with_defusedxml():
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML is True
