@@ -94,8 +94,14 @@ def write_phase(ws: Worksheet, phase: Phase, plan: Plan, refs: InputRefs, layout
                 cell = ws.cell(block[name], col, f'=IF(COUNT({rng})=0,"",{agg}({rng}))')
                 cell.number_format = fmt
                 cell.fill = styles.TOTAL_FILL
+        members_of = {col: members for col, members in groups}
         for col in [*month_cols, *q_cols, year_col]:
             t, a = a1(block["target"], col), a1(block["actual"], col)
+            if col in members_of:  # quarters and the year compare against the months with actuals
+                ms = members_of[col]
+                trg = f"{a1(block['target'], ms[0])}:{a1(block['target'], ms[-1])}"
+                act = f"{a1(block['actual'], ms[0])}:{a1(block['actual'], ms[-1])}"
+                t = f'{"AVERAGEIFS" if averaged else "SUMIFS"}({trg},{act},"<>")'
             if metric.higher_is_better:
                 ach = f'=IF(OR({a}="",{t}="",{t}=0),"",{a}/{t})'
             else:

@@ -115,14 +115,29 @@ def expected_status(plan: Plan, actuals: dict[str, dict[str, float]], warn: floa
     tree = plan.spec.template.tree
     keys = [m.key for m in plan.fiscal_months]
     out: dict[tuple[str, ...], object] = {}
+    groups = {"year": keys}
+    if len(keys) == 12:
+        groups.update({f"Q{q + 1}": keys[3 * q: 3 * q + 3] for q in range(4)})
     for key in layout.cells:
-        if key[0] != "phase" or key[3] != "ach" or key[4] not in keys:
+        if key[0] != "phase" or key[3] != "ach":
             continue
         _, phase, metric, _, month = key
-        actual = actuals.get(metric, {}).get(month)
-        if actual is None:
-            continue
-        target = plan.month_targets(metric)[keys.index(month)]
+        targets = plan.month_targets(metric)
+        typed = actuals.get(metric, {})
+        if month in groups:  # to date: the months with actuals, summed (rates averaged)
+            months = [m for m in groups[month] if m in typed]
+            if not months:
+                continue
+            averaged = tree.metrics[metric].kind.value in ("rate", "ratio")
+            pick = [targets[keys.index(m)] for m in months]
+            got = [typed[m] for m in months]
+            actual = sum(got) / len(got) if averaged else sum(got)
+            target = sum(pick) / len(pick) if averaged else sum(pick)
+        else:
+            actual = typed.get(month)
+            if actual is None:
+                continue
+            target = targets[keys.index(month)]
         higher = tree.metrics[metric].higher_is_better
         ach = achievement(actual, target, higher)
         if ach is None:

@@ -47,6 +47,10 @@ def random_actuals(plan, rnd: random.Random) -> dict[str, dict[str, float]]:
         chosen = rnd.sample(range(len(keys)), k=min(3, len(keys)))
         out[metric] = {keys[i]: round((targets[i] or 1) * rnd.choice([0.5, 0.89, 0.9, 0.95, 1.0, 1.2]))
                        for i in chosen}
+    for rate, value in plan.spec.knowns.items():
+        if plan.spec.template.tree.metrics[rate].kind.value == "rate":
+            chosen = rnd.sample(range(len(keys)), k=min(2, len(keys)))
+            out[rate] = {keys[i]: round(value * rnd.choice([0.7, 0.9, 1.1]), 4) for i in chosen}
     return out
 
 
