@@ -175,6 +175,22 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "{path} には実績が入力されていません。フェーズ別シートの黄色のセルに実績を入力してください",
         "{path} has no actuals yet; type them into the yellow cells of the phase sheets",
     ),
+    "zero_denominator": ("分母が0です", "the denominator is 0"),
+    "not_a_list": (
+        "{field} はセル範囲か数値で指定してください（指定値: {value!r}）",
+        "{field} must be a range or a number (got {value!r})",
+    ),
+    "shape_mismatch": (
+        "{field} の個数（{got}）が {other} の個数（{want}）と一致しません",
+        "{field} has {got} values but {other} has {want}",
+    ),
+    "internal": (
+        "予期しないエラーです（{kind}）。入力を確認し、解決しない場合は報告してください",
+        "unexpected error ({kind}); check the inputs, and report it if it persists",
+    ),
+    "feasible_short": ("達成可能（1人1日 {need} 件 / 上限 {cap} 件）", "feasible ({need} per rep-day, capacity {cap})"),
+    "infeasible_short": ("能力不足: あと {n} 人必要（1人1日 {need} 件 / 上限 {cap} 件）",
+                         "over capacity: {n} more reps needed ({need} per rep-day, capacity {cap})"),
     # output
     "output_exists": (
         "{path} は既に存在します。上書きするには --force を付けてください",

@@ -9,7 +9,7 @@ the parts add up exactly to the gap.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from kpi_xl.engine.excelmath import round15
@@ -108,6 +108,36 @@ class Diagnosis:
         return ja if lang == "ja" else en
 
 
+def shortfall(actual: float, reference: float, higher_is_better: bool = True) -> float:
+    """How far ``actual`` falls short of ``reference``, relative to it (0.2 = 20% short)."""
+    return 1 - actual / reference if higher_is_better else actual / reference - 1
+
+
+def weakest(shortfalls: Sequence[float | None]) -> int | None:
+    """Index of the largest positive shortfall (the first on a tie); None when none falls short."""
+    best, index = 0.0, None
+    for i, value in enumerate(shortfalls):
+        if value is not None and value > best:
+            best, index = value, i
+    return index
+
+
+def hint_for(name: str, lang: str = "ja") -> str:
+    """The §6 hint for a rate named in any shipped template (商談化率, Connect rate …)."""
+    from kpi_xl.engine.templates import get_template, template_names
+    from kpi_xl.errors import UnknownNameError
+
+    for template_id in template_names():
+        try:
+            metric = get_template(template_id).metric(name)
+        except UnknownNameError:
+            continue
+        if metric.hint:
+            ja, en = load_hints()[metric.hint]
+            return ja if lang == "ja" else en
+    return ""
+
+
 def actual_rates(template: Template, actuals: Mapping[str, float]) -> dict[str, float]:
     """Each rate whose numerator and denominator are in ``actuals``, by its own definition."""
     rates = {}
@@ -143,13 +173,12 @@ def diagnose(template: Template, actuals: Mapping[str, float], targets: Mapping[
         goal = plan_inputs.get(rid)
         reference = goal if goal is not None else (mark.low if mark else None)
         actual = got.get(rid)
-        shortfall = None
-        if actual is not None and reference:
-            shortfall = 1 - actual / reference if metric.higher_is_better else actual / reference - 1
+        short = shortfall(actual, reference, metric.higher_is_better) \
+            if actual is not None and reference else None
         rates.append(StageRate(rid, actual, goal, mark.low if mark else None,
-                               mark.high if mark else None, reference, shortfall, metric.hint))
-    weak = [r for r in rates if r.shortfall is not None and r.shortfall > 0]
-    bottleneck = max(weak, key=lambda r: r.shortfall or 0.0) if weak else None
+                               mark.high if mark else None, reference, short, metric.hint))
+    worst = weakest([r.shortfall for r in rates])
+    bottleneck = None if worst is None else rates[worst]
     planned, actual_kgi, gap = _gap(template, actuals, got, plan_inputs, target)
     return Diagnosis(kpis, rates, bottleneck, planned, actual_kgi, gap)
 

@@ -63,6 +63,13 @@ class Feasibility:
         return self.per_rep_day / self.capacity if self.capacity else math.inf
 
 
+def extra_reps(required: float, capacity_now: float, per_rep: float) -> int:
+    """Whole reps to add so that ``capacity_now`` plus them covers ``required``."""
+    if required <= capacity_now + 1e-9 or per_rep <= 0:
+        return 0
+    return int(roundup((required - capacity_now) / per_rep))
+
+
 def assess(result: Reverse, knowns: Mapping[str, float], *, rep_days: float,
            business_days: int, months: int, capacity: float | None = None) -> Feasibility:
     """Compare ``result``'s lever with ``capacity`` per rep-day over ``rep_days``.
@@ -79,8 +86,7 @@ def assess(result: Reverse, knowns: Mapping[str, float], *, rep_days: float,
     extra_days = 0
     extra_months = 0.0
     if required > can_do + 1e-9:
-        per_rep = cap * business_days
-        more_reps = int(roundup((required - can_do) / per_rep)) if per_rep else 0
+        more_reps = extra_reps(required, can_do, cap * business_days)
         fte = rep_days / business_days if business_days else 0
         if fte and cap:
             need_days = roundup(required / (cap * fte))

@@ -8,13 +8,14 @@ which one would take it further.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 from typing import NamedTuple
 
 from kpi_xl.engine.templates import Template, names
-from kpi_xl.engine.tree import Kind, invert, round_required
+from kpi_xl.engine.tree import Formula, Kind, KpiTree, Metric, invert, round_required
 from kpi_xl.errors import InputError, TreeError
 
 
@@ -99,3 +100,54 @@ def forward(template: Template, inputs: Mapping[str, float]) -> dict[str, float]
 def rate_inputs(template: Template, given: Mapping[str, float]) -> dict[str, float]:
     """Only the rate-kind entries of ``given`` (for display)."""
     return {k: v for k, v in given.items() if template.tree.metrics[k].kind is Kind.RATE}
+
+
+@lru_cache(maxsize=32)
+def chain_template(stages: int, priced: bool) -> Template:
+    """A plain chain of ``stages`` rates (rate 1 nearest the goal), for callers that have
+    rates but no named funnel (the Excel functions). With ``priced`` the goal is an amount
+    = count × unit price; otherwise the goal is the first count itself."""
+    metrics: dict[str, Metric] = {}
+    formulas: dict[str, Formula] = {}
+    for i in range(stages + 1):
+        metrics[f"s{i}"] = Metric(f"s{i}", Kind.COUNT, f"段階{i}", f"Stage {i}")
+    for i in range(1, stages + 1):
+        metrics[f"r{i}"] = Metric(f"r{i}", Kind.RATE, f"率{i}", f"Rate {i}", numerator=f"s{i - 1}",
+                                  denominator=f"s{i}")
+        formulas[f"s{i - 1}"] = Formula("*", (f"s{i}", f"r{i}"))
+    chain = [f"s{i}" for i in range(stages + 1)]
+    if priced:
+        metrics["goal"] = Metric("goal", Kind.AMOUNT, "KGI", "KGI")
+        metrics["price"] = Metric("price", Kind.AMOUNT, "平均受注単価", "Average deal size")
+        formulas["goal"] = Formula("*", ("s0", "price"))
+        chain.insert(0, "goal")
+    tree = KpiTree(metrics, formulas, chain[0])
+    return Template("chain", "funnel", "逆算チェーン", "Reverse chain", tree, tuple(chain), "<chain>")
+
+
+def reverse_rates(goal: float, rates: Sequence[float], unit_price: float | None = None, *,
+                  exact: bool = False) -> list[float]:
+    """Required count at each stage for ``goal``: the goal's count, then one per rate.
+
+    ``rates`` run from the goal outward (受注率 first): 12,000,000 at ¥1,000,000 with
+    20% and 10% needs 12, 60 and 600.
+    """
+    template = chain_template(len(rates), unit_price is not None)
+    knowns = {f"r{i + 1}": rate for i, rate in enumerate(rates)}
+    if unit_price is not None:
+        knowns["price"] = unit_price
+    result = reverse(template, goal, knowns, exact=exact)
+    return [s.value for s in result.stages if s.metric.startswith("s")]
+
+
+def forward_rates(volume: float, rates: Sequence[float], unit_price: float | None = None) -> list[float]:
+    """Expected counts from ``volume`` at the top of the funnel down to the goal's count,
+    then the revenue when ``unit_price`` is given (no rounding: these are expectations)."""
+    template = chain_template(len(rates), unit_price is not None)
+    inputs = {f"r{i + 1}": rate for i, rate in enumerate(rates)}
+    inputs[f"s{len(rates)}"] = volume
+    if unit_price is not None:
+        inputs["price"] = unit_price
+    values = template.tree.evaluate(inputs)
+    out = [values[f"s{i}"] for i in range(len(rates), -1, -1)]
+    return [*out, values["goal"]] if unit_price is not None else out

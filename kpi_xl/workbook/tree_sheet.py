@@ -78,7 +78,7 @@ class TreeSheet:
         styles.key_column(ws)
         styles.title(ws, label("tree_title", lang), label("tree_note", lang))
         styles.header(ws, FIRST_ROW - 1, COL_LEVEL, label("tree_header", lang).split("|"))
-        for col, width in zip("BCDEFGH", (8, 30, 18, 7, 46, 18, 30)):
+        for col, width in zip("BCDEFGH", (8, 30, 18, 7, 60, 18, 34)):
             ws.column_dimensions[col].width = width
         marks = load_benchmarks()
         for i, (node, depth) in enumerate(self.rows):
@@ -102,7 +102,7 @@ class TreeSheet:
             value.border = styles.BOX
             ws.cell(row, COL_UNIT, {Kind.AMOUNT: label("unit_yen", lang), Kind.COUNT: label("unit_count", lang),
                                     Kind.RATE: "%", Kind.RATIO: metric.unit}[metric.kind])
-            ws.cell(row, COL_DEF, template.definition(node, lang)).alignment = styles.WRAP
+            ws.cell(row, COL_DEF, template.definition(node, lang))
             mark = marks.get(metric.benchmark) if metric.benchmark else None
             if mark:
                 ws.cell(row, COL_BENCH, band_text(mark, lang)).font = styles.NOTE_FONT

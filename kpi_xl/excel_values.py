@@ -1,0 +1,129 @@
+"""Excel-shaped values in and out of the engine, for the Excel functions.
+
+Excel sends numbers as floats, blanks as None, ranges as 2-D lists, dates as datetimes
+and text such as "20%", "１２" or "1,200"; results go back as scalars or 2-D lists that
+spill. Errors become one short text in the cell, ``#KPI! …``, never a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from kpi_xl.engine.calendar import parse_date
+from kpi_xl.engine.values import format_percent, parse_number, parse_rate
+from kpi_xl.errors import InputError, KpiXlError
+from kpi_xl.i18n import check_lang, message
+
+F = TypeVar("F", bound=Callable[..., Any])
+ERROR_PREFIX = "#KPI! "
+
+
+def flat(value: Any) -> list[Any]:
+    """A row, column or 2-D range as one list, blanks dropped; a scalar as [value]."""
+    if isinstance(value, (list, tuple)):
+        out = []
+        for item in value:
+            out.extend(flat(item) if isinstance(item, (list, tuple)) else [item])
+        return [v for v in out if v not in (None, "")]
+    return [] if value in (None, "") else [value]
+
+
+def column(values: Sequence[Any]) -> list[list[Any]]:
+    """A list as a spilled column."""
+    return [[v] for v in values]
+
+
+def rate(value: Any, field: str) -> float:
+    """A rate from a cell: a %-formatted cell arrives as 1.2 for 120%, so numbers above 1
+    are out of range (not "ambiguous" as the bare 20 typed on a command line is)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 1:
+        raise InputError("rate_range", field=field, value=format_percent(value))
+    return parse_rate(value, field)
+
+
+def rate_list(value: Any, field: str) -> list[float]:
+    items = flat(value)
+    if not items:
+        raise InputError("missing", field=field)
+    return [rate(v, f"{field}[{i + 1}]") for i, v in enumerate(items)]
+
+
+def number(value: Any, field: str, default: float | None = None) -> float | None:
+    if value in (None, ""):
+        return default
+    return parse_number(value, field)
+
+
+def flag(value: Any, default: bool = False) -> bool:
+    """Excel's TRUE/FALSE, 1/0 or text "TRUE"/"はい"."""
+    if value in (None, ""):
+        return default
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes", "はい", "y")
+    return bool(value)
+
+
+def dates(value: Any, field: str) -> list[date]:
+    out = []
+    for item in flat(value):
+        if isinstance(item, datetime):
+            out.append(item.date())
+        elif isinstance(item, date):
+            out.append(item)
+        else:
+            out.append(parse_date(str(item), field))
+    return out
+
+
+def lang_of(value: Any) -> str:
+    return check_lang(str(value).strip().lower()) if value not in (None, "") else "ja"
+
+
+def elementwise(fn: Callable[..., Any], *args: Any) -> Any:
+    """Apply ``fn`` to scalars, or cell by cell to same-shaped 2-D ranges (vectorised UDFs)."""
+    grids = [a for a in args if isinstance(a, (list, tuple))]
+    if not grids:
+        return fn(*args)
+    shape = [list(row) if isinstance(row, (list, tuple)) else [row] for row in grids[0]]
+    out = []
+    for r, row in enumerate(shape):
+        out_row = []
+        for c in range(len(row)):
+            cell_args = [_at(a, r, c) for a in args]
+            out_row.append(fn(*cell_args))
+        out.append(out_row)
+    return out
+
+
+def _at(value: Any, r: int, c: int) -> Any:
+    if not isinstance(value, (list, tuple)):
+        return value
+    row = value[r] if r < len(value) else None
+    if isinstance(row, (list, tuple)):
+        return row[c] if c < len(row) else None
+    return row if c == 0 else None
+
+
+def cell_errors(fn: F) -> F:
+    """Turn any error into ``#KPI! message`` in the language of the call's ``lang`` argument."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any) -> Any:
+        lang = "ja"
+        names = fn.__code__.co_varnames[: fn.__code__.co_argcount]
+        if "lang" in names and len(args) > names.index("lang"):
+            try:
+                lang = lang_of(args[names.index("lang")])
+            except KpiXlError:
+                lang = "en"
+        try:
+            return fn(*args)
+        except KpiXlError as exc:
+            return ERROR_PREFIX + exc.message(lang)
+        except Exception as exc:  # the cell must show a message, never a traceback
+            return ERROR_PREFIX + message("internal", lang, kind=type(exc).__name__)
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,262 @@
+"""Excel functions (=KPI_REVERSE, =KPI_RATE, …) as xlwings UDFs: thin wrappers over the engine.
+
+Each function converts Excel's arguments, calls the engine and converts the result; errors
+show as ``#KPI! …`` in the cell. The arguments carry no type hints on purpose: xlwings
+would read a hint as a converter and reject Excel's "20%" or "1,200" before we see them.
+Import path is pure Python (no pandas), so the module also runs in xlwings Lite.
+"""
+
+from __future__ import annotations
+
+import xlwings as xw
+
+from kpi_xl.engine.allocation import largest_remainder
+from kpi_xl.engine.calendar import (
+    BusinessCalendar,
+    fiscal_months,
+    iso_weeks,
+    per_day,
+    split,
+)
+from kpi_xl.engine.diagnosis import achievement, hint_for, shortfall, status, weakest
+from kpi_xl.engine.excelmath import roundup
+from kpi_xl.engine.feasibility import default_capacity, extra_reps
+from kpi_xl.engine.funnel import forward_rates, reverse_rates
+from kpi_xl.engine.templates import get_benchmark, get_template
+from kpi_xl.engine.values import parse_number
+from kpi_xl.errors import InputError
+from kpi_xl.excel_values import (
+    cell_errors,
+    column,
+    dates,
+    elementwise,
+    flag,
+    flat,
+    lang_of,
+    number,
+    rate,
+    rate_list,
+)
+from kpi_xl.i18n import label, message
+from kpi_xl.workbook.tree_sheet import band_text
+
+CATEGORY = "kpi_xl"
+STATUS_KEYS = ("hit", "watch", "miss")
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("kgi", doc="目標（売上や受注数） / the goal: revenue, or a count such as deals")
+@xw.arg("rates", doc="率の範囲、KGI側から順に（受注率が先） / rates from the goal outward (win rate first)")
+@xw.arg("unit_price", doc="平均受注単価（省略時はKGIを件数とみなす） / deal size; omit when the goal is a count")
+@xw.arg("labels", doc="TRUE かテンプレート名で段階名の列を付ける / TRUE or a template name adds a label column")
+@xw.arg("rounding", doc="FALSE で切り上げない / FALSE skips rounding up")
+@xw.arg("lang", doc="ja / en")
+@cell_errors
+def KPI_REVERSE(kgi, rates, unit_price=None, labels=None, rounding=True, lang="ja"):
+    """KGIから各段階の必要件数を逆算（切り上げ） / Required count per stage, reverse-calculated from the goal."""
+    goal = parse_number(kgi, "kgi")
+    if goal < 0:
+        raise InputError("negative", field="kgi", value=kgi)
+    values = reverse_rates(goal, rate_list(rates, "rates"), number(unit_price, "unit_price"),
+                           exact=not flag(rounding, True))
+    names = _labels(labels, len(values), lang_of(lang))
+    return [[n, v] for n, v in zip(names, values)] if names else column(values)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("volume", doc="ファネル最上段の件数（架電数など） / the volume at the top of the funnel, e.g. calls")
+@xw.arg("rates", doc="率の範囲、KGI側から順に / rates from the goal outward")
+@xw.arg("unit_price", doc="平均受注単価（指定すると売上も返す） / average deal size; adds the revenue")
+@cell_errors
+def KPI_FORWARD(volume, rates, unit_price=None):
+    """活動量から各段階の見込み件数と売上を計算 / Expected counts down the funnel and the revenue."""
+    return column(forward_rates(parse_number(volume, "volume"), rate_list(rates, "rates"),
+                                number(unit_price, "unit_price")))
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("numerator", doc="分子（例: 商談化数） / numerator, e.g. meetings set")
+@xw.arg("denominator", doc="分母（例: コネクト数） / denominator, e.g. connects")
+@xw.arg("lang", doc="ja / en")
+@cell_errors
+def KPI_RATE(numerator, denominator, lang="ja"):
+    """率 = 分子 ÷ 分母（分母0は説明を表示） / A rate; a zero denominator gives a readable message."""
+    code = lang_of(lang)
+
+    def one(num, den):
+        if num in (None, "") or den in (None, ""):
+            return ""
+        n, d = parse_number(num, "numerator"), parse_number(den, "denominator")
+        return n / d if d else "#KPI! " + message("zero_denominator", code)
+
+    return elementwise(one, numerator, denominator)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("total", doc="配分する年間（または四半期）目標 / the annual (or quarterly) total")
+@xw.arg("fiscal_year", doc="年度（開始年、例: 2026） / fiscal year, named by the year it starts")
+@xw.arg("period", doc='"month"（既定）/ "week" / "day"')
+@xw.arg("fy_start", doc="期首月（既定 4） / first month of the fiscal year (default 4)")
+@xw.arg("holidays", doc="会社休業日の範囲（祝日は自動） / company closures (public holidays are included)")
+@xw.arg("method", doc='"equal"（既定、切り上げ）/ "weighted"（営業日比例）')
+@cell_errors
+def KPI_SPLIT(total, fiscal_year, period="month", fy_start=4, holidays=None, method="equal"):
+    """目標を月・週・営業日に配分（期首・営業日・目標の表） / Split a target into months, weeks or days."""
+    amount = parse_number(total, "total")
+    fy = int(parse_number(fiscal_year, "fiscal_year"))
+    start = int(number(fy_start, "fy_start", 4))
+    cal = BusinessCalendar(dates(holidays, "holidays"))
+    kind = str(period or "month").strip().lower()
+    how = str(method or "equal").strip().lower()
+    whole = amount == int(amount)
+    if kind in ("month", "week"):
+        periods = fiscal_months(fy, start, cal) if kind == "month" else iso_weeks(fy, start, cal)
+        shares = split(amount, [p.business_days for p in periods], how, whole=whole)
+        return [[p.start, p.business_days, s] for p, s in zip(periods, shares)]
+    if kind == "day":
+        months = fiscal_months(fy, start, cal)
+        shares = split(amount, [m.business_days for m in months], how, whole=whole)
+        return [[day, 1, per_day(share, m.business_days, whole=whole)]
+                for m, share in zip(months, shares) for day in cal.days(m.start, m.end)]
+    raise InputError("bad_choice", field="period", value=period, allowed="month, week, day")
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("total", doc="チーム目標（件数） / the team total (a count)")
+@xw.arg("capacities", doc="担当者ごとの稼働率の範囲（1 = 100%） / each rep's capacity (1 = full time)")
+@cell_errors
+def KPI_PER_REP(total, capacities):
+    """稼働率で担当者に配分（合計はチーム目標と一致） / Whole shares per rep that add up to the total."""
+    amount = parse_number(total, "total")
+    weights = [parse_number(c, "capacity") for c in flat(capacities)]
+    shares = largest_remainder(int(roundup(amount)), weights)
+    if isinstance(capacities, (list, tuple)) and capacities and isinstance(capacities[0], (list, tuple)) \
+            and len(capacities) == 1:
+        return [shares]  # a row in, a row out
+    return column(shares)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("actual", doc="実績 / actual")
+@xw.arg("target", doc="目標 / target")
+@xw.arg("lower_is_better", doc="TRUE: 低いほど良い指標（解約率など） / TRUE for churn-like KPIs")
+@cell_errors
+def KPI_ACHIEVEMENT(actual, target, lower_is_better=False):
+    """達成率（低いほど良い指標は逆数） / Achievement: actual ÷ target, flipped when lower is better."""
+    higher = not flag(lower_is_better)
+
+    def one(a, t):
+        if a in (None, "") or t in (None, ""):
+            return ""
+        ratio = achievement(parse_number(a, "actual"), parse_number(t, "target"), higher)
+        return "" if ratio is None else ratio
+
+    return elementwise(one, actual, target)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("actual", doc="実績 / actual")
+@xw.arg("target", doc="目標 / target")
+@xw.arg("warn", doc="注意とする達成率の下限（既定 90%） / warn threshold (default 90%)")
+@xw.arg("lower_is_better", doc="TRUE: 低いほど良い指標 / TRUE for churn-like KPIs")
+@xw.arg("lang", doc="ja: 達成/注意/未達, en: hit/watch/miss")
+@cell_errors
+def KPI_STATUS(actual, target, warn=0.9, lower_is_better=False, lang="ja"):
+    """達成 / 注意 / 未達（実績が空なら空） / hit, watch or miss; blank when there is no actual."""
+    threshold = rate(warn, "warn") if warn not in (None, "") else 0.9
+    words = dict(zip(STATUS_KEYS, label("status_words", lang_of(lang)).split("|")))
+    higher = not flag(lower_is_better)
+
+    def one(a, t):
+        if a in (None, "") or t in (None, ""):
+            return ""
+        return words.get(status(parse_number(a, "actual"), parse_number(t, "target"), threshold, higher), "")
+
+    return elementwise(one, actual, target)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("metric", doc="指標名（受注率、コネクト率、架電数…） / metric name")
+@xw.arg("field", doc='"low" / "high" / "source" / "unit" / "band"（既定）')
+@xw.arg("lang", doc="ja / en")
+@cell_errors
+def KPI_BENCHMARK(metric, field="band", lang="ja"):
+    """ベンチマークの範囲と出典（自社データで確認を） / A published benchmark band and its source."""
+    mark = get_benchmark(str(metric))
+    key = str(field or "band").strip().lower()
+    values = {"low": mark.low, "high": mark.high if mark.high is not None else mark.low,
+              "source": mark.source, "unit": mark.unit, "band": band_text(mark, lang_of(lang))}
+    if key not in values:
+        raise InputError("bad_choice", field="field", value=field, allowed=", ".join(values))
+    return values[key]
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("stage_names", doc="段階（率）の名前の範囲 / names of the rates")
+@xw.arg("actual_rates", doc="実績の率の範囲 / actual rates")
+@xw.arg("target_rates", doc="目標の率の範囲 / target rates")
+@xw.arg("lang", doc="ja / en")
+@cell_errors
+def KPI_BOTTLENECK(stage_names, actual_rates, target_rates, lang="ja"):
+    """最も目標を下回る段階とヒント / The weakest stage (largest shortfall) and what it usually means."""
+    code = lang_of(lang)
+    names = [str(n) for n in flat(stage_names)]
+    got = rate_list(actual_rates, "actual_rates")
+    want = rate_list(target_rates, "target_rates")
+    for field, values in (("actual_rates", got), ("target_rates", want)):
+        if len(values) != len(names):
+            raise InputError("shape_mismatch", field=field, got=len(values), other="stage_names", want=len(names))
+    worst = weakest([shortfall(a, t) for a, t in zip(got, want)])
+    if worst is None:
+        return [[label("no_bottleneck", code), ""]]
+    return [[names[worst], hint_for(names[worst], code)]]
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("required_per_day", doc="チームで1営業日に必要な活動量 / activity the team needs per business day")
+@xw.arg("reps", doc="担当者数（稼働率の合計） / reps (sum of capacities)")
+@xw.arg("capacity_per_day", doc="1人1営業日の上限（既定 34 件） / per-rep capacity (default 34, the benchmark)")
+@xw.arg("lang", doc="ja / en")
+@cell_errors
+def KPI_FEASIBILITY(required_per_day, reps, capacity_per_day=None, lang="ja"):
+    """実現可能か、足りなければ必要な増員数 / Feasible, or how many more reps close the gap."""
+    code = lang_of(lang)
+    need = parse_number(required_per_day, "required_per_day")
+    team = parse_number(reps, "reps")
+    if team <= 0:
+        raise InputError("not_positive", field="reps", value=reps)
+    cap = number(capacity_per_day, "capacity_per_day", default_capacity())
+    more = extra_reps(need, team * cap, cap)
+    per_rep = f"{need / team:,.1f}"
+    if more == 0:
+        return message("feasible_short", code, need=per_rep, cap=f"{cap:,.0f}")
+    return message("infeasible_short", code, n=more, need=per_rep, cap=f"{cap:,.0f}")
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("name", doc="テンプレート名（sdr, bdr, call, email, the_model …） / template id")
+@xw.arg("lang", doc="ja / en")
+@cell_errors
+def KPI_TEMPLATE(name, lang="ja"):
+    """テンプレートの段階と率の定義（表） / A template's metrics, kinds and definitions, as a table."""
+    code = lang_of(lang)
+    template = get_template(str(name))
+    rows = [[template.tree.metrics[m].label(code), template.tree.metrics[m].kind.value,
+             template.definition(m, code)] for m in template.chain]
+    rows += [[template.tree.metrics[r].label(code), "rate", template.definition(r, code)]
+             for r in template.chain_rates()]
+    return rows
+
+
+def _labels(labels, count: int, lang: str) -> list[str] | None:
+    if labels in (None, "", False, 0):
+        return None
+    if isinstance(labels, (list, tuple)):
+        names = [str(n) for n in flat(labels)]
+        if len(names) != count:
+            raise InputError("shape_mismatch", field="labels", got=len(names), other="rates + 1", want=count)
+        return names
+    template = get_template("sdr" if labels is True or labels == 1 else str(labels))
+    chain = [m for m in template.chain if template.tree.metrics[m].is_count]
+    names = [template.tree.metrics[m].label(lang) for m in chain[:count]]
+    return names + [f"{label('stage', lang)} {i + 1}" for i in range(len(names), count)]
