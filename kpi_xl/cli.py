@@ -141,6 +141,14 @@ def cmd_review(args: argparse.Namespace) -> str:
     return render_review(review, plan, args.lang)
 
 
+def cmd_workbook(args: argparse.Namespace) -> str:
+    """Write workbook.xlsm: the macro workbook with the =KPI_* functions, a how-to and examples."""
+    from kpi_xl.macro_workbook import build_macro_workbook
+
+    build_macro_workbook(args.output, force=args.force)
+    return label("written", args.lang, path=args.output)
+
+
 def cmd_templates(args: argparse.Namespace) -> str:
     """List the shipped templates, or show one template's metrics and definitions."""
     if args.name:
@@ -162,8 +170,8 @@ def cmd_demo(args: argparse.Namespace) -> str:
     return render_plan(plan, args.lang)
 
 
-COMMANDS = {"reverse": cmd_reverse, "plan": cmd_plan, "review": cmd_review, "templates": cmd_templates,
-            "demo": cmd_demo}
+COMMANDS = {"reverse": cmd_reverse, "plan": cmd_plan, "review": cmd_review, "workbook": cmd_workbook,
+            "templates": cmd_templates, "demo": cmd_demo}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -191,6 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
     rev = sub.add_parser("review", parents=[common], help=cmd_review.__doc__, description=cmd_review.__doc__)
     rev.add_argument("workbook", help="a plan workbook written by kpi-xl plan, with actuals typed in")
     rev.add_argument("--month", help="the month to review, e.g. 2026-10 (default: the latest with actuals)")
+    wbk = sub.add_parser("workbook", parents=[common], help=cmd_workbook.__doc__, description=cmd_workbook.__doc__)
+    wbk.add_argument("-o", "--output", default="workbook.xlsm", help="where to write it (default workbook.xlsm)")
+    wbk.add_argument("--force", action="store_true", help="overwrite an existing file")
     tpl = sub.add_parser("templates", parents=[common], help=cmd_templates.__doc__,
                          description=cmd_templates.__doc__)
     tpl.add_argument("name", nargs="?", help="template id to show")

@@ -78,6 +78,11 @@ def dates(value: Any, field: str) -> list[date]:
     return out
 
 
+def excel_date(day: date) -> datetime:
+    """A date as the datetime Excel's COM bridge converts to a date serial."""
+    return datetime(day.year, day.month, day.day)
+
+
 def lang_of(value: Any) -> str:
     return check_lang(str(value).strip().lower()) if value not in (None, "") else "ja"
 

@@ -26,6 +26,15 @@ def check_output(path: Path, *, force: bool, inputs: Iterable[Path] = ()) -> Non
         raise OutputError("output_unwritable", path=str(path), reason="it is a folder")
 
 
+def _normal_mode(target: Path) -> int:
+    """The existing file's mode, or what a plain open() would give under the umask."""
+    if target.exists():
+        return target.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_atomic(path: Path | str, write: Callable[[Path], None], *, force: bool = False,
                  inputs: Iterable[Path] = ()) -> Path:
     """Call ``write(tmp_path)`` and move the result to ``path`` in one rename."""
@@ -39,6 +48,7 @@ def write_atomic(path: Path | str, write: Callable[[Path], None], *, force: bool
     tmp = Path(tmp_name)
     try:
         write(tmp)
+        os.chmod(tmp, _normal_mode(target))  # mkstemp makes 0600; give the file the usual mode
         os.replace(tmp, target)
     except OSError as exc:
         raise OutputError("output_unwritable", path=str(target), reason=exc.strerror or str(exc)) from None

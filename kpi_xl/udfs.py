@@ -30,6 +30,7 @@ from kpi_xl.excel_values import (
     column,
     dates,
     elementwise,
+    excel_date,
     flag,
     flat,
     lang_of,
@@ -75,8 +76,8 @@ def KPI_FORWARD(volume, rates, unit_price=None):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("numerator", doc="分子（例: 商談化数） / numerator, e.g. meetings set")
-@xw.arg("denominator", doc="分母（例: コネクト数） / denominator, e.g. connects")
+@xw.arg("numerator", ndim=2, doc="分子（例: 商談化数） / numerator, e.g. meetings set")
+@xw.arg("denominator", ndim=2, doc="分母（例: コネクト数） / denominator, e.g. connects")
 @xw.arg("lang", doc="ja / en")
 @cell_errors
 def KPI_RATE(numerator, denominator, lang="ja"):
@@ -112,33 +113,32 @@ def KPI_SPLIT(total, fiscal_year, period="month", fy_start=4, holidays=None, met
     if kind in ("month", "week"):
         periods = fiscal_months(fy, start, cal) if kind == "month" else iso_weeks(fy, start, cal)
         shares = split(amount, [p.business_days for p in periods], how, whole=whole)
-        return [[p.start, p.business_days, s] for p, s in zip(periods, shares)]
+        return [[excel_date(p.start), p.business_days, s] for p, s in zip(periods, shares)]
     if kind == "day":
         months = fiscal_months(fy, start, cal)
         shares = split(amount, [m.business_days for m in months], how, whole=whole)
-        return [[day, 1, per_day(share, m.business_days, whole=whole)]
+        return [[excel_date(day), 1, per_day(share, m.business_days, whole=whole)]
                 for m, share in zip(months, shares) for day in cal.days(m.start, m.end)]
     raise InputError("bad_choice", field="period", value=period, allowed="month, week, day")
 
 
 @xw.func(category=CATEGORY)
 @xw.arg("total", doc="チーム目標（件数） / the team total (a count)")
-@xw.arg("capacities", doc="担当者ごとの稼働率の範囲（1 = 100%） / each rep's capacity (1 = full time)")
+@xw.arg("capacities", ndim=2, doc="担当者ごとの稼働率の範囲（1 = 100%） / each rep's capacity (1 = full time)")
 @cell_errors
 def KPI_PER_REP(total, capacities):
     """稼働率で担当者に配分（合計はチーム目標と一致） / Whole shares per rep that add up to the total."""
     amount = parse_number(total, "total")
     weights = [parse_number(c, "capacity") for c in flat(capacities)]
     shares = largest_remainder(int(roundup(amount)), weights)
-    if isinstance(capacities, (list, tuple)) and capacities and isinstance(capacities[0], (list, tuple)) \
-            and len(capacities) == 1:
-        return [shares]  # a row in, a row out
-    return column(shares)
+    is_row = isinstance(capacities, (list, tuple)) and len(capacities) == 1 and \
+        isinstance(capacities[0], (list, tuple)) and len(capacities[0]) > 1
+    return [shares] if is_row else column(shares)  # a row in, a row out
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("actual", doc="実績 / actual")
-@xw.arg("target", doc="目標 / target")
+@xw.arg("actual", ndim=2, doc="実績 / actual")
+@xw.arg("target", ndim=2, doc="目標 / target")
 @xw.arg("lower_is_better", doc="TRUE: 低いほど良い指標（解約率など） / TRUE for churn-like KPIs")
 @cell_errors
 def KPI_ACHIEVEMENT(actual, target, lower_is_better=False):
@@ -155,8 +155,8 @@ def KPI_ACHIEVEMENT(actual, target, lower_is_better=False):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("actual", doc="実績 / actual")
-@xw.arg("target", doc="目標 / target")
+@xw.arg("actual", ndim=2, doc="実績 / actual")
+@xw.arg("target", ndim=2, doc="目標 / target")
 @xw.arg("warn", doc="注意とする達成率の下限（既定 90%） / warn threshold (default 90%)")
 @xw.arg("lower_is_better", doc="TRUE: 低いほど良い指標 / TRUE for churn-like KPIs")
 @xw.arg("lang", doc="ja: 達成/注意/未達, en: hit/watch/miss")
@@ -234,17 +234,16 @@ def KPI_FEASIBILITY(required_per_day, reps, capacity_per_day=None, lang="ja"):
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("name", doc="テンプレート名（sdr, bdr, call, email, the_model …） / template id")
+@xw.arg("template", doc="テンプレート名（sdr, bdr, call, email, the_model …） / template id")
 @xw.arg("lang", doc="ja / en")
 @cell_errors
-def KPI_TEMPLATE(name, lang="ja"):
+def KPI_TEMPLATE(template, lang="ja"):
     """テンプレートの段階と率の定義（表） / A template's metrics, kinds and definitions, as a table."""
     code = lang_of(lang)
-    template = get_template(str(name))
-    rows = [[template.tree.metrics[m].label(code), template.tree.metrics[m].kind.value,
-             template.definition(m, code)] for m in template.chain]
-    rows += [[template.tree.metrics[r].label(code), "rate", template.definition(r, code)]
-             for r in template.chain_rates()]
+    found = get_template(str(template))
+    metrics = found.tree.metrics
+    rows = [[metrics[m].label(code), metrics[m].kind.value, found.definition(m, code)] for m in found.chain]
+    rows += [[metrics[r].label(code), "rate", found.definition(r, code)] for r in found.chain_rates()]
     return rows
 
 

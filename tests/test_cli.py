@@ -165,3 +165,14 @@ def test_review_reads_typed_actuals_back(tmp_path):
     data = json.loads(run("review", str(out), "--json").stdout)
     assert data["bottleneck"] == "connect_rate"
     assert sum(p["effect"] for p in data["gap"]) == pytest.approx(data["actual_kgi"] - data["planned_kgi"])
+
+
+def test_outputs_get_ordinary_permissions(tmp_path):
+    import os
+    import stat
+
+    out = tmp_path / "plan.xlsx"
+    run("plan", "--kgi", "1億", "--unit-price", "100万", "--rate", "受注率=20%", "--fy", "2026", "-o", str(out))
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask

@@ -154,3 +154,44 @@ def test_a_users_edits_recompute_everywhere(tmp_path, libreoffice):
                            near_ties=near_ties(edited))
         assert not problems, f"{name}: " + "\n".join(problems[:10])
     assert build_plan(read_plan_workbook(paths[0]).spec).reverse.value("meetings") == 480  # 120 / 25%
+
+
+def test_udfs_engine_and_workbook_formulas_agree(generated):
+    """=KPI_REVERSE and =KPI_PER_REP (through xlwings's machinery) == engine == LibreOffice."""
+    from tests.xlwings_harness import call, decorated_udfs
+
+    udfs = decorated_udfs()
+    checked = 0
+    for seed, plan, _opts, layout, _path, _actuals, recalced in generated:
+        got = read_values(recalced, layout)
+        template = plan.spec.template
+        knowns = plan.spec.knowns
+        rates, stages = [], [plan.stages[0]]
+        for stage in plan.reverse.stages[1:]:
+            step = template.tree.path(stages[-1], stage.metric)[0]
+            others = step.others
+            if step.formula.op != "*" or len(others) != 1 or others[0] not in knowns:
+                break
+            rates.append(knowns[others[0]])
+            stages.append(stage.metric)
+        price = rates.pop(0) if template.tree.metrics[stages[0]].kind.value == "amount" else None
+        if not rates:
+            continue
+        goal = plan.reverse.goal
+        out = call(udfs, "KPI_REVERSE", goal, [[r] for r in rates], price, None, not plan.spec.exact)
+        udf_values = [row[0] for row in out]
+        workbook = [got[("tree", m)] for m in stages[1 if price else 0:]]
+        engine = [plan.reverse.value(m) for m in stages[1 if price else 0:]]
+        assert udf_values == pytest.approx(engine) and workbook == pytest.approx(engine), seed
+        lever = plan.reverse.lever
+        if template.tree.metrics[lever].is_count and not plan.spec.exact:
+            for j, month in enumerate(plan.months):
+                weights = [rep.weight(month.start) for rep in plan.spec.reps]
+                team = plan.monthly[lever][j]
+                if team == 0 or sum(weights) == 0:
+                    continue
+                shares = call(udfs, "KPI_PER_REP", team, [[w] for w in weights])
+                shares = [row[0] for row in shares] if isinstance(shares, list) else [shares]
+                assert shares == [got[("per_rep", lever, r.name, month.key)] for r in plan.spec.reps], seed
+        checked += 1
+    assert checked >= 8

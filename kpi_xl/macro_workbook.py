@@ -1,0 +1,167 @@
+"""workbook.xlsm: xlwings's standalone quickstart workbook, set up for kpi_xl's functions.
+
+Starts from the .xlsm that ``xlwings quickstart NAME --standalone`` copies (its VBA project,
+with the xlwings module and ImportPythonUDFs, kept intact via ``keep_vba``), activates the
+``xlwings.conf`` sheet with ``UDF Modules = kpi_xl.udfs``, and adds a bilingual how-to sheet
+and an examples sheet where every =KPI_* call sits beside the same computation in native
+formulas (which work without Python, e.g. in LibreOffice).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.worksheet.formula import ArrayFormula
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kpi_xl.files import write_atomic
+from kpi_xl.workbook import styles
+from kpi_xl.workbook.cells import Layout
+from kpi_xl.workbook.formulas import largest_remainder
+
+HOWTO = "使い方 (How to use)"
+EXAMPLES = "例 (Examples)"
+UDF_MODULE = "kpi_xl.udfs"
+
+STEPS = [
+    ("1. Python と kpi_xl を入れる: pip install kpi-xl",
+     "1. Install Python and kpi_xl: pip install kpi-xl"),
+    ("2. このブック (workbook.xlsm) を開き、マクロを有効にする",
+     "2. Open this workbook (workbook.xlsm) and enable macros"),
+    ("3. Alt+F8 → ImportPythonUDFs を1回実行する（関数が登録されます）",
+     "3. Alt+F8 → run ImportPythonUDFs once (it registers the functions)"),
+    ("4. どのシートでも =KPI_REVERSE(12000000, {0.2;0.1}, 1000000) のように使う",
+     "4. Use them in any sheet, e.g. =KPI_REVERSE(12000000, {0.2;0.1}, 1000000)"),
+    ("エラーはセルに #KPI! … と表示されます（例: 受注率は0〜100%）",
+     "Errors show in the cell as #KPI! … (e.g. a win rate must be 0–100%)"),
+]
+FUNCTIONS = [
+    ("KPI_REVERSE(kgi, rates, [unit_price], [labels], [rounding], [lang])", "KGIから各段階の必要件数（切り上げ）",
+     "required count per stage from the goal (rounded up)"),
+    ("KPI_FORWARD(volume, rates, [unit_price])", "活動量から見込み件数と売上", "expected counts and revenue"),
+    ("KPI_RATE(numerator, denominator, [lang])", "率（分母0は説明を表示）", "a rate; zero denominators explained"),
+    ("KPI_SPLIT(total, fiscal_year, [period], [fy_start], [holidays], [method])",
+     "月・週・営業日への配分（祝日込み）", "split over months, weeks or business days (holidays included)"),
+    ("KPI_PER_REP(total, capacities)", "担当者別（合計が一致）", "per-rep shares that add up"),
+    ("KPI_ACHIEVEMENT(actual, target, [lower_is_better])", "達成率", "achievement"),
+    ("KPI_STATUS(actual, target, [warn], [lower_is_better], [lang])", "達成 / 注意 / 未達", "hit / watch / miss"),
+    ("KPI_BENCHMARK(metric, [field], [lang])", "ベンチマークと出典", "benchmark band and source"),
+    ("KPI_BOTTLENECK(stage_names, actual_rates, target_rates, [lang])", "ボトルネックとヒント",
+     "the weakest stage and its hint"),
+    ("KPI_FEASIBILITY(required_per_day, reps, [capacity_per_day], [lang])", "実現可能性と必要増員",
+     "feasible, or how many more reps"),
+    ("KPI_TEMPLATE(template, [lang])", "テンプレートの定義", "a template's definitions"),
+]
+
+
+def quickstart_source() -> Path:
+    """The standalone .xlsm inside the installed xlwings package (what its quickstart copies)."""
+    import xlwings
+
+    return Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
+
+
+def build_macro_workbook(path: Path | str, *, force: bool = False) -> Layout:
+    """Write workbook.xlsm; return where the native example results are (for tests)."""
+    wb = load_workbook(quickstart_source(), keep_vba=True)
+    conf = wb["_xlwings.conf"]
+    conf.title = "xlwings.conf"
+    for row in conf.iter_rows(min_col=1, max_col=2):
+        if row[0].value == "UDF Modules":
+            row[1].value = UDF_MODULE
+    first = wb.worksheets[0]
+    first.title = HOWTO
+    _howto(first)
+    layout = Layout()
+    _examples(wb.create_sheet(EXAMPLES, 1), layout)
+    wb.active = 0
+    write_atomic(path, lambda tmp: wb.save(tmp), force=force)
+    return layout
+
+
+def _howto(ws: Worksheet) -> None:
+    styles.title(ws, "kpi_xl の Excel 関数 / kpi_xl Excel functions")
+    ws.column_dimensions["A"].width = 3
+    ws.column_dimensions["B"].width = 72
+    ws.column_dimensions["C"].width = 44
+    ws.column_dimensions["D"].width = 52
+    row = 3
+    for ja, en in STEPS:
+        ws.cell(row, 2, ja)
+        ws.cell(row, 3, en)
+        row += 1
+    row += 1
+    styles.header(ws, row, 2, ["関数 / Function", "日本語", "English"])
+    for signature, ja, en in FUNCTIONS:
+        row += 1
+        ws.cell(row, 2, signature)
+        ws.cell(row, 3, ja)
+        ws.cell(row, 4, en)
+    row += 2
+    ws.cell(row, 2, "「例 (Examples)」シート: 各 =KPI_* の隣に、同じ計算を通常の数式で書いています"
+                    "（Pythonなしでも計算されます）。")
+    ws.cell(row + 1, 2, "The Examples sheet puts each =KPI_* call beside the same computation in native formulas "
+                        "(these work without Python).")
+
+
+def _examples(ws: Worksheet, layout: Layout) -> None:
+    styles.title(ws, "例: 関数と通常の数式 / Examples: functions beside native formulas",
+                 "B列の値を変えると両方が再計算されます / change column C and both sides recompute")
+    for col, width in zip("ABCDEFG", (3, 30, 14, 34, 16, 34, 16)):
+        ws.column_dimensions[col].width = width
+    inputs = [("KGI（売上）/ goal", 12_000_000, styles.YEN), ("平均受注単価 / deal size", 1_000_000, styles.YEN),
+              ("受注率 / win rate", 0.2, styles.RATE), ("商談化率 / meeting rate", 0.1, styles.RATE),
+              ("コネクト率 / connect rate", 0.15, styles.RATE), ("年度 / fiscal year", 2026, "0"),
+              ("担当者1 稼働率 / rep 1 capacity", 1, "0%"), ("担当者2 稼働率 / rep 2 capacity", 1, "0%"),
+              ("担当者3 稼働率 / rep 3 capacity", 0.5, "0%"), ("実績 / actual", 95, styles.COUNT),
+              ("目標 / target", 100, styles.COUNT), ("注意しきい値 / warn", 0.9, styles.RATE)]
+    for i, (text, value, number_format) in enumerate(inputs):
+        ws.cell(4 + i, 2, text)
+        styles.as_input(ws.cell(4 + i, 3, value), number_format)
+    kgi, price, win, meet, fy = "$C$4", "$C$5", "$C$6", "$C$7", "$C$9"
+    caps, actual, target, warn = "$C$10:$C$12", "$C$13", "$C$14", "$C$15"
+    top = 18
+    styles.header(ws, top, 2, ["", "", "=KPI_* (Python)", "", "通常の数式 / native", ""])
+    r = top + 1
+
+    def block(title: str, udf: str, rows: int, natives: list[str], key: str, number_format: str) -> None:
+        nonlocal r
+        ws.cell(r, 2, title).font = styles.BOLD
+        shown = ws.cell(r, 4, udf)
+        shown.data_type = "s"  # the call as text, to read beside its result
+        shown.font = styles.NOTE_FONT
+        target_ref = f"E{r}:E{r + rows - 1}" if rows > 1 else f"E{r}"
+        ws[f"E{r}"] = ArrayFormula(target_ref, udf) if rows > 1 else udf
+        for k, native in enumerate(natives):
+            text = native.lstrip("=")
+            ws.cell(r + k, 6, text if len(text) <= 60 else text[:57] + "…").font = styles.NOTE_FONT
+            cell = ws.cell(r + k, 7, native)
+            cell.number_format = number_format
+            layout.put(("native", key, str(k)), ws.title, r + k, 7)
+        r += max(rows, len(natives)) + 1
+
+    block("逆算 / reverse", f"=KPI_REVERSE({kgi},{win}:{meet},{price})", 3,
+          [f"=ROUNDUP({kgi}/{price},0)", f"=ROUNDUP(G{r}/{win},0)", f"=ROUNDUP(G{r + 1}/{meet},0)"],
+          "reverse", styles.COUNT)
+    block("見込み / forward", f"=KPI_FORWARD(600,{win}:{meet},{price})", 4,
+          ["=600", f"=G{r}*{meet}", f"=G{r + 1}*{win}", f"=G{r + 2}*{price}"], "forward", "#,##0.##")
+    block("率 / rate", "=KPI_RATE(60,600)", 1, ['=IF(600=0,"#KPI!",60/600)'], "rate", styles.RATE)
+    block("月次配分 / monthly split", f"=KPI_SPLIT(500,{fy})", 12,
+          ["=ROUNDUP(500/12,0)"], "split", styles.COUNT)
+    weights = caps
+    block("担当者別 / per rep", f"=KPI_PER_REP(42,{caps})", 3,
+          ["=" + largest_remainder("42", weights, f"$C${10 + k}", f"(ROW({weights})<ROW($C${10 + k}))")
+           for k in range(3)], "per_rep", styles.COUNT)
+    block("達成率 / achievement", f"=KPI_ACHIEVEMENT({actual},{target})", 1, [f"={actual}/{target}"],
+          "achievement", styles.RATE)
+    block("状況 / status", f"=KPI_STATUS({actual},{target},{warn})", 1,
+          [f'=IF({actual}/{target}>=1,"達成",IF({actual}/{target}>={warn},"注意","未達"))'], "status", "@")
+    block("実現可能性 / feasibility", "=KPI_FEASIBILITY(400,8)", 1, ["=MAX(0,ROUNDUP((400-8*34)/34,0))"],
+          "feasibility", "0")
+    block("ベンチマーク / benchmark", '=KPI_BENCHMARK("受注率","low")', 1, ["=0.1"], "benchmark", styles.RATE)
+    block("ボトルネック / bottleneck", '=KPI_BOTTLENECK({"コネクト率","商談化率"},{0.1,0.09},{0.15,0.1})', 1,
+          ['=INDEX({"コネクト率","商談化率"},MATCH(MAX(1-{0.1,0.09}/{0.15,0.1}),1-{0.1,0.09}/{0.15,0.1},0))'],
+          "bottleneck", "@")
+    block("テンプレート / template", '=KPI_TEMPLATE("sdr")', 6, [], "template", "@")
+    styles.protect(ws)
