@@ -41,6 +41,9 @@ from kpi_xl.excel_values import (
 from kpi_xl.i18n import label, message
 from kpi_xl.workbook.tree_sheet import band_text
 
+__all__ = ["KPI_ACHIEVEMENT", "KPI_BENCHMARK", "KPI_BOTTLENECK", "KPI_FEASIBILITY", "KPI_FORWARD", "KPI_PER_REP",
+           "KPI_RATE", "KPI_REVERSE", "KPI_SPLIT", "KPI_STATUS", "KPI_TEMPLATE"]
+
 CATEGORY = "kpi_xl"
 STATUS_KEYS = ("hit", "watch", "miss")
 

@@ -144,3 +144,9 @@ def test_udf_module_imports_without_pandas():
 def test_dates_arrive_as_datetimes(udfs):
     table = call(udfs, "KPI_SPLIT", 120.0, 2026.0, "month", 4.0, [[date(2026, 8, 13)]], "equal")
     assert table[4][1] == 19  # August 2026: 21 weekdays less 山の日 (8/11) and the closure
+
+
+def test_star_import_brings_exactly_the_functions():
+    import kpi_xl.udfs as module
+
+    assert sorted(module.__all__) == sorted(NAMES)
