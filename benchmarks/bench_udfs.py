@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kpi_xl.engine.diagnosis import status  # noqa: E402
-from kpi_xl.engine.funnel import reverse_rates  # noqa: E402
-from tests.xlwings_harness import call, decorated_udfs  # noqa: E402
+from kpi_xl.engine.diagnosis import status
+from kpi_xl.engine.funnel import reverse_rates
+from tests.xlwings_harness import call, decorated_udfs
 
 
 def per_call_us(fn, number: int) -> float:
@@ -28,7 +28,8 @@ def main() -> None:
     rates = [[0.2], [0.1], [0.15]]
     single = per_call_us(lambda: call(udfs, "KPI_REVERSE", 12_000_000.0, rates, 1_000_000.0), 2_000)
     bare = per_call_us(lambda: reverse_rates(12_000_000.0, [0.2, 0.1, 0.15], 1_000_000.0), 2_000)
-    print(f"=KPI_REVERSE, one call          : {single:9.1f} µs   (engine alone {bare:.1f} µs, ratio {single / bare:.1f}×)")
+    print(f"=KPI_REVERSE, one call          : {single:9.1f} µs   "
+          f"(engine alone {bare:.1f} µs, ratio {single / bare:.1f}×)")
     actual = [[float(i % 120)] for i in range(10_000)]
     target = [[100.0]] * 10_000
     vector = per_call_us(lambda: call(udfs, "KPI_STATUS", actual, target), 5)

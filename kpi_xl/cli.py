@@ -12,25 +12,25 @@ from pathlib import Path
 from typing import Any
 
 from kpi_xl import __version__
-from kpi_xl.console import plan_json, render_plan, render_review, review_json
+from kpi_xl.console import plan_json, render_plan, render_review, report_json, review_json
 from kpi_xl.engine.plan import build_plan
 from kpi_xl.engine.settings import spec_from_settings
 from kpi_xl.engine.templates import get_template, template_names
-from kpi_xl.engine.values import parse_pair
-from kpi_xl.errors import InputError, KpiXlError
+from kpi_xl.engine.values import parse_number, parse_pair, parse_rate
+from kpi_xl.errors import InputError, KpiXlError, OutputError
 from kpi_xl.i18n import label
 from kpi_xl.settings_file import load_settings
 
 DEMO_SETTINGS: dict[str, Any] = {
     "template": "sdr",
-    "kgi": 120_000_000,
+    "kgi": 240_000_000,
     "unit_price": 1_000_000,
-    "rates": {"受注率": "20%", "商談化率": "10%", "コネクト率": "15%"},
-    "volumes": {"メール送信数": 0},
+    "rates": {"受注率": "20%", "商談化率": "12%", "コネクト率": "15%"},
+    "volumes": {"メール送信数": 13_000},
     "fiscal_year": 2026,
     "fy_start": 4,
     "holidays": ["2026-12-29..2027-01-03"],
-    "reps": 8,
+    "reps": 10,
     "leads": {"受注数": 1},
 }
 
@@ -149,6 +149,67 @@ def cmd_workbook(args: argparse.Namespace) -> str:
     return label("written", args.lang, path=args.output)
 
 
+def _load_plan(path: str):
+    """A plan from a plan workbook (inputs recomputed by the engine) or a settings file."""
+    if Path(path).suffix.lower() in (".xlsx", ".xlsm"):
+        from kpi_xl.workbook.reader import read_plan_workbook
+
+        book = read_plan_workbook(path)
+        return build_plan(book.spec), book.options.warn
+    settings = load_settings(path)
+    from kpi_xl.workbook.options import options_from_settings
+
+    warn = options_from_settings({k: v for k, v in settings.items() if k in ("lang", "warn")}).warn
+    spec = spec_from_settings({k: v for k, v in settings.items()
+                               if k not in ("lang", "warn", "asof", "scenario", "display")})
+    return build_plan(spec), warn
+
+
+def cmd_report(args: argparse.Namespace) -> str:
+    """Read SFA/CRM exports, compare a month with the plan and write the monthly report workbook."""
+    from kpi_xl.sfa.ingest import ingest
+    from kpi_xl.sfa.monthly import build_report
+    from kpi_xl.workbook.report_writer import write_report
+
+    plan, warn = _load_plan(args.plan)
+    if args.warn is not None:
+        warn = parse_rate(args.warn, "--warn")
+    stale = tuple(int(parse_number(x, "--stale")) for x in args.stale.split(",")) if args.stale else (14, 30, 60)
+    if len(stale) != 3 or not stale[0] < stale[1] < stale[2]:
+        raise InputError("out_of_range", field="--stale", value=args.stale,
+                         allowed="three rising day counts, e.g. 14,30,60")
+    inputs = [Path(p) for p in args.data] + [Path(args.plan)] + ([Path(args.mapping)] if args.mapping else [])
+    from kpi_xl.files import check_output
+
+    check_output(Path(args.output), force=args.force, inputs=inputs)
+    progress = _progress(len(args.data))
+    data = ingest(args.data, plan.spec.template, args.mapping, progress=progress)
+    if progress is not None:
+        progress.close()
+    month = args.month or _latest_month(plan, data)
+    report = build_report(plan, data, month, warn=warn, stale_days=stale)  # type: ignore[arg-type]
+    written = write_report(args.output, report, data, args.lang, Path(args.plan).name, force=args.force,
+                           inputs=inputs)
+    if args.json:
+        return json.dumps({"output": str(written), **report_json(report, data)}, ensure_ascii=False, indent=2)
+    return label("written", args.lang, path=str(written))
+
+
+def _latest_month(plan, data) -> str:
+    keys = [m.key for m in plan.fiscal_months]
+    seen = [m for m in data.actuals.months if m in keys]
+    return seen[-1] if seen else keys[0]
+
+
+def _progress(total: int):
+    """A progress bar on stderr for interactive runs; None when stderr is not a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="file", file=sys.stderr, leave=False)
+
+
 def cmd_templates(args: argparse.Namespace) -> str:
     """List the shipped templates, or show one template's metrics and definitions."""
     if args.name:
@@ -163,15 +224,37 @@ def cmd_templates(args: argparse.Namespace) -> str:
 
 
 def cmd_demo(args: argparse.Namespace) -> str:
-    """Run the main job on built-in demo data: an SDR team of 8 planning ¥120M for FY2026."""
-    plan = build_plan(spec_from_settings(DEMO_SETTINGS))
+    """The main job on built-in demo data: a synthetic SFA export, a plan and a monthly report
+    in ./kpi-demo/ (an SDR team of ten planning FY2026), and the plan printed."""
+    from datetime import date
+
+    import yaml
+
+    from kpi_xl.sfa.demo_data import REPS, write_demo_data
+    from kpi_xl.workbook.options import options_from_settings
+    from kpi_xl.workbook.writer import write_plan
+
+    folder = Path(args.out)
+    if folder.exists() and any(folder.iterdir()) and not args.force:
+        raise OutputError("output_exists", path=str(folder))
+    files = write_demo_data(folder, date(2026, 10, 1))
+    settings = {**DEMO_SETTINGS, "reps": list(REPS), "lang": args.lang}
+    (folder / "plan.yaml").write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    plan = build_plan(spec_from_settings({k: v for k, v in settings.items() if k != "lang"}))
+    write_plan(folder / "plan.xlsx", plan, options_from_settings({"lang": args.lang}), force=True)
+    report_args = build_parser().parse_args([
+        "report", "--data", str(files.activities), "--data", str(files.opportunities),
+        "--plan", str(folder / "plan.xlsx"), "--month", "2026-10", "-o", str(folder / "report-2026-10.xlsx"),
+        "--force", "--lang", args.lang])
+    cmd_report(report_args)
     if args.json:
         return json.dumps(plan_json(plan, args.lang), ensure_ascii=False, indent=2)
-    return render_plan(plan, args.lang)
+    written = "\n".join(f"  {p}" for p in sorted(folder.iterdir()))
+    return f"{render_plan(plan, args.lang)}\n\n{label('written', args.lang, path=str(folder))}\n{written}"
 
 
-COMMANDS = {"reverse": cmd_reverse, "plan": cmd_plan, "review": cmd_review, "workbook": cmd_workbook,
-            "templates": cmd_templates, "demo": cmd_demo}
+COMMANDS = {"reverse": cmd_reverse, "plan": cmd_plan, "review": cmd_review, "report": cmd_report,
+            "workbook": cmd_workbook, "templates": cmd_templates, "demo": cmd_demo}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -199,13 +282,25 @@ def build_parser() -> argparse.ArgumentParser:
     rev = sub.add_parser("review", parents=[common], help=cmd_review.__doc__, description=cmd_review.__doc__)
     rev.add_argument("workbook", help="a plan workbook written by kpi-xl plan, with actuals typed in")
     rev.add_argument("--month", help="the month to review, e.g. 2026-10 (default: the latest with actuals)")
+    rpt = sub.add_parser("report", parents=[common], help=cmd_report.__doc__, description=cmd_report.__doc__)
+    rpt.add_argument("--data", action="append", required=True,
+                     help="an SFA/CRM export: CSV, XLSX or Parquet (repeatable)")
+    rpt.add_argument("--plan", required=True, help="a plan workbook (kpi-xl plan) or plan.yaml")
+    rpt.add_argument("--month", help="the month to report, e.g. 2026-10 (default: the latest with data)")
+    rpt.add_argument("--mapping", help="a mapping file (YAML/TOML/JSON) for headers and values the defaults miss")
+    rpt.add_argument("--warn", help="achievement below which a KPI is amber (default: the plan's, 90%%)")
+    rpt.add_argument("--stale", help="days for blue, yellow, red open deals (default 14,30,60)")
+    rpt.add_argument("-o", "--output", required=True, help="the report workbook to write (.xlsx)")
+    rpt.add_argument("--force", action="store_true", help="overwrite an existing output file")
     wbk = sub.add_parser("workbook", parents=[common], help=cmd_workbook.__doc__, description=cmd_workbook.__doc__)
     wbk.add_argument("-o", "--output", default="workbook.xlsm", help="where to write it (default workbook.xlsm)")
     wbk.add_argument("--force", action="store_true", help="overwrite an existing file")
     tpl = sub.add_parser("templates", parents=[common], help=cmd_templates.__doc__,
                          description=cmd_templates.__doc__)
     tpl.add_argument("name", nargs="?", help="template id to show")
-    sub.add_parser("demo", parents=[common], help=cmd_demo.__doc__, description=cmd_demo.__doc__)
+    dmo = sub.add_parser("demo", parents=[common], help=cmd_demo.__doc__, description=cmd_demo.__doc__)
+    dmo.add_argument("--out", default="kpi-demo", help="the folder to write (default ./kpi-demo)")
+    dmo.add_argument("--force", action="store_true", help="write into an existing, non-empty folder")
     return parser
 
 
@@ -219,7 +314,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KpiXlError as exc:
         print(f"kpi-xl: {exc.message(args.lang or 'ja')}", file=sys.stderr)
         return 2
-    print(output)
+    try:
+        print(output)
+    except BrokenPipeError:  # e.g. piped into head
+        sys.stderr.close()
     return 0
 
 

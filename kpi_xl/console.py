@@ -217,3 +217,39 @@ def plan_json(plan: Plan, lang: str = "ja") -> dict[str, Any]:
                 "extra_months": feas.extra_months,
             }
     return out
+
+
+def report_json(report, data) -> dict[str, Any]:
+    """The monthly report's figures: team lines, per rep and month, per week, findings."""
+    from kpi_xl.sfa.aggregate import derived
+
+    template = report.plan.spec.template
+
+    def lines(items):
+        return {line.metric: {"actual": line.actual, "target": line.target,
+                              "status": report.status(line)} for line in items}
+
+    by_rep_month: dict[str, dict[str, dict[str, float]]] = {}
+    for (owner, month), row in data.actuals.by_month.iterrows():
+        by_rep_month.setdefault(owner, {})[month] = derived(template, {k: float(v) for k, v in row.items()})
+    by_week: dict[str, dict[str, float]] = {}
+    for week, row in data.actuals.by_week.groupby(level=1).sum().iterrows():
+        by_week[week] = derived(template, {k: float(v) for k, v in row.items()})
+    diagnosis = report.review.diagnosis if report.review else None
+    return {
+        "month": report.month,
+        "as_of": report.as_of.isoformat(),
+        "team": lines(report.month_lines),
+        "fiscal_ytd": lines(report.ytd_lines),
+        "bottleneck": diagnosis.bottleneck.rate if diagnosis and diagnosis.bottleneck else None,
+        "gap": [{"metric": p.metric, "kind": p.kind, "effect": p.effect} for p in diagnosis.gap] if diagnosis else [],
+        "reps": {r.owner: {m: {"actual": line.actual, "target": line.target} for m, line in r.lines.items()}
+                 for r in report.reps},
+        "by_rep_month": by_rep_month,
+        "by_week": by_week,
+        "files": [{"file": s.raw.path.name, "sha256": s.raw.sha256, "encoding": s.raw.encoding,
+                   "reader": s.raw.engine, "read": s.cleaned.read, "used": s.cleaned.used,
+                   "excluded": s.cleaned.excluded} for s in data.sources],
+        "findings": [{"file": f.file, "rule": f.rule, "count": f.count, "excluded": f.excludes,
+                      "rows": f.rows, "detail": f.detail} for f in data.findings],
+    }

@@ -68,13 +68,13 @@ def test_errors_in_english():
     assert out.returncode == 2 and "Win rate must be more than 0% and at most 100% (got 120%)" in out.stderr
 
 
-def test_templates_and_demo():
+def test_templates_and_demo(tmp_path):
     out = run("templates")
     assert out.returncode == 0 and "the_model" in out.stdout and "ルート営業" in out.stdout
     out = run("templates", "sdr", "--lang", "en")
     assert "Win rate = Deals won ÷ Meetings set" in out.stdout
-    out = run("demo")
-    assert out.returncode == 0 and "受注数 120 ← 商談化数 600" in out.stdout
+    out = run("demo", "--out", str(tmp_path / "demo"))
+    assert out.returncode == 0 and "受注数 240 ← 商談化数 1,200" in out.stdout
 
 
 PLAN_YAML = """\

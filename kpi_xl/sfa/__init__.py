@@ -1,0 +1,1 @@
+"""Reading SFA/CRM exports (pandas): files, headers, cleaning, aggregation into engine inputs."""

@@ -1,0 +1,131 @@
+"""From cleaned rows to counts per rep × month (and ISO week): the engine inputs.
+
+pandas does the counting; the engine derives the rest (アプローチ数 = 架電数 + メール送信数,
+every rate by its own numerator and denominator), so a report and a plan agree by design.
+An activity result implies the results before it (a won call was also a connect and a
+meeting); a deal counts as a meeting in its engage month and as won in its close month.
+Given both an activity log and a deal list, meetings come from the log and wins and
+revenue from the deal list, so nothing is counted twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from kpi_xl.engine.diagnosis import actual_rates
+from kpi_xl.engine.templates import Template
+from kpi_xl.sfa.cleaning import Cleaned, Finding
+
+OBSERVED = ("calls", "emails_sent", "connects", "meetings", "won", "revenue", "lost", "open")
+RESULT_LEVELS = ("connects", "meetings", "won")
+
+
+def contributions(c: Cleaned) -> pd.DataFrame:
+    """One row per source row and date, with the metric counts it adds."""
+    f = c.frame
+    if c.shape == "activities":
+        count = f["count"].astype("float64").fillna(1.0).to_numpy() if "count" in f else 1.0
+        kind = f["type"].astype(object).to_numpy()
+        out = pd.DataFrame({"owner": f["owner"].astype(object), "when": f["date"]})
+        for metric in ("calls", "emails_sent", "meetings"):
+            out[metric] = np.where(kind == metric, count, 0.0)
+        levels = {r: float(i) for i, r in enumerate(RESULT_LEVELS)}
+        level = f["result"].astype(object).map(levels).astype("float64").to_numpy() if "result" in f \
+            else np.full(len(f), np.nan)
+        for i, metric in enumerate(RESULT_LEVELS):
+            out[metric] = out.get(metric, 0.0) + (level >= i)
+        amount = f["amount"].astype("float64").fillna(0.0).to_numpy() if "amount" in f else 0.0
+        out["revenue"] = np.where(level >= RESULT_LEVELS.index("won"), amount, 0.0)
+        return out
+    f = f.assign(owner=f["owner"].astype(object), stage=f["stage"].astype(object))
+    engaged = f[f["stage"].isin(["open", "won", "lost"]) & f["date"].notna()]
+    meet = pd.DataFrame({"owner": engaged["owner"], "when": engaged["date"], "meetings": 1.0})
+    closed = f[f["stage"].isin(["won", "lost"])]
+    when = closed["close_date"].fillna(closed["date"]) if "close_date" in closed else closed["date"]
+    close = pd.DataFrame({"owner": closed["owner"], "when": when,
+                          "won": (closed["stage"] == "won").astype(float),
+                          "lost": (closed["stage"] == "lost").astype(float),
+                          "revenue": closed["amount"].astype("float64").where(closed["stage"] == "won", 0.0).fillna(0.0)
+                          if "amount" in closed else 0.0})
+    return pd.concat([meet, close], ignore_index=True).fillna(0.0)
+
+
+@dataclass
+class Actuals:
+    """Observed counts per (owner, month) and (owner, ISO week), summed over all files."""
+
+    by_month: pd.DataFrame
+    by_week: pd.DataFrame
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def owners(self) -> list[str]:
+        return sorted(self.by_month.index.get_level_values(0).unique())
+
+    @property
+    def months(self) -> list[str]:
+        return sorted(self.by_month.index.get_level_values(1).unique())
+
+    def rep_month(self, owner: str, month: str) -> dict[str, float]:
+        try:
+            row = self.by_month.loc[(owner, month)]
+        except KeyError:
+            return {}
+        return {m: float(v) for m, v in row.items()}
+
+    def team_month(self, month: str, owners: list[str] | None = None) -> dict[str, float]:
+        if month not in self.months:
+            return {}
+        frame = self.by_month.xs(month, level=1)
+        if owners is not None:
+            frame = frame[frame.index.isin(owners)]
+        return {m: float(v) for m, v in frame.sum().items()} if len(frame) else {}
+
+
+def aggregate(cleaned: list[Cleaned], template: Template) -> Actuals:
+    both = {c.shape for c in cleaned} == {"activities", "opportunities"}
+    parts = []
+    for c in cleaned:
+        part = contributions(c)
+        if both:  # meetings come from the activity log, wins and revenue from the deal list
+            drop = ["won", "revenue"] if c.shape == "activities" else ["meetings"]
+            part = part.drop(columns=[d for d in drop if d in part])
+        parts.append(part)
+    facts = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["owner", "when"])
+    metrics = [m for m in OBSERVED if m in facts.columns and (m in template.tree.metrics or m in ("lost", "open"))]
+    facts = facts.dropna(subset=["when"])
+    facts["month"] = facts["when"].dt.strftime("%Y-%m")
+    iso = facts["when"].dt.isocalendar()
+    facts["week"] = iso["year"].astype(str) + "-W" + iso["week"].astype(str).str.zfill(2)
+    by_month = facts.groupby(["owner", "month"], sort=True)[metrics].sum()
+    by_week = facts.groupby(["owner", "week"], sort=True)[metrics].sum()
+    actuals = Actuals(by_month, by_week)
+    if all(c.shape == "activities" for c in cleaned):  # deals count at engage and close: no same-month funnel
+        actuals.findings = impossible_funnels(actuals, template)
+    return actuals
+
+
+def derived(template: Template, counts: dict[str, float]) -> dict[str, float]:
+    """Counts plus what the engine derives from them: sums (アプローチ数) and every rate."""
+    known = {k: v for k, v in counts.items() if k in template.tree.metrics}
+    values = template.tree.evaluate(known)
+    values = {k: v for k, v in values.items() if template.tree.metrics[k].kind.value != "rate" or k in known}
+    return {**values, **actual_rates(template, values)}
+
+
+def impossible_funnels(actuals: Actuals, template: Template) -> list[Finding]:
+    """Rep-months where a later stage exceeds an earlier one (more connects than calls …)."""
+    found = []
+    for (owner, month), row in actuals.by_month.iterrows():
+        values = derived(template, {k: float(v) for k, v in row.items()})
+        for metric in template.tree.metrics.values():
+            if metric.numerator and metric.denominator and metric.numerator in values \
+                    and metric.denominator in values and values[metric.denominator] > 0 \
+                    and values[metric.numerator] > values[metric.denominator] and metric.numerator in actuals.by_month:
+                found.append(f"{owner} {month}: {metric.numerator} {values[metric.numerator]:.0f} > "
+                             f"{metric.denominator} {values[metric.denominator]:.0f}")
+    return [Finding("impossible_funnel", "-", [], "; ".join(found[:30]) + (" …" if len(found) > 30 else ""))] \
+        if found else []

@@ -1,0 +1,264 @@
+"""Cleaning an export's rows, vectorised with pandas, with every finding counted and listed
+by source row: nothing is dropped silently, and read = used + excluded always holds."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from kpi_xl.engine.values import parse_number
+from kpi_xl.errors import KpiXlError
+from kpi_xl.sfa.header import Header
+from kpi_xl.sfa.reading import RawFile
+from kpi_xl.sfa.vocabulary import Vocabulary, key
+
+EXCLUDING = ("blank_row", "total_row", "missing_owner", "missing_date", "bad_date", "bad_number",
+             "unknown_type", "unknown_stage", "duplicate_row", "duplicate_id")
+MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
+                                          "nov", "dec"))}
+
+
+@dataclass
+class Finding:
+    """One data-quality rule's hits in one file."""
+
+    rule: str
+    file: str
+    rows: list[int]
+    detail: str = ""
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def excludes(self) -> bool:
+        return self.rule in EXCLUDING
+
+
+@dataclass
+class Cleaned:
+    """Rows that can be used, in canonical columns, plus what was found on the way."""
+
+    file: str
+    shape: str
+    frame: pd.DataFrame  # row, owner, date, close_date, stage, type, result, count, amount, id, product
+    read: int
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def excluded(self) -> int:
+        return sum(f.count for f in self.findings if f.excludes)
+
+    @property
+    def used(self) -> int:
+        return len(self.frame)
+
+
+def _text(series: pd.Series) -> pd.Series:
+    """Values as stripped strings; NA for blanks."""
+    out = series.astype("string").str.strip()
+    return out.mask(out == "", pd.NA)
+
+
+def _rows(mask: pd.Series, numbers: pd.Series) -> list[int]:
+    return numbers[mask.fillna(False).to_numpy(dtype=bool)].tolist()
+
+
+def _dates(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """(parsed, text-format mask, Excel-serial mask, unparseable mask)."""
+    present = raw.notna()
+    if raw.dtype == object:
+        typed = raw.map(lambda v: v if isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "year") else pd.NA)
+        parsed = pd.to_datetime(typed, errors="coerce")
+        text = _text(raw.where(typed.isna()))
+    else:
+        parsed = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+        text = _text(raw)
+    numeric = text.str.fullmatch(r"\d{5}(\.0+)?").fillna(False).astype(bool)
+    serial = numeric & parsed.isna()
+    if serial.any():  # Excel serial day numbers (46000 = 2025-12-09)
+        days = pd.to_numeric(text[serial], errors="coerce")
+        parsed = parsed.fillna((pd.Timestamp("1899-12-30") + pd.to_timedelta(days, unit="D")).reindex(raw.index))
+    candidates = text.astype(object).where(parsed.isna())
+    iso = pd.to_datetime(candidates, format="ISO8601", errors="coerce")
+    parsed = parsed.fillna(iso)
+    as_text = (iso.notna() & ~text.str.fullmatch(r"\d{4}-\d{2}-\d{2}([ T].*)?").fillna(False).astype(bool))
+    as_text = as_text.reindex(raw.index, fill_value=False)
+    rest = present & parsed.isna() & text.notna()
+    if rest.any():
+        def normal(value: str) -> str:
+            v = unicodedata.normalize("NFKC", value).strip()
+            v = re.sub(r"[年月/.]", "-", v).replace("日", "")
+            return v
+
+        retry = pd.to_datetime(text[rest].map(normal), format="ISO8601", errors="coerce")
+        as_text = as_text | retry.notna().reindex(raw.index, fill_value=False)
+        parsed = parsed.fillna(retry.reindex(raw.index))
+    bad = present & parsed.isna()
+    return parsed.astype("datetime64[ns]"), as_text, serial, bad
+
+
+def _numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(values, normalised-text mask, unparseable mask): "1,200", "１２", "¥1,000", "▲500"…"""
+    text = _text(raw) if raw.dtype != object else raw.map(lambda v: v if isinstance(v, (int, float)) else
+                                                          (str(v).strip() or pd.NA) if v is not None else pd.NA)
+    values = pd.to_numeric(text, errors="coerce")
+    rest = text.notna() & values.isna()
+    normal = pd.Series(False, index=raw.index)
+    bad = pd.Series(False, index=raw.index)
+    if rest.any():
+        def parse(value: object) -> float:
+            try:
+                return parse_number(value, "value")
+            except KpiXlError:
+                return np.nan
+
+        uniques = text[rest].astype(str).unique()
+        table = {u: parse(u) for u in uniques}
+        fixed = text[rest].astype(str).map(table)
+        values = values.astype("float64").fillna(fixed.reindex(raw.index))
+        normal = fixed.notna().reindex(raw.index, fill_value=False)
+        bad = fixed.isna().reindex(raw.index, fill_value=False)
+    return values.astype("float64"), normal, bad
+
+
+def clean(raw: RawFile, header: Header, vocab: Vocabulary) -> Cleaned:
+    name = raw.path.name
+    data = raw.rows.iloc[header.rows:]
+    numbers = pd.Series(data.index + 1, index=data.index)  # source row numbers (1-based)
+    read = len(data)
+    findings: list[Finding] = []
+    excluded = pd.Series(False, index=data.index)
+
+    def exclude(rule: str, mask: pd.Series, detail: str = "") -> None:
+        nonlocal excluded
+        hit = mask.fillna(False) & ~excluded
+        if hit.any():
+            findings.append(Finding(rule, name, _rows(hit, numbers), detail))
+            excluded = excluded | hit
+
+    def note(rule: str, mask: pd.Series, detail: str = "") -> None:
+        hit = mask.fillna(False) & ~excluded
+        if hit.any():
+            findings.append(Finding(rule, name, _rows(hit, numbers), detail))
+
+    def column(field_name: str) -> pd.Series | None:
+        position = header.fields.get(field_name)
+        if position is None:
+            if field_name in vocab.defaults:
+                return pd.Series(vocab.defaults[field_name], index=data.index, dtype="string")
+            return None
+        return data.iloc[:, position]
+
+    blank = data.isna() | data.astype("string").apply(lambda c: c.str.strip() == "")
+    exclude("blank_row", blank.all(axis=1))
+    markers = {key(m) for m in vocab.totals}
+    owner = _text(column("owner")) if column("owner") is not None else pd.Series(pd.NA, index=data.index)
+    first = _text(data.iloc[:, 0])
+    exclude("total_row", owner.map(lambda v: key(v) in markers if isinstance(v, str) else False)
+            | first.map(lambda v: key(v) in markers if isinstance(v, str) else False))
+    exclude("missing_owner", owner.isna())
+
+    frame = pd.DataFrame({"row": numbers, "owner": owner})
+    stage = None
+    if header.shape == "opportunities":
+        stages = vocab.lookup(vocab.stages)
+        raw_stage = _text(column("stage"))
+        stage = raw_stage.map(lambda v: stages.get(key(v)) if isinstance(v, str) else None)
+        exclude("unknown_stage", stage.isna(), detail=", ".join(sorted(
+            {str(v) for v in raw_stage[stage.isna() & ~excluded].dropna().unique()})[:20]))
+        frame["stage"] = stage
+    if "month" in header.fields and "date" not in header.fields and vocab.year is not None:
+        months = _text(column("month")).map(lambda v: MONTHS.get(str(v).lower()[:3]) if isinstance(v, str) else None)
+        days = pd.to_numeric(_text(column("day")), errors="coerce") if column("day") is not None else 1
+        date_raw = pd.Series([f"{vocab.year}-{int(m):02d}-{int(d):02d}" if m and d == d else pd.NA
+                              for m, d in zip(months, days if not isinstance(days, int) else [1] * len(data))],
+                             index=data.index, dtype="string")
+    else:
+        date_raw = column("date")
+    date, as_text, serial, bad = _dates(date_raw)
+    undated = date.isna() & ~bad
+    if stage is not None:
+        undated = undated & (stage != "prospect")  # deals not yet engaged have no engage date
+    exclude("missing_date", undated)
+    exclude("bad_date", bad)
+    note("date_text", as_text)
+    note("date_serial", serial)
+    frame["date"] = date
+    if column("close_date") is not None:
+        close, c_text, c_serial, c_bad = _dates(column("close_date"))
+        note("date_text", c_text)
+        note("date_serial", c_serial)
+        exclude("bad_date", c_bad)
+        frame["close_date"] = close
+    for field_name in ("amount", "count"):
+        if column(field_name) is not None:
+            values, normal, bad_number = _numbers(column(field_name))
+            note("number_text", normal, detail=field_name)
+            exclude("bad_number", bad_number, detail=field_name)
+            frame[field_name] = values
+    if header.shape == "activities":
+        types = vocab.lookup(vocab.types)
+        raw_type = _text(column("type")) if column("type") is not None else pd.Series(pd.NA, index=data.index)
+        frame["type"] = raw_type.map(lambda v: types.get(key(v)) if isinstance(v, str) else None)
+        exclude("unknown_type", frame["type"].isna(), detail=", ".join(sorted(
+            {str(v) for v in raw_type[frame["type"].isna() & ~excluded].dropna().unique()})[:20]))
+        results = vocab.lookup(vocab.results)
+        if column("result") is not None:
+            frame["result"] = _text(column("result")).map(lambda v: results.get(key(v)) if isinstance(v, str) else None)
+    for extra in ("id", "product", "account"):
+        if column(extra) is not None:
+            frame[extra] = _text(column(extra))
+    identical = data.astype("string").duplicated(keep="first")
+    if "id" in frame:  # with an ID, an identical row is the same record exported twice
+        exclude("duplicate_row", identical)
+    else:  # without one, two identical calls on a day are real: report, keep
+        note("identical_rows", identical)
+    if "id" in frame:
+        _duplicate_ids(frame, excluded, findings, name, header.shape)
+        ids = frame["id"].where(~excluded)
+        exclude("duplicate_id", ids.notna() & ids.duplicated(keep="last"))
+    for column_name in ("owner", "product"):
+        if column_name in frame:
+            _variants(frame.loc[~excluded, column_name], frame.loc[~excluded, "row"], findings, name, column_name)
+    return Cleaned(name, header.shape, frame.loc[~excluded].reset_index(drop=True), read, findings)
+
+
+def _duplicate_ids(frame: pd.DataFrame, excluded: pd.Series, findings: list[Finding], name: str, shape: str) -> None:
+    """Stages going backwards among the rows of one deal (a history of snapshots)."""
+    if shape != "opportunities":
+        return
+    from kpi_xl.sfa.vocabulary import STAGE_ORDER
+
+    live = frame.loc[~excluded & frame["id"].notna()]
+    repeated = live[live["id"].duplicated(keep=False)]
+    if repeated.empty:
+        return
+    rank = repeated["stage"].map({s: i for i, s in enumerate(STAGE_ORDER)}).fillna(-1)
+    when = repeated["date"].fillna(repeated.get("close_date", repeated["date"]))
+    ordered = repeated.assign(rank=rank, when=when).sort_values(["id", "when", "row"])
+    back = ordered.groupby("id")["rank"].diff() < 0
+    back = back & ~ordered["stage"].isin(["lost"])
+    if back.any():
+        findings.append(Finding("stage_backwards", name, sorted(ordered.loc[back, "row"].tolist())))
+
+
+def _variants(values: pd.Series, rows: pd.Series, findings: list[Finding], name: str, column_name: str) -> None:
+    """Names that differ only by spaces or width (reported, not merged)."""
+    uniques = pd.Series(values.dropna().unique())
+    if uniques.empty:
+        return
+    folded = uniques.map(lambda v: re.sub(r"\s", "", unicodedata.normalize("NFKC", v)).casefold())
+    groups = uniques.groupby(folded).agg(list)
+    clashes = [sorted(g) for g in groups if len(g) > 1]
+    if clashes:
+        counts = values.value_counts()
+        odd = {v for group in clashes for v in sorted(group, key=lambda v: -counts.get(v, 0))[1:]}
+        hit = values.isin(odd)  # the rows spelled the less common way
+        detail = f"{column_name}: " + "; ".join(" / ".join(g) for g in clashes[:10])
+        findings.append(Finding("name_variant", name, rows[hit].tolist(), detail))

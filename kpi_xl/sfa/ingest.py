@@ -1,0 +1,55 @@
+"""Read, recognise and clean every export file, then aggregate: one call for the report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kpi_xl.engine.templates import Template
+from kpi_xl.errors import DataError
+from kpi_xl.sfa.aggregate import Actuals, aggregate
+from kpi_xl.sfa.cleaning import Cleaned, Finding, clean
+from kpi_xl.sfa.header import Header, find_header
+from kpi_xl.sfa.reading import RawFile, read_raw
+from kpi_xl.sfa.vocabulary import load_vocabulary
+
+
+@dataclass
+class Source:
+    """What was read from one file, for the Assumptions sheet."""
+
+    raw: RawFile
+    header: Header
+    cleaned: Cleaned
+
+
+@dataclass
+class Ingested:
+    sources: list[Source]
+    actuals: Actuals
+
+    @property
+    def findings(self) -> list[Finding]:
+        out = []
+        for source in self.sources:
+            if source.raw.note:
+                out.append(Finding(source.raw.note, source.raw.path.name, [], source.raw.delimiter or ""))
+            out.extend(source.cleaned.findings)
+        return out + self.actuals.findings
+
+
+def ingest(paths: Sequence[Path | str], template: Template, mapping: Path | str | None = None,
+           progress=None) -> Ingested:
+    vocab = load_vocabulary(mapping)
+    sources = []
+    for path in paths:
+        raw = read_raw(path)
+        header = find_header(raw.rows, vocab, raw.path.name)
+        cleaned = clean(raw, header, vocab)
+        if cleaned.used == 0:
+            raise DataError("data_empty", file=raw.path.name, read=cleaned.read)
+        sources.append(Source(raw, header, cleaned))
+        if progress is not None:
+            progress.update(1)
+    return Ingested(sources, aggregate([s.cleaned for s in sources], template))

@@ -1,0 +1,121 @@
+"""Reading SFA/CRM export files into raw rows: CSV (UTF-8, UTF-8 BOM, CP932 detected),
+XLSX (python-calamine when installed, else openpyxl; the engine used is recorded) and
+Parquet. Everything is read as found; headers and values are interpreted later, so that
+every row can be accounted for."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from kpi_xl.errors import DataError, KpiXlError
+from kpi_xl.xlsx_safety import check_archive
+
+SNIFF_BYTES = 1 << 16
+
+
+@dataclass
+class RawFile:
+    """A file's rows before interpretation; row ``i`` of ``rows`` is source row ``i + 1``."""
+
+    path: Path
+    rows: pd.DataFrame  # positional columns, values as read (str for CSV)
+    encoding: str | None
+    engine: str
+    sha256: str
+    delimiter: str | None = None
+    note: str = ""
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def detect_encoding(head: bytes) -> str:
+    """utf-8-sig (BOM), utf-8, else what charset-normalizer finds (cp932 for Shift_JIS)."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start > len(head) - 4:  # a multi-byte character cut by the sample's end
+            return "utf-8"
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(head).best()
+    name = (best.encoding if best else "cp932").lower()
+    return "cp932" if name in ("shift_jis", "cp932", "shift-jis", "sjis", "ms932") else name
+
+
+def read_raw(path: Path | str) -> RawFile:
+    file = Path(path)
+    if not file.is_file():
+        raise DataError("data_unreadable", file=str(file), reason="no such file")
+    suffix = file.suffix.lower()
+    try:
+        if suffix in (".csv", ".txt", ".tsv"):
+            return _csv(file)
+        if suffix in (".xlsx", ".xlsm"):
+            return _xlsx(file)
+        if suffix == ".parquet":
+            frame = pd.read_parquet(file)
+            rows = pd.concat([pd.DataFrame([list(frame.columns)]), pd.DataFrame(frame.to_numpy())],
+                             ignore_index=True)
+            return RawFile(file, rows, None, "pyarrow", sha256(file))
+    except KpiXlError:
+        raise
+    except Exception as exc:  # each reader raises its own classes; all mean "unreadable"
+        raise DataError("data_unreadable", file=str(file), reason=str(exc).splitlines()[0][:200]) from None
+    raise DataError("data_format", file=str(file), suffix=suffix or "(none)")
+
+
+def _csv(file: Path) -> RawFile:
+    with file.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    encoding = detect_encoding(head)
+    text = head.decode(encoding, errors="ignore")
+    try:
+        delimiter = csv.Sniffer().sniff(text.split("\n", 5)[0] + "\n", delimiters=",;\t|").delimiter
+    except csv.Error:
+        delimiter = ","
+    try:
+        rows = pd.read_csv(file, sep=delimiter, header=None, dtype="string[pyarrow]", encoding=encoding,
+                           engine="pyarrow", skip_blank_lines=False)
+        engine = "pyarrow"
+    except Exception:  # ragged rows or quoting pyarrow rejects: the C engine is more forgiving
+        rows = pd.read_csv(file, sep=delimiter, header=None, dtype=str, encoding=encoding,
+                           skip_blank_lines=False, keep_default_na=False, na_values=[""])
+        engine = "c"
+    note = ""
+    sample = rows.iloc[:5, 0].fillna("").astype(str) if rows.shape[1] == 1 else None
+    inner_sep = next((sep for sep in (";", ",", "\t") if sample is not None and sample.str.count(sep).min() >= 2),
+                     None)
+    if inner_sep:
+        # a ';' export opened in Excel and saved as CSV: each line became one quoted field
+        inner = "\n".join(rows.iloc[:, 0].fillna("").astype(str))
+        rows = pd.read_csv(io.StringIO(inner), sep=inner_sep, header=None, dtype=str, keep_default_na=False,
+                           na_values=[""], skip_blank_lines=False)
+        delimiter, note = inner_sep, "nested_csv"
+    return RawFile(file, rows, encoding, engine, sha256(file), delimiter, note)
+
+
+def _xlsx(file: Path) -> RawFile:
+    check_archive(file)
+    try:
+        import python_calamine  # noqa: F401
+
+        engine = "calamine"
+    except ImportError:
+        engine = "openpyxl"
+    rows = pd.read_excel(file, header=None, engine=engine, dtype=object)
+    return RawFile(file, rows, None, engine, sha256(file))
