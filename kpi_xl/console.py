@@ -147,7 +147,7 @@ def render_review(review: MonthReview, plan: Plan, lang: str = "ja") -> str:
         lines.append(d.hint(lang))
     if d.gap and d.planned_kgi is not None and d.actual_kgi is not None:
         target = plan.reverse.target
-        kinds = dict(zip(("volume", "rate", "price"), label("gap_kinds", lang).split("|")))
+        kinds = dict(zip(("volume", "rate", "price", "other"), label("gap_kinds", lang).split("|")))
         lines += ["", label("gap_title", lang, planned=fmt(t, target, d.planned_kgi),
                             actual=fmt(t, target, d.actual_kgi))]
         lines.append(table([[m[p.metric].label(lang), kinds[p.kind],

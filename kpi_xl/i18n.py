@@ -301,7 +301,7 @@ _LABELS: dict[str, tuple[str, str]] = {
                         "{rate}: actual {actual} vs {reference} ({short:.0%} short)"),
     "no_bottleneck": ("目標率を下回る段階はありません", "no stage is below its reference rate"),
     "gap_title": ("KGIの差の内訳（計画 {planned} → 実績 {actual}）", "KGI gap split (plan {planned} → actual {actual})"),
-    "gap_kinds": ("量|率|単価", "volume|rate|price"),
+    "gap_kinds": ("量|率|単価|その他", "volume|rate|price|other"),
     # workbook: sheet names
     "sheet_inputs": ("入力", "Inputs"),
     "sheet_tree": ("KPIツリー", "KPI tree"),

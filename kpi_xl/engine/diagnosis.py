@@ -86,7 +86,7 @@ class GapPart:
     """The KGI change from replacing one planned input by its actual."""
 
     metric: str
-    kind: str  # "volume", "rate" or "price"
+    kind: str  # "volume", "rate", "price", or "other" for what the inputs leave unexplained
     planned: float
     actual: float
     effect: float
@@ -210,7 +210,11 @@ def _gap(template: Template, actuals: Mapping[str, float], rates: Mapping[str, f
         after = tree.evaluate(trial)[target]
         parts.append(GapPart(metric_id, kind, current[metric_id], new, after - value))
         current, value = trial, after
-    return planned, actuals.get(target, value if parts else None), parts
+    actual = actuals.get(target, value if parts else None)
+    if parts and actual is not None and abs(actual - value) > 1e-9 * max(1.0, abs(actual)):
+        # what the substituted inputs do not explain (e.g. counts from different sources)
+        parts.append(GapPart(target, "other", value, actual, actual - value))
+    return planned, actual, parts
 
 
 def _actual_amount(template: Template, metric_id: str, actuals: Mapping[str, float]

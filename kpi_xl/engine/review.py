@@ -23,8 +23,9 @@ def review_month(plan: Plan, actuals: Mapping[str, Mapping[str, float]], month: 
     """Diagnose ``month`` (default: the latest month with any actual); None with no actuals.
 
     ``actuals`` maps metric → {"2026-10": value}. The gap's plan side is the month's lever
-    target with the plan's rates, so with a sales-cycle lag it compares activity and
-    outcome of the same calendar month, as a monthly review does.
+    target with the plan's rates (and fixed volumes spread evenly over the months), so with
+    a sales-cycle lag it compares activity and outcome of the same calendar month, as a
+    monthly review does.
     """
     keys = [m.key for m in plan.fiscal_months]
     typed = sorted({k for series in actuals.values() for k in series if k in keys}, key=keys.index)
@@ -42,6 +43,9 @@ def review_month(plan: Plan, actuals: Mapping[str, Mapping[str, float]], month: 
         if value is not None:
             targets[metric] = value
     lever = plan.reverse.lever
-    plan_inputs = {**plan.spec.knowns, lever: plan.monthly[lever][plan.lead_in + index]}
+    tree = plan.spec.template.tree
+    months = len(keys)
+    monthly_knowns = {k: (v / months if tree.metrics[k].is_count else v) for k, v in plan.spec.knowns.items()}
+    plan_inputs = {**monthly_knowns, lever: plan.monthly[lever][plan.lead_in + index]}
     diagnosis = diagnose(plan.spec.template, got, targets, plan_inputs, warn=warn, target=plan.reverse.target)
     return MonthReview(month, got, targets, diagnosis)

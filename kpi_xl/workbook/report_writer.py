@@ -131,7 +131,7 @@ def _summary(ws: Worksheet, report: MonthlyReport, data: Ingested, lang: str, pl
         text(ws, row + 1, 3, diagnosis.hint(lang)).font = styles.NOTE_FONT
         row += 3
     if diagnosis and diagnosis.gap:
-        kinds = dict(zip(("volume", "rate", "price"), label("gap_kinds", lang).split("|")))
+        kinds = dict(zip(("volume", "rate", "price", "other"), label("gap_kinds", lang).split("|")))
         ws.cell(row, 2, label("gap_title", lang, planned=f"{diagnosis.planned_kgi:,.0f}",
                               actual=f"{diagnosis.actual_kgi:,.0f}")).font = styles.BOLD
         styles.header(ws, row + 1, 2, label("gap_cols", lang).split("|"))

@@ -1,0 +1,156 @@
+"""Every kind of dirt an SFA export carries: found, counted, listed by row, nothing lost."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kpi_xl.engine.templates import get_template
+from kpi_xl.errors import DataError
+from kpi_xl.sfa.ingest import ingest
+
+SDR = get_template("sdr")
+HEADER = "活動ID,日付,担当者,活動種別,結果,件数,金額\n"
+
+
+def write(tmp_path: Path, body: str, name: str = "log.csv", encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_text(body, encoding=encoding)
+    return path
+
+
+def findings(data) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for f in data.findings:
+        out[f.rule] = sorted(out.get(f.rule, []) + f.rows)
+    return out
+
+
+def test_dirty_activity_log(tmp_path):
+    rows = [
+        "A1,2026-10-01,佐藤 健,架電,通電,1,",  # 2 clean
+        "A2,2026/10/01,佐藤 健,架電,不在,１,",  # 3 text date, full-width count
+        "A3,2026年10月2日,鈴木 美咲,架電,アポ獲得,1,",  # 4 text date
+        "A4,46296,鈴木 美咲,メール,,1,",  # 5 Excel serial (2026-10-02)
+        ",,,,,,",  # 6 blank
+        "A5,2026-10-02,,架電,通電,1,",  # 7 no owner
+        "A6,,佐藤 健,架電,通電,1,",  # 8 no date
+        "A7,2026-13-45,佐藤 健,架電,通電,1,",  # 9 impossible date
+        "A8,2026-10-03,佐藤 健,FAX,,1,",  # 10 unknown type
+        "A1,2026-10-01,佐藤 健,架電,通電,1,",  # 11 the same record twice
+        "A9,2026-10-03,佐藤　健,架電,受注,1,\"¥1,200,000\"",  # 12 full-width space name; ¥ amount
+        "A10,2026-10-03,佐藤 健,架電,受注,1,\"(1,234)\"",  # 13 negative in parentheses
+        "A11,2026-10-03,佐藤 健,架電,通電,1,▲500",  # 14 ▲ negative
+        "A12,2026-10-03,佐藤 健,架電,通電,abc,",  # 15 unreadable count
+        "合計,,,,,,",  # 16 total row
+    ]
+    path = write(tmp_path, HEADER + "\n".join(rows) + "\n")
+    data = ingest([path], SDR)
+    found = findings(data)
+    assert found["date_text"] == [3, 4]
+    assert found["date_serial"] == [5]
+    assert found["blank_row"] == [6]
+    assert found["missing_owner"] == [7]
+    assert found["missing_date"] == [8]
+    assert found["bad_date"] == [9]
+    assert found["unknown_type"] == [10]
+    assert found["duplicate_row"] == [11]
+    assert found["name_variant"] == [12]
+    assert found["number_text"] == [3, 12, 13, 14]
+    assert found["bad_number"] == [15]
+    assert found["total_row"] == [16]
+    source = data.sources[0].cleaned
+    assert source.read == 15 and source.used + source.excluded == source.read
+    excluded_rows = sorted(r for f in data.findings if f.excludes for r in f.rows)
+    assert len(excluded_rows) == len(set(excluded_rows)) == source.excluded  # one reason per row
+    month = data.actuals.team_month("2026-10")
+    assert month["calls"] == 6  # rows 2, 3, 4, 12, 13, 14
+    assert month["emails_sent"] == 1
+    assert month["connects"] == 5 and month["meetings"] == 3 and month["won"] == 2  # results imply earlier ones
+    assert month["revenue"] == 1_200_000 - 1_234
+
+
+def test_encodings_are_detected_and_reported(tmp_path):
+    body = HEADER + "A1,2026-10-01,佐藤 健,架電,通電,1,\n"
+    for encoding, expected in (("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("cp932", "cp932")):
+        data = ingest([write(tmp_path, body, f"log-{encoding}.csv", encoding)], SDR)
+        assert data.sources[0].raw.encoding == expected
+        assert data.actuals.owners == ["佐藤 健"]
+
+
+def test_two_row_headers_and_english_headers(tmp_path):
+    body = "活動,,,\n日付,担当者,活動種別,結果\n2026-10-01,佐藤,架電,通電\n"
+    data = ingest([write(tmp_path, body)], SDR)
+    assert data.sources[0].header.rows == 2 and data.sources[0].cleaned.read == 1
+    body = "Date,Sales Agent,Activity Type,Outcome\n2026-10-01,Sato,Call,Connected\n2026-10-01,Sato,Email,\n"
+    data = ingest([write(tmp_path, body, "en.csv")], SDR)
+    assert data.actuals.team_month("2026-10") == {"calls": 1.0, "emails_sent": 1.0, "meetings": 0.0, "connects": 1.0,
+                                                  "won": 0.0, "revenue": 0.0}
+
+
+def test_missing_columns_say_what_was_expected_and_found(tmp_path):
+    path = write(tmp_path, "when,who\n2026-10-01,Sato\n")
+    with pytest.raises(DataError) as info:
+        ingest([path], SDR)
+    text = info.value.message("en")
+    assert "owner" in text and "担当者" in text and "when, who" in text and "--mapping" in text
+
+
+def test_a_mapping_file_maps_odd_headers(tmp_path):
+    path = write(tmp_path, "when,who,what\n2026-10-01,Sato,ring\n")
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("columns: {date: when, owner: who, type: what}\ntypes: {calls: [ring]}\n", encoding="utf-8")
+    data = ingest([path], SDR, mapping)
+    assert data.actuals.team_month("2026-10")["calls"] == 1
+    mapping.write_text("columns: {date: when, owner: whom}\n", encoding="utf-8")
+    with pytest.raises(DataError, match="whom"):
+        ingest([path], SDR, mapping)
+    mapping.write_text("colour: red\n", encoding="utf-8")
+    with pytest.raises(DataError, match="colour"):
+        ingest([path], SDR, mapping)
+
+
+def test_xlsx_and_parquet(tmp_path):
+    frame = pd.DataFrame({"日付": pd.to_datetime(["2026-10-01", "2026-10-02"]), "担当者": ["佐藤", "鈴木"],
+                          "活動種別": ["架電", "架電"], "結果": ["通電", "不在"]})
+    frame.to_excel(tmp_path / "log.xlsx", index=False)
+    frame.to_parquet(tmp_path / "log.parquet")
+    for name, reader in (("log.xlsx", "calamine"), ("log.parquet", "pyarrow")):
+        data = ingest([tmp_path / name], SDR)
+        assert data.sources[0].raw.engine == reader
+        assert data.actuals.team_month("2026-10")["calls"] == 2
+
+
+def test_unsupported_unreadable_and_zip_bombs(tmp_path):
+    with pytest.raises(DataError, match="not supported"):
+        ingest([write(tmp_path, "x", "log.pdf")], SDR)
+    with pytest.raises(DataError, match="no such file"):
+        ingest([tmp_path / "missing.csv"], SDR)
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (40 << 20))
+    from kpi_xl.errors import WorkbookError
+
+    with pytest.raises(WorkbookError, match="expands"):
+        ingest([bomb], SDR)
+    with pytest.raises(DataError, match="no usable rows"):
+        ingest([write(tmp_path, "日付,担当者,活動種別\n,,\n", "empty.csv")], SDR)
+
+
+def test_deals_stages_backwards_and_duplicate_ids(tmp_path):
+    body = ("商談ID,担当者,商談ステータス,商談開始日,受注日,金額\n"
+            "D1,佐藤,受注,2026-09-01,2026-10-05,1000000\n"
+            "D1,佐藤,商談中,2026-10-10,,\n"  # a later snapshot: stage went back
+            "D2,佐藤,失注,2026-09-03,2026-10-06,0\n"
+            "D3,佐藤,見込み,,,\n")
+    data = ingest([write(tmp_path, body, "deals.csv")], SDR)
+    found = findings(data)
+    assert found["stage_backwards"] == [3]
+    assert found["duplicate_id"] == [2]  # the older snapshot; the latest is used
+    month = data.actuals.team_month("2026-10")
+    assert month.get("won", 0) == 0 and month["lost"] == 1
+    september = data.actuals.team_month("2026-09")
+    assert september["meetings"] == 1  # D2 engaged in September (D1's latest snapshot: October)

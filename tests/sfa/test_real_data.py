@@ -1,0 +1,100 @@
+"""Real exports nobody here wrote, through `kpi-xl report`, checked against plain pandas."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT.parent / "shared" / "data"
+MAVEN = DATA / "maven-crm-sales-opportunities" / "sales_pipeline.csv"
+BANK = DATA / "uci-bank-marketing" / "bank.csv"
+MANGLED = DATA / "uci-bank-marketing" / "as-found-excel-mangled" / "bank-additional.csv"
+
+pytestmark = pytest.mark.skipif(not MAVEN.exists(), reason="shared/data is not beside this checkout")
+
+
+def report(tmp_path: Path, data: Path, plan: dict, mapping: str, month: str) -> dict:
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "kpi_xl.cli", "report", "--data", str(data), "--plan", str(plan_file),
+                          "--mapping", str(ROOT / "examples" / "mappings" / mapping), "--month", month,
+                          "-o", str(tmp_path / "report.xlsx"), "--json", "--lang", "en"],
+                         capture_output=True, text=True, encoding="utf-8")
+    assert out.returncode == 0, out.stderr
+    assert out.stderr == ""  # no progress bar when stderr is not a terminal
+    return json.loads(out.stdout)
+
+
+def test_maven_crm_opportunities(tmp_path):
+    plan = {"template": "sdr", "kgi": 12_000_000, "unit_price": 2_400, "rates": {"受注率": "60%"},
+            "fiscal_year": 2017, "fy_start": 1, "reps": 30}
+    got = report(tmp_path, MAVEN, plan, "maven-crm.yaml", "2017-06")
+    df = pd.read_csv(MAVEN)
+    df["engage_month"] = pd.to_datetime(df["engage_date"]).dt.strftime("%Y-%m")
+    df["close_month"] = pd.to_datetime(df["close_date"]).dt.strftime("%Y-%m")
+    won = df[df["deal_stage"] == "Won"]
+    wins = won.groupby(["sales_agent", "close_month"]).size()
+    revenue = won.groupby(["sales_agent", "close_month"])["close_value"].sum()
+    meetings = df[df["deal_stage"] != "Prospecting"].groupby(["sales_agent", "engage_month"]).size()
+    checked = 0
+    for agent, months in got["by_rep_month"].items():
+        for month, values in months.items():
+            assert values.get("won", 0) == wins.get((agent, month), 0), (agent, month)
+            assert values.get("revenue", 0) == revenue.get((agent, month), 0), (agent, month)
+            assert values.get("meetings", 0) == meetings.get((agent, month), 0), (agent, month)
+            if meetings.get((agent, month), 0):
+                assert values["win_rate"] == pytest.approx(wins.get((agent, month), 0) / meetings[(agent, month)])
+            checked += 1
+    assert checked > 300
+    assert sum(v.get("won", 0) for m in got["by_rep_month"].values() for v in m.values()) == 4238
+    assert sum(v.get("revenue", 0) for m in got["by_rep_month"].values() for v in m.values()) == 10_005_534
+    june = won[won["close_month"] == "2017-06"]
+    assert got["team"]["won"]["actual"] == len(june)
+    assert got["team"]["revenue"]["actual"] == june["close_value"].sum()
+    (file,) = got["files"]
+    assert file["read"] == 8800 == file["used"] + file["excluded"]
+    assert file["encoding"] == "utf-8"
+
+
+def test_uci_bank_call_log(tmp_path):
+    plan = {"template": "sdr", "kgi": 500, "unit_price": 1, "rates": {"受注率": "90%", "商談化率": "10%", "コネクト率": "40%"},
+            "volumes": {"メール送信数": 0}, "fiscal_year": 2008, "fy_start": 1, "reps": 12}
+    got = report(tmp_path, BANK, plan, "uci-bank.yaml", "2008-05")
+    df = pd.read_csv(BANK, sep=";")
+    month_no = {m: i + 1 for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
+    df["key"] = "2008-" + df["month"].map(month_no).astype(str).str.zfill(2)
+    calls = df.groupby(["job", "key"])["campaign"].sum()
+    wins = df[df["y"] == "yes"].groupby(["job", "key"]).size()
+    clients = df.groupby(["job", "key"]).size()
+    for job, months in got["by_rep_month"].items():
+        for month, values in months.items():
+            assert values["calls"] == calls[(job, month)]
+            assert values.get("won", 0) == wins.get((job, month), 0)
+            assert values["connects"] == clients[(job, month)]
+    assert sum(v["calls"] for m in got["by_rep_month"].values() for v in m.values()) == 12_630
+    may = df[df["key"] == "2008-05"]
+    assert got["team"]["calls"]["actual"] == may["campaign"].sum()
+    assert got["team"]["won"]["actual"] == (may["y"] == "yes").sum()
+
+
+def test_the_excel_mangled_copy_is_split_again_and_reported(tmp_path):
+    from kpi_xl.engine.templates import get_template
+    from kpi_xl.errors import DataError
+    from kpi_xl.sfa.ingest import ingest
+
+    mapping = ROOT / "examples" / "mappings" / "uci-bank.yaml"
+    with pytest.raises(DataError, match="day = 'day'"):  # bank-additional has day_of_week, not day
+        ingest([MANGLED], get_template("sdr"), mapping)
+    variant = tmp_path / "bank-additional.yaml"
+    variant.write_text(mapping.read_text(encoding="utf-8").replace("  day: day\n", ""), encoding="utf-8")
+    data = ingest([MANGLED], get_template("sdr"), variant)
+    source = data.sources[0]
+    assert source.raw.note == "nested_csv" and source.raw.rows.shape == (4120, 21)
+    assert any(f.rule == "nested_csv" for f in data.findings)
+    assert source.cleaned.read == 4119 == source.cleaned.used + source.cleaned.excluded

@@ -1,0 +1,106 @@
+"""The monthly report workbook, recalculated by LibreOffice, against the engine's figures."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+
+from kpi_xl.engine.plan import build_plan
+from kpi_xl.engine.settings import spec_from_settings
+from kpi_xl.i18n import label
+from kpi_xl.sfa.demo_data import REPS, write_demo_data
+from kpi_xl.sfa.ingest import ingest
+from kpi_xl.sfa.monthly import build_report
+from kpi_xl.workbook.recalc import convert
+from kpi_xl.workbook.report_writer import build_report_workbook
+
+SETTINGS = {"template": "sdr", "kgi": 240_000_000, "unit_price": 1_000_000,
+            "rates": {"受注率": "20%", "商談化率": "12%", "コネクト率": "15%"}, "volumes": {"メール送信数": 13_000},
+            "fiscal_year": 2026, "reps": [*REPS[:8], "新人 太郎"], "leads": {"受注数": 1}}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("report")
+    files = write_demo_data(folder, date(2026, 10, 1))
+    plan = build_plan(spec_from_settings(SETTINGS))
+    data = ingest([files.activities, files.opportunities], plan.spec.template)
+    report = build_report(plan, data, "2026-10", warn=0.9)
+    out = {}
+    for lang in ("ja", "en"):
+        wb, layout = build_report_workbook(report, data, lang, "plan.yaml")
+        path = folder / f"report-{lang}.xlsx"
+        wb.save(path)
+        out[lang] = (path, layout)
+    return report, data, out, folder
+
+
+def value(wb, where):
+    sheet, cell = where.rsplit("!", 1)
+    return wb[sheet.strip("'")][cell.replace("$", "")].value
+
+
+def test_formulas_recalculate_to_the_engine(built, libreoffice):
+    report, data, out, folder = built
+    path, layout = out["ja"]
+    wb = load_workbook(convert([path], folder / "recalc")[0], data_only=True)
+    words = dict(zip(("hit", "watch", "miss"), label("status_words", "ja").split("|")))
+    tree = report.plan.spec.template.tree
+    checked = 0
+    for scope, lines in (("month", report.month_lines), ("ytd", report.ytd_lines)):
+        for line in lines:
+            ach = line.achievement(tree.metrics[line.metric].higher_is_better)
+            got = value(wb, layout.cells[("summary", scope, line.metric, "ach")])
+            if ach is None:
+                assert got in (None, "")
+                continue
+            assert got == pytest.approx(ach)
+            assert value(wb, layout.cells[("summary", scope, line.metric, "status")]) == words[report.status(line)]
+            checked += 1
+    assert checked >= 10
+    for rep in report.reps:
+        for metric, line in rep.lines.items():
+            key = ("reps", rep.owner, metric, "ach")
+            if key in layout.cells and line.actual is not None and line.target:
+                assert value(wb, layout.cells[key]) == pytest.approx(line.actual / line.target)
+    for metric in ("calls", "connects", "meetings"):
+        total = value(wb, layout.cells[("reps_total", metric)])
+        assert total == sum(r.lines[metric].actual or 0 for r in report.reps)
+    gap = report.review.diagnosis
+    assert value(wb, layout.cells[("summary", "gap_total")]) == pytest.approx(gap.actual_kgi - gap.planned_kgi)
+    for source in data.sources:
+        assert value(wb, layout.cells[("quality", source.raw.path.name, "check")]) == "OK"
+
+
+def test_names_from_data_stay_text(built, libreoffice):
+    report, _, out, folder = built
+    path, _ = out["en"]
+    injected = '=HYPERLINK("http://example.invalid","x")'
+    assert injected in [r.owner for r in report.reps]
+    raw = load_workbook(path)
+    cells = [c for ws in raw.worksheets for row in ws.iter_rows() for c in row if c.value == injected]
+    assert cells and all(c.data_type == "s" for c in cells)
+    recalced = load_workbook(convert([path], folder / "recalc-en")[0], data_only=True)
+    texts = [c.value for ws in recalced.worksheets for row in ws.iter_rows() for c in row]
+    assert injected in texts
+
+
+def test_sheets_in_both_languages_and_what_they_hold(built):
+    report, data, out, _ = built
+    for lang, (path, _) in out.items():
+        wb = load_workbook(path)
+        keys = ("summary", "reps", "trend", "bottleneck", "quality", "assumptions", "deals")
+        assert wb.sheetnames == [label(f"sheet_{k}", lang) for k in keys]
+        trend = wb[label("sheet_trend", lang)]
+        assert len(trend._charts) >= 3
+        assumptions = " ".join(str(c.value) for row in wb[label("sheet_assumptions", lang)].iter_rows()
+                               for c in row if c.value)
+        for source in data.sources:
+            assert source.raw.sha256 in assumptions and source.raw.path.name in assumptions
+        assert "cp932" in assumptions and "calamine" in assumptions
+        deals = wb[label("sheet_deals", lang)]
+        assert deals.max_row > 5 and len(list(deals.conditional_formatting)) == 1
+    assert report.reps[0].gap <= report.reps[-1].gap  # largest gap first
+    assert "新人 太郎" not in [r.owner for r in report.reps]  # planned but no data: not invented
