@@ -63,11 +63,13 @@ def test_maven_crm_opportunities(tmp_path):
 
 
 def test_uci_bank_call_log(tmp_path):
-    plan = {"template": "sdr", "kgi": 500, "unit_price": 1, "rates": {"受注率": "90%", "商談化率": "10%", "コネクト率": "40%"},
+    plan = {"template": "sdr", "kgi": 500, "unit_price": 1,
+            "rates": {"受注率": "90%", "商談化率": "10%", "コネクト率": "40%"},
             "volumes": {"メール送信数": 0}, "fiscal_year": 2008, "fy_start": 1, "reps": 12}
     got = report(tmp_path, BANK, plan, "uci-bank.yaml", "2008-05")
     df = pd.read_csv(BANK, sep=";")
-    month_no = {m: i + 1 for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
+    names = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    month_no = {m: i + 1 for i, m in enumerate(names)}
     df["key"] = "2008-" + df["month"].map(month_no).astype(str).str.zfill(2)
     calls = df.groupby(["job", "key"])["campaign"].sum()
     wins = df[df["y"] == "yes"].groupby(["job", "key"]).size()
