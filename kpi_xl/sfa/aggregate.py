@@ -97,11 +97,16 @@ def aggregate(cleaned: list[Cleaned], template: Template) -> Actuals:
     facts = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["owner", "when"])
     metrics = [m for m in OBSERVED if m in facts.columns and (m in template.tree.metrics or m in ("lost", "open"))]
     facts = facts.dropna(subset=["when"])
-    facts["month"] = facts["when"].dt.strftime("%Y-%m")
-    iso = facts["when"].dt.isocalendar()
-    facts["week"] = iso["year"].astype(str) + "-W" + iso["week"].astype(str).str.zfill(2)
+    when = facts["when"].dt
+    facts["month"] = when.year * 100 + when.month  # integer keys group fast; labelled after
+    iso = when.isocalendar()
+    facts["week"] = iso["year"].astype("int64") * 100 + iso["week"].astype("int64")
     by_month = facts.groupby(["owner", "month"], sort=True)[metrics].sum()
     by_week = facts.groupby(["owner", "week"], sort=True)[metrics].sum()
+    by_month.index = by_month.index.set_levels(
+        [f"{k // 100}-{k % 100:02d}" for k in by_month.index.levels[1]], level=1)
+    by_week.index = by_week.index.set_levels(
+        [f"{k // 100}-W{k % 100:02d}" for k in by_week.index.levels[1]], level=1)
     actuals = Actuals(by_month, by_week)
     if all(c.shape == "activities" for c in cleaned):  # deals count at engage and close: no same-month funnel
         actuals.findings = impossible_funnels(actuals, template)

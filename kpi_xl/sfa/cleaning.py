@@ -65,6 +65,24 @@ def _text(series: pd.Series) -> pd.Series:
     return out.mask(out == "", pd.NA)
 
 
+def _lookup(series: pd.Series, table: dict[str, str], *, words_only: bool = False) -> pd.Series:
+    """Map values through ``table`` by their :func:`~kpi_xl.sfa.vocabulary.key` (None where no
+    word matches). Keys are computed once per distinct value (pyarrow dictionary encoding);
+    ``words_only`` skips values with digits (IDs, dates), which no vocabulary word has."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(series.astype("string[pyarrow]"))
+    if words_only:
+        array = pc.if_else(pc.match_substring_regex(array, r"\d"), pa.scalar(None, pa.string()), array)
+    encoded = pc.dictionary_encode(array)
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    names = [table.get(key(v)) for v in encoded.dictionary.to_pylist()]
+    mapped = pa.array(names, type=pa.string()).take(encoded.indices)
+    return pd.Series(mapped.to_numpy(zero_copy_only=False), index=series.index, dtype=object)
+
+
 def _rows(mask: pd.Series, numbers: pd.Series) -> list[int]:
     return numbers[mask.fillna(False).to_numpy(dtype=bool)].tolist()
 
@@ -155,13 +173,14 @@ def clean(raw: RawFile, header: Header, vocab: Vocabulary) -> Cleaned:
             return None
         return data.iloc[:, position]
 
-    blank = data.isna() | data.astype("string").apply(lambda c: c.str.strip() == "")
-    exclude("blank_row", blank.all(axis=1))
+    fields = [data.iloc[:, i] for i in sorted(set(header.fields.values()))]
+    exclude("blank_row", pd.concat([_text(c).isna() for c in fields], axis=1).all(axis=1))
     markers = {key(m) for m in vocab.totals}
     owner = _text(column("owner")) if column("owner") is not None else pd.Series(pd.NA, index=data.index)
     first = _text(data.iloc[:, 0])
-    exclude("total_row", owner.map(lambda v: key(v) in markers if isinstance(v, str) else False)
-            | first.map(lambda v: key(v) in markers if isinstance(v, str) else False))
+    marker_table = {m: "total" for m in markers}
+    exclude("total_row", _lookup(owner, marker_table, words_only=True).notna()
+            | _lookup(first, marker_table, words_only=True).notna())
     exclude("missing_owner", owner.isna())
 
     frame = pd.DataFrame({"row": numbers, "owner": owner})
@@ -169,12 +188,13 @@ def clean(raw: RawFile, header: Header, vocab: Vocabulary) -> Cleaned:
     if header.shape == "opportunities":
         stages = vocab.lookup(vocab.stages)
         raw_stage = _text(column("stage"))
-        stage = raw_stage.map(lambda v: stages.get(key(v)) if isinstance(v, str) else None)
+        stage = _lookup(raw_stage, stages)
         exclude("unknown_stage", stage.isna(), detail=", ".join(sorted(
             {str(v) for v in raw_stage[stage.isna() & ~excluded].dropna().unique()})[:20]))
         frame["stage"] = stage
     if "month" in header.fields and "date" not in header.fields and vocab.year is not None:
-        months = _text(column("month")).map(lambda v: MONTHS.get(str(v).lower()[:3]) if isinstance(v, str) else None)
+        months = _text(column("month")).astype(object).map(lambda v: MONTHS.get(str(v).lower()[:3])
+                                                            if isinstance(v, str) else None)
         days = pd.to_numeric(_text(column("day")), errors="coerce") if column("day") is not None else 1
         date_raw = pd.Series([f"{vocab.year}-{int(m):02d}-{int(d):02d}" if m and d == d else pd.NA
                               for m, d in zip(months, days if not isinstance(days, int) else [1] * len(data))],
@@ -205,20 +225,23 @@ def clean(raw: RawFile, header: Header, vocab: Vocabulary) -> Cleaned:
     if header.shape == "activities":
         types = vocab.lookup(vocab.types)
         raw_type = _text(column("type")) if column("type") is not None else pd.Series(pd.NA, index=data.index)
-        frame["type"] = raw_type.map(lambda v: types.get(key(v)) if isinstance(v, str) else None)
+        frame["type"] = _lookup(raw_type, types)
         exclude("unknown_type", frame["type"].isna(), detail=", ".join(sorted(
             {str(v) for v in raw_type[frame["type"].isna() & ~excluded].dropna().unique()})[:20]))
         results = vocab.lookup(vocab.results)
         if column("result") is not None:
-            frame["result"] = _text(column("result")).map(lambda v: results.get(key(v)) if isinstance(v, str) else None)
+            frame["result"] = _lookup(_text(column("result")), results)
     for extra in ("id", "product", "account"):
         if column(extra) is not None:
             frame[extra] = _text(column(extra))
-    identical = data.astype("string").duplicated(keep="first")
     if "id" in frame:  # with an ID, an identical row is the same record exported twice
+        repeated = frame["id"].notna() & frame["id"].duplicated(keep=False)
+        identical = pd.Series(False, index=data.index)
+        if repeated.any():  # compare whole rows only among repeated IDs
+            identical[repeated] = data[repeated].astype("string").duplicated(keep="first")
         exclude("duplicate_row", identical)
     else:  # without one, two identical calls on a day are real: report, keep
-        note("identical_rows", identical)
+        note("identical_rows", data.astype("string").duplicated(keep="first"))
     if "id" in frame:
         _duplicate_ids(frame, excluded, findings, name, header.shape)
         ids = frame["id"].where(~excluded)
