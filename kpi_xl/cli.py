@@ -178,7 +178,7 @@ def cmd_report(args: argparse.Namespace) -> str:
     if len(stale) != 3 or not stale[0] < stale[1] < stale[2]:
         raise InputError("out_of_range", field="--stale", value=args.stale,
                          allowed="three rising day counts, e.g. 14,30,60")
-    inputs = [Path(p) for p in args.data] + [Path(args.plan)] + ([Path(args.mapping)] if args.mapping else [])
+    inputs = [Path(p) for p in [*args.data, args.plan, args.mapping, args.teams] if p]
     from kpi_xl.files import check_output
 
     check_output(Path(args.output), force=args.force, inputs=inputs)
@@ -187,7 +187,10 @@ def cmd_report(args: argparse.Namespace) -> str:
     if progress is not None:
         progress.close()
     month = args.month or _latest_month(plan, data)
-    report = build_report(plan, data, month, warn=warn, stale_days=stale)  # type: ignore[arg-type]
+    from kpi_xl.sfa.teams import read_teams
+
+    teams = read_teams(args.teams) if args.teams else None
+    report = build_report(plan, data, month, warn=warn, stale_days=stale, teams=teams)  # type: ignore[arg-type]
     written = write_report(args.output, report, data, args.lang, Path(args.plan).name, force=args.force,
                            inputs=inputs)
     if args.json:
@@ -289,6 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     rpt.add_argument("--month", help="the month to report, e.g. 2026-10 (default: the latest with data)")
     rpt.add_argument("--mapping", help="a mapping file (YAML/TOML/JSON) for headers and values the defaults miss")
     rpt.add_argument("--warn", help="achievement below which a KPI is amber (default: the plan's, 90%%)")
+    rpt.add_argument("--teams", help="a table of reps and their team or manager (CSV/XLSX)")
     rpt.add_argument("--stale", help="days for blue, yellow, red open deals (default 14,30,60)")
     rpt.add_argument("-o", "--output", required=True, help="the report workbook to write (.xlsx)")
     rpt.add_argument("--force", action="store_true", help="overwrite an existing output file")

@@ -245,6 +245,7 @@ def report_json(report, data) -> dict[str, Any]:
         "gap": [{"metric": p.metric, "kind": p.kind, "effect": p.effect} for p in diagnosis.gap] if diagnosis else [],
         "reps": {r.owner: {m: {"actual": line.actual, "target": line.target} for m, line in r.lines.items()}
                  for r in report.reps},
+        "teams": {name: lines(team.values()) for name, team in report.team_lines.items()},
         "by_rep_month": by_rep_month,
         "by_week": by_week,
         "files": [{"file": s.raw.path.name, "sha256": s.raw.sha256, "encoding": s.raw.encoding,

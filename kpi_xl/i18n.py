@@ -444,6 +444,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "yes": ("はい", "yes"),
     "no": ("いいえ", "no"),
     "warn_cell": ("注意しきい値", "Warn threshold"),
+    "team": ("チーム", "Team"),
+    "funnel_month": ("ファネル（当月 目標 vs 実績）", "Funnel (month target vs actual)"),
     "total_row": ("合計", "Total"),
     # workbook: charts
     "charts_title": ("グラフ", "Charts"),

@@ -29,7 +29,7 @@ def contributions(c: Cleaned) -> pd.DataFrame:
     if c.shape == "activities":
         count = f["count"].astype("float64").fillna(1.0).to_numpy() if "count" in f else 1.0
         kind = f["type"].astype(object).to_numpy()
-        out = pd.DataFrame({"owner": f["owner"].astype(object), "when": f["date"]})
+        out = pd.DataFrame({"owner": f["owner"], "when": f["date"]})
         for metric in ("calls", "emails_sent", "meetings"):
             out[metric] = np.where(kind == metric, count, 0.0)
         levels = {r: float(i) for i, r in enumerate(RESULT_LEVELS)}
@@ -40,7 +40,7 @@ def contributions(c: Cleaned) -> pd.DataFrame:
         amount = f["amount"].astype("float64").fillna(0.0).to_numpy() if "amount" in f else 0.0
         out["revenue"] = np.where(level >= RESULT_LEVELS.index("won"), amount, 0.0)
         return out
-    f = f.assign(owner=f["owner"].astype(object), stage=f["stage"].astype(object))
+    f = f.assign(stage=f["stage"].astype(object))
     engaged = f[f["stage"].isin(["open", "won", "lost"]) & f["date"].notna()]
     meet = pd.DataFrame({"owner": engaged["owner"], "when": engaged["date"], "meetings": 1.0})
     closed = f[f["stage"].isin(["won", "lost"])]
@@ -101,8 +101,10 @@ def aggregate(cleaned: list[Cleaned], template: Template) -> Actuals:
     facts["month"] = when.year * 100 + when.month  # integer keys group fast; labelled after
     iso = when.isocalendar()
     facts["week"] = iso["year"].astype("int64") * 100 + iso["week"].astype("int64")
-    by_month = facts.groupby(["owner", "month"], sort=True)[metrics].sum()
-    by_week = facts.groupby(["owner", "week"], sort=True)[metrics].sum()
+    if not isinstance(facts["owner"].dtype, pd.CategoricalDtype):  # files' names merged into one vocabulary
+        facts["owner"] = facts["owner"].astype(str).astype("category")
+    by_month = facts.groupby(["owner", "month"], sort=True, observed=True)[metrics].sum()
+    by_week = facts.groupby(["owner", "week"], sort=True, observed=True)[metrics].sum()
     by_month.index = by_month.index.set_levels(
         [f"{k // 100}-{k % 100:02d}" for k in by_month.index.levels[1]], level=1)
     by_week.index = by_week.index.set_levels(

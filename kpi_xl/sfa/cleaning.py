@@ -183,7 +183,7 @@ def clean(raw: RawFile, header: Header, vocab: Vocabulary) -> Cleaned:
             | _lookup(first, marker_table, words_only=True).notna())
     exclude("missing_owner", owner.isna())
 
-    frame = pd.DataFrame({"row": numbers, "owner": owner})
+    frame = pd.DataFrame({"row": numbers.astype("int64"), "owner": owner.astype("category")})
     stage = None
     if header.shape == "opportunities":
         stages = vocab.lookup(vocab.stages)
@@ -249,7 +249,8 @@ def clean(raw: RawFile, header: Header, vocab: Vocabulary) -> Cleaned:
     for column_name in ("owner", "product"):
         if column_name in frame:
             _variants(frame.loc[~excluded, column_name], frame.loc[~excluded, "row"], findings, name, column_name)
-    return Cleaned(name, header.shape, frame.loc[~excluded].reset_index(drop=True), read, findings)
+    kept = frame if not excluded.any() else frame.loc[~excluded]
+    return Cleaned(name, header.shape, kept.reset_index(drop=True), read, findings)
 
 
 def _duplicate_ids(frame: pd.DataFrame, excluded: pd.Series, findings: list[Finding], name: str, shape: str) -> None:

@@ -49,6 +49,7 @@ def ingest(paths: Sequence[Path | str], template: Template, mapping: Path | str 
         cleaned = clean(raw, header, vocab)
         if cleaned.used == 0:
             raise DataError("data_empty", file=raw.path.name, read=cleaned.read)
+        raw.rows = raw.rows.iloc[:0]  # the raw text is no longer needed; free it before the next file
         sources.append(Source(raw, header, cleaned))
         if progress is not None:
             progress.update(1)

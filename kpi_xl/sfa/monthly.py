@@ -68,6 +68,8 @@ class MonthlyReport:
     pace_lines: list[Line]
     open_deals: list[OpenDeal] = field(default_factory=list)
     stale_days: tuple[int, int, int] = STALE_DAYS
+    teams: dict[str, str] = field(default_factory=dict)  # owner → team
+    team_lines: dict[str, dict[str, Line]] = field(default_factory=dict)
 
     def status(self, line: Line) -> str:
         metric = self.plan.spec.template.tree.metrics[line.metric]
@@ -75,7 +77,8 @@ class MonthlyReport:
 
 
 def build_report(plan: Plan, data: Ingested, month: str, *, warn: float = 0.9,
-                 stale_days: tuple[int, int, int] = STALE_DAYS) -> MonthlyReport:
+                 stale_days: tuple[int, int, int] = STALE_DAYS, teams: dict[str, str] | None = None
+                 ) -> MonthlyReport:
     template = plan.spec.template
     tree = template.tree
     keys = [m.key for m in plan.fiscal_months]
@@ -136,8 +139,23 @@ def build_report(plan: Plan, data: Ingested, month: str, *, warn: float = 0.9,
         goal = pace(plan.monthly[stage][plan.lead_in + index], month_period.business_days, elapsed, whole=whole)
         pace_lines.append(Line(stage, month_values.get(stage) if _seen(stage, observed, template) else None, goal))
     deals = _open_deals(data, end, stale_days)
+    teams = teams or {}
+    team_lines: dict[str, dict[str, Line]] = {}
+    for name in sorted({teams[o] for o in owners if o in teams}):
+        members = [r for r in reps if teams.get(r.owner) == name]
+        counts = actuals.team_month(month, [r.owner for r in members])
+        values = derived(template, counts)
+        goals: dict[str, float | None] = {}
+        for m in metrics:
+            if tree.metrics[m].kind is Kind.RATE:
+                goals[m] = plan.spec.knowns.get(m)
+            else:
+                goals[m] = sum(r.lines[m].target or 0 for r in members)
+        team_lines[name] = {m: Line(m, values.get(m) if _seen(m, observed, template) else None, goals[m])
+                            for m in metrics}
     return MonthlyReport(plan, month, warn, metrics, month_lines, ytd_lines, review, reps, trend_months, trend,
-                         as_of, elapsed, month_period.business_days, pace_lines, deals, stale_days)
+                         as_of, elapsed, month_period.business_days, pace_lines, deals, stale_days, teams,
+                         team_lines)
 
 
 def _seen(metric: str, observed: set[str], template) -> bool:

@@ -19,7 +19,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 FIELDS = ("owner", "date", "close_date", "type", "result", "stage", "amount", "id", "count", "product",
-          "account", "month", "day")
+          "account", "month", "day", "team")
 STAGE_ORDER = ("prospect", "open", "won", "lost")
 
 

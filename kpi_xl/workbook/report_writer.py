@@ -164,7 +164,9 @@ def _reps(ws: Worksheet, report: MonthlyReport, lang: str, layout: Layout) -> No
     metrics = [m for m in report.metrics if any(r.lines[m].actual is not None for r in report.reps)]
     styles.title(ws, f"{label('sheet_reps', lang)} — {report.month}")
     ws.column_dimensions["B"].width = 22
-    header = [label("rep", lang)]
+    has_teams = bool(report.teams)
+    first_metric_col = 4 if has_teams else 3
+    header = [label("rep", lang)] + ([label("team", lang)] if has_teams else [])
     for m in metrics:
         name = tree.metrics[m].label(lang)
         header += [f"{name}\n{label('actual_word', lang)}", f"{name}\n{label('target_word', lang)}",
@@ -174,8 +176,10 @@ def _reps(ws: Worksheet, report: MonthlyReport, lang: str, layout: Layout) -> No
     for i, rep in enumerate(report.reps):
         r = first + i
         text(ws, r, 2, rep.owner)
+        if has_teams:
+            text(ws, r, 3, report.teams.get(rep.owner, ""))
         for j, m in enumerate(metrics):
-            col = 3 + 3 * j
+            col = first_metric_col + 3 * j
             line = rep.lines[m]
             ws.cell(r, col, line.actual).number_format = styles.fmt(tree.metrics[m].kind)
             ws.cell(r, col + 1, line.target).number_format = styles.fmt(tree.metrics[m].kind)
@@ -187,7 +191,7 @@ def _reps(ws: Worksheet, report: MonthlyReport, lang: str, layout: Layout) -> No
     total = first + len(report.reps)
     ws.cell(total, 2, label("total_row", lang)).font = styles.BOLD
     for j, m in enumerate(metrics):
-        col = 3 + 3 * j
+        col = first_metric_col + 3 * j
         if tree.metrics[m].kind.value in ("count", "amount"):
             for c in (col, col + 1):
                 letter = get_column_letter(c)
@@ -195,9 +199,26 @@ def _reps(ws: Worksheet, report: MonthlyReport, lang: str, layout: Layout) -> No
                 cell.number_format = styles.fmt(tree.metrics[m].kind)
                 cell.font = styles.BOLD
             layout.put(("reps_total", m), ws.title, total, col)
-    for col in range(3, 3 + 3 * len(metrics)):
+    for col in range(3, first_metric_col + 3 * len(metrics)):
         ws.column_dimensions[get_column_letter(col)].width = 13
-    ws.freeze_panes = "C5"
+    if has_teams:  # per team: SUMIF over the rep rows above, so edits to a rep row carry through
+        top = total + 2
+        styles.header(ws, top, 2, [label("team", lang)] + header[2:])
+        for i, name in enumerate(report.team_lines):
+            r = top + 1 + i
+            text(ws, r, 2, name)
+            for j, m in enumerate(metrics):
+                col = first_metric_col + 3 * j
+                if tree.metrics[m].kind.value not in ("count", "amount"):
+                    continue
+                for c in (col, col + 1):
+                    letter = get_column_letter(c)
+                    ws.cell(r, c - 1, f"=SUMIF($C${first}:$C${total - 1},$B{r},{letter}${first}:{letter}${total - 1})"
+                            ).number_format = styles.fmt(tree.metrics[m].kind)
+                ws.cell(r, col + 1, _ach_formula(a1(r, col - 1), a1(r, col), tree.metrics[m].higher_is_better)
+                        ).number_format = "0.0%"
+                layout.put(("team", name, m), ws.title, r, col - 1)
+    ws.freeze_panes = ws.cell(5, first_metric_col)
 
 
 def _trend(ws: Worksheet, report: MonthlyReport, lang: str) -> None:
@@ -239,7 +260,7 @@ def _trend(ws: Worksheet, report: MonthlyReport, lang: str) -> None:
             ws.cell(top + 1 + i, 4, line.target)
         funnel = BarChart()
         funnel.type = "bar"
-        funnel.title = f"{label('funnel_chart', lang)} — {report.month}"
+        funnel.title = f"{label('funnel_month', lang)} — {report.month}"
         funnel.add_data(Reference(ws, min_col=3, max_col=4, min_row=top, max_row=top + len(counts)),
                         titles_from_data=True)
         funnel.set_categories(Reference(ws, min_col=2, min_row=top + 1, max_row=top + len(counts)))

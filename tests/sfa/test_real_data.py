@@ -19,12 +19,12 @@ MANGLED = DATA / "uci-bank-marketing" / "as-found-excel-mangled" / "bank-additio
 pytestmark = pytest.mark.skipif(not MAVEN.exists(), reason="shared/data is not beside this checkout")
 
 
-def report(tmp_path: Path, data: Path, plan: dict, mapping: str, month: str) -> dict:
+def report(tmp_path: Path, data: Path, plan: dict, mapping: str, month: str, *extra: str) -> dict:
     plan_file = tmp_path / "plan.json"
     plan_file.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
     out = subprocess.run([sys.executable, "-m", "kpi_xl.cli", "report", "--data", str(data), "--plan", str(plan_file),
                           "--mapping", str(ROOT / "examples" / "mappings" / mapping), "--month", month,
-                          "-o", str(tmp_path / "report.xlsx"), "--json", "--lang", "en"],
+                          "-o", str(tmp_path / "report.xlsx"), "--json", "--lang", "en", *extra],
                          capture_output=True, text=True, encoding="utf-8")
     assert out.returncode == 0, out.stderr
     assert out.stderr == ""  # no progress bar when stderr is not a terminal
@@ -34,7 +34,7 @@ def report(tmp_path: Path, data: Path, plan: dict, mapping: str, month: str) -> 
 def test_maven_crm_opportunities(tmp_path):
     plan = {"template": "sdr", "kgi": 12_000_000, "unit_price": 2_400, "rates": {"受注率": "60%"},
             "fiscal_year": 2017, "fy_start": 1, "reps": 30}
-    got = report(tmp_path, MAVEN, plan, "maven-crm.yaml", "2017-06")
+    got = report(tmp_path, MAVEN, plan, "maven-crm.yaml", "2017-06", "--teams", str(MAVEN.parent / "sales_teams.csv"))
     df = pd.read_csv(MAVEN)
     df["engage_month"] = pd.to_datetime(df["engage_date"]).dt.strftime("%Y-%m")
     df["close_month"] = pd.to_datetime(df["close_date"]).dt.strftime("%Y-%m")
@@ -57,6 +57,10 @@ def test_maven_crm_opportunities(tmp_path):
     june = won[won["close_month"] == "2017-06"]
     assert got["team"]["won"]["actual"] == len(june)
     assert got["team"]["revenue"]["actual"] == june["close_value"].sum()
+    managers = pd.read_csv(MAVEN.parent / "sales_teams.csv").set_index("sales_agent")["manager"]
+    by_manager = june.assign(manager=june["sales_agent"].map(managers)).groupby("manager")
+    assert {t: v["won"]["actual"] for t, v in got["teams"].items()} == by_manager.size().to_dict()
+    assert {t: v["revenue"]["actual"] for t, v in got["teams"].items()} == by_manager["close_value"].sum().to_dict()
     (file,) = got["files"]
     assert file["read"] == 8800 == file["used"] + file["excluded"]
     assert file["encoding"] == "utf-8"
@@ -96,7 +100,10 @@ def test_the_excel_mangled_copy_is_split_again_and_reported(tmp_path):
     variant = tmp_path / "bank-additional.yaml"
     variant.write_text(mapping.read_text(encoding="utf-8").replace("  day: day\n", ""), encoding="utf-8")
     data = ingest([MANGLED], get_template("sdr"), variant)
+    from kpi_xl.sfa.reading import read_raw
+
+    assert read_raw(MANGLED).rows.shape == (4120, 21)
     source = data.sources[0]
-    assert source.raw.note == "nested_csv" and source.raw.rows.shape == (4120, 21)
+    assert source.raw.note == "nested_csv"
     assert any(f.rule == "nested_csv" for f in data.findings)
     assert source.cleaned.read == 4119 == source.cleaned.used + source.cleaned.excluded

@@ -27,7 +27,8 @@ def built(tmp_path_factory):
     files = write_demo_data(folder, date(2026, 10, 1))
     plan = build_plan(spec_from_settings(SETTINGS))
     data = ingest([files.activities, files.opportunities], plan.spec.template)
-    report = build_report(plan, data, "2026-10", warn=0.9)
+    teams = {rep: ("東日本" if i < 5 else "西日本") for i, rep in enumerate(REPS)}
+    report = build_report(plan, data, "2026-10", warn=0.9, teams=teams)
     out = {}
     for lang in ("ja", "en"):
         wb, layout = build_report_workbook(report, data, lang, "plan.yaml")
@@ -72,6 +73,10 @@ def test_formulas_recalculate_to_the_engine(built, libreoffice):
     assert value(wb, layout.cells[("summary", "gap_total")]) == pytest.approx(gap.actual_kgi - gap.planned_kgi)
     for source in data.sources:
         assert value(wb, layout.cells[("quality", source.raw.path.name, "check")]) == "OK"
+    assert set(report.team_lines) == {"東日本", "西日本"}
+    for name, lines in report.team_lines.items():
+        for metric in ("calls", "connects", "meetings"):
+            assert value(wb, layout.cells[("team", name, metric)]) == lines[metric].actual
 
 
 def test_names_from_data_stay_text(built, libreoffice):
