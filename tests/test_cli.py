@@ -176,3 +176,33 @@ def test_outputs_get_ordinary_permissions(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+
+
+def test_report_from_the_demo_and_its_errors(tmp_path):
+    demo = tmp_path / "demo"
+    assert run("demo", "--out", str(demo)).returncode == 0
+    assert sorted(p.name for p in demo.iterdir()) == ["activities.csv", "opportunities.xlsx", "plan.xlsx", "plan.yaml",
+                                                      "report-2026-10.xlsx"]
+    again = run("demo", "--out", str(demo))
+    assert again.returncode == 2 and "--force" in again.stderr
+    base = ["report", "--data", str(demo / "activities.csv"), "--data", str(demo / "opportunities.xlsx")]
+    out = tmp_path / "r.xlsx"
+    done = run(*base, "--plan", str(demo / "plan.yaml"), "--month", "2026-09", "-o", str(out), "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["month"] == "2026-09" and data["team"]["calls"]["actual"] > 4000
+    assert all(f["read"] == f["used"] + f["excluded"] for f in data["files"])
+    assert data["files"][0]["encoding"] == "cp932"
+    for args, text in (
+        (["--plan", str(demo / "plan.yaml"), "--month", "2027-09", "-o", str(tmp_path / "x.xlsx")], "2027-09"),
+        (["--plan", str(demo / "plan.yaml"), "-o", str(out)], "--force"),
+        (["--plan", str(demo / "plan.yaml"), "-o", str(demo / "activities.csv"), "--force"], "入力ファイル"),
+        (["--plan", str(tmp_path / "nope.yaml"), "-o", str(tmp_path / "y.xlsx")], "nope.yaml"),
+        (["--plan", str(demo / "plan.yaml"), "--stale", "30,14,60", "-o", str(tmp_path / "z.xlsx")], "--stale"),
+    ):
+        done = run(*base, *args)
+        assert done.returncode == 2 and text in done.stderr, (args, done.stderr)
+        assert "Traceback" not in done.stderr
+    done = run("report", "--data", str(tmp_path / "missing.csv"), "--plan", str(demo / "plan.yaml"),
+               "-o", str(tmp_path / "m.xlsx"))
+    assert done.returncode == 2 and "missing.csv" in done.stderr

@@ -60,9 +60,19 @@ class Cleaned:
 
 
 def _text(series: pd.Series) -> pd.Series:
-    """Values as stripped strings; NA for blanks."""
-    out = series.astype("string").str.strip()
-    return out.mask(out == "", pd.NA)
+    """Values as stripped strings; NA for blanks. A column that needs no stripping is reused
+    as it is, not copied (it matters at ten million rows)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out = series.astype("string[pyarrow]")
+    array = pa.array(out)
+    if pc.any(pc.match_substring_regex(array, r"^\s|\s$")).as_py():
+        out = out.str.strip()
+        return out.mask(out == "", pd.NA)
+    if pc.any(pc.equal(array, "")).as_py():
+        return out.mask(out == "", pd.NA)
+    return out
 
 
 def _lookup(series: pd.Series, table: dict[str, str], *, words_only: bool = False) -> pd.Series:
