@@ -59,8 +59,8 @@ def main() -> None:
                                ensure_ascii=False), encoding="utf-8")
     duck = measure(f"import duckdb\nduckdb.sql(\"SELECT strftime(日付::DATE, '%Y-%m') m, 担当者, count(*) FROM "
                    f"read_csv('{csv_path}') GROUP BY ALL\").fetchall()")
-    ours = measure("from kpi_xl.cli import main\nmain(['report', '--data', %r, '--plan', %r, '--month', '2026-10', "
-                   "'-o', %r, '--force'])" % (str(csv_path), str(plan), str(folder / "report.xlsx")))
+    ours = measure("from kpi_xl.cli import main\nmain(['report', '--data', {!r}, '--plan', {!r}, '--month', '2026-10', "
+                   "'-o', {!r}, '--force'])".format(str(csv_path), str(plan), str(folder / "report.xlsx")))
     print(f"{rows:,} rows ({csv_path.stat().st_size / 1e6:.0f} MB CSV)")
     print(f"  kpi-xl report : {ours[0]:6.2f} s, peak {ours[1]:7.0f} MiB")
     print(f"  DuckDB GROUP BY month, rep: {duck[0]:6.2f} s, peak {duck[1]:7.0f} MiB   ratio {ours[0] / duck[0]:.1f}×")

@@ -346,14 +346,18 @@ def load_phases() -> dict[str, Phase]:
     return phases
 
 
+def _by_name(items: dict[str, Any], name: str, code: str, allowed: str) -> Any:
+    """The item whose id, Japanese or English label is ``name`` (width- and case-blind)."""
+    key = normalise_text(str(name)).casefold()
+    for item in items.values():
+        if key in (item.id, item.ja.casefold(), item.en.casefold()):
+            return item
+    raise UnknownNameError(code, value=name, allowed=allowed)
+
+
 def get_phase(name: str) -> Phase:
     phases = load_phases()
-    key = normalise_text(str(name)).casefold()
-    for phase in phases.values():
-        if key in (phase.id, phase.ja.casefold(), phase.en.casefold()):
-            return phase
-    raise UnknownNameError("unknown_phase", value=name,
-                           allowed=", ".join(f"{p.id} ({p.ja})" for p in phases.values()))
+    return _by_name(phases, name, "unknown_phase", ", ".join(f"{p.id} ({p.ja})" for p in phases.values()))
 
 
 @cache
@@ -378,11 +382,7 @@ def load_benchmarks() -> dict[str, Benchmark]:
 
 def get_benchmark(name: str) -> Benchmark:
     marks = load_benchmarks()
-    key = normalise_text(str(name)).casefold()
-    for mark in marks.values():
-        if key in (mark.id, mark.ja.casefold(), mark.en.casefold()):
-            return mark
-    raise UnknownNameError("unknown_benchmark", value=name, allowed=", ".join(marks))
+    return _by_name(marks, name, "unknown_benchmark", ", ".join(marks))
 
 
 @cache

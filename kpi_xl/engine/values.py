@@ -97,9 +97,7 @@ def parse_rate(value: Any, field: Field) -> float:
 
 def parse_count(value: Any, field: Field) -> float:
     """A whole, non-negative count ("1,200", 12.0)."""
-    number = parse_number(value, field)
-    if number < 0:
-        raise InputError("negative", field=field, value=value)
+    number = parse_non_negative(value, field)
     if number != int(number):
         raise InputError("not_whole", field=field, value=value)
     return number

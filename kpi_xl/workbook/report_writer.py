@@ -203,7 +203,7 @@ def _reps(ws: Worksheet, report: MonthlyReport, lang: str, layout: Layout) -> No
         ws.column_dimensions[get_column_letter(col)].width = 13
     if has_teams:  # per team: SUMIF over the rep rows above, so edits to a rep row carry through
         top = total + 2
-        styles.header(ws, top, 2, [label("team", lang)] + header[2:])
+        styles.header(ws, top, 2, [label("team", lang), *header[2:]])
         for i, name in enumerate(report.team_lines):
             r = top + 1 + i
             text(ws, r, 2, name)
