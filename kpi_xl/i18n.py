@@ -240,6 +240,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "rule_name_variant": ("空白・全角半角だけが違う名前（統合せず報告）", "names differing only by spaces or width (reported, not merged)"),
     "rule_stage_backwards": ("ステージが後戻りした案件", "deals whose stage went backwards"),
     "rule_impossible_funnel": ("あり得ないファネル（後段が前段より多い）", "impossible funnel (a later stage exceeds an earlier one)"),
+    "rule_rate_recomputed": ("表の率の列は使わず、件数から計算し直します", "a rate column in the table is recomputed from the counts"),
     "rule_nested_csv": ("Excelで保存し直されたCSV（1行が1セル）を分解", "CSV re-saved by Excel (each line one cell), split again"),
     # output
     "output_exists": (

@@ -26,6 +26,12 @@ RESULT_LEVELS = ("connects", "meetings", "won")
 def contributions(c: Cleaned) -> pd.DataFrame:
     """One row per source row and date, with the metric counts it adds."""
     f = c.frame
+    if c.shape == "summary":
+        out = pd.DataFrame({"owner": f["owner"], "when": f["date"]})
+        for column in f.columns:
+            if column.startswith("m:"):
+                out[column[2:]] = f[column].fillna(0.0)
+        return out
     if c.shape == "activities":
         count = f["count"].astype("float64").fillna(1.0).to_numpy() if "count" in f else 1.0
         kind = f["type"].astype(object).to_numpy()
@@ -95,7 +101,9 @@ def aggregate(cleaned: list[Cleaned], template: Template) -> Actuals:
             part = part.drop(columns=[d for d in drop if d in part])
         parts.append(part)
     facts = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["owner", "when"])
-    metrics = [m for m in OBSERVED if m in facts.columns and (m in template.tree.metrics or m in ("lost", "open"))]
+    extra = [m for m in facts.columns if m in template.tree.metrics and m not in OBSERVED]
+    metrics = [m for m in (*OBSERVED, *extra)
+               if m in facts.columns and (m in template.tree.metrics or m in ("lost", "open"))]
     facts = facts.dropna(subset=["when"])
     when = facts["when"].dt
     facts["month"] = when.year * 100 + when.month  # integer keys group fast; labelled after
@@ -110,7 +118,7 @@ def aggregate(cleaned: list[Cleaned], template: Template) -> Actuals:
     by_week.index = by_week.index.set_levels(
         [f"{k // 100}-W{k % 100:02d}" for k in by_week.index.levels[1]], level=1)
     actuals = Actuals(by_month, by_week)
-    if all(c.shape == "activities" for c in cleaned):  # deals count at engage and close: no same-month funnel
+    if all(c.shape != "opportunities" for c in cleaned):  # deals count at engage and close: no same-month funnel
         actuals.findings = impossible_funnels(actuals, template)
     return actuals
 

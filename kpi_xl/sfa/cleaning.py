@@ -202,7 +202,12 @@ def clean(raw: RawFile, header: Header, vocab: Vocabulary) -> Cleaned:
         exclude("unknown_stage", stage.isna(), detail=", ".join(sorted(
             {str(v) for v in raw_stage[stage.isna() & ~excluded].dropna().unique()})[:20]))
         frame["stage"] = stage
-    if "month" in header.fields and "date" not in header.fields and vocab.year is not None:
+    if "month" in header.fields and "date" not in header.fields and vocab.year is None:
+        # a month column (2026-10, 2026/10, 2026年10月): the first of that month
+        date_raw = _text(column("month")).astype(object).map(
+            lambda v: re.sub(r"[年/.]", "-", unicodedata.normalize("NFKC", v)).rstrip("月").strip() + "-01"
+            if isinstance(v, str) else pd.NA)
+    elif "month" in header.fields and "date" not in header.fields and vocab.year is not None:
         months = _text(column("month")).astype(object).map(lambda v: MONTHS.get(str(v).lower()[:3])
                                                             if isinstance(v, str) else None)
         days = pd.to_numeric(_text(column("day")), errors="coerce") if column("day") is not None else 1
@@ -232,6 +237,15 @@ def clean(raw: RawFile, header: Header, vocab: Vocabulary) -> Cleaned:
             note("number_text", normal, detail=field_name)
             exclude("bad_number", bad_number, detail=field_name)
             frame[field_name] = values
+    if header.shape == "summary":
+        for metric, position in (header.metrics or {}).items():
+            if metric.startswith("rate:"):  # a given rate ("20%") is recomputed from its counts
+                findings.append(Finding("rate_recomputed", name, [], f"{header.names[position]}"))
+                continue
+            values, normal, bad_number = _numbers(data.iloc[:, position])
+            note("number_text", normal, detail=metric)
+            exclude("bad_number", bad_number, detail=metric)
+            frame[f"m:{metric}"] = values
     if header.shape == "activities":
         types = vocab.lookup(vocab.types)
         raw_type = _text(column("type")) if column("type") is not None else pd.Series(pd.NA, index=data.index)

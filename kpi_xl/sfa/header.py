@@ -11,7 +11,7 @@ import pandas as pd
 from kpi_xl.errors import DataError
 from kpi_xl.sfa.vocabulary import Vocabulary, key
 
-REQUIRED = {"activities": ("owner", "date"), "opportunities": ("owner", "stage")}
+REQUIRED = {"activities": ("owner", "date"), "opportunities": ("owner", "stage"), "summary": ("owner",)}
 
 
 @dataclass
@@ -19,7 +19,8 @@ class Header:
     rows: int  # how many rows the header takes
     names: list[str]  # the header text per column (joined for two-row headers)
     fields: dict[str, int]  # field → column position
-    shape: str  # "activities" or "opportunities"
+    shape: str  # "activities", "opportunities" or "summary" (counts per rep and month)
+    metrics: dict[str, int] | None = None  # summary tables: metric id → column position
 
 
 def _recognise(names: list[str], vocab: Vocabulary) -> dict[str, int]:
@@ -40,7 +41,10 @@ def _text(value: object) -> str:
     return "" if value is None or pd.isna(value) else str(value).strip()
 
 
-def find_header(rows: pd.DataFrame, vocab: Vocabulary, file: str) -> Header:
+def find_header(rows: pd.DataFrame, vocab: Vocabulary, file: str,
+                metric_words: dict[str, str] | None = None) -> Header:
+    """``metric_words`` (word key → metric id) lets a per-rep summary table be recognised by
+    columns named like the template's metrics (架電数, 商談化数, Deals won …)."""
     first = [[_text(v) for v in rows.iloc[i].tolist()] for i in range(min(3, len(rows)))]
     candidates: list[tuple[int, list[str]]] = []
     for i, row in enumerate(first):
@@ -59,16 +63,27 @@ def find_header(rows: pd.DataFrame, vocab: Vocabulary, file: str) -> Header:
             best = (score, count, names, fields)
     assert best is not None
     _, count, names, fields = best
-    shape = vocab.shape or ("opportunities" if "stage" in fields else "activities")
+    metrics: dict[str, int] = {}
+    claimed = {p: f for f, p in fields.items() if f not in ("amount", "count")}  # 売上 is a metric in a summary
+    for position, name in enumerate(names):
+        metric = (metric_words or {}).get(key(name))
+        if metric and position not in claimed and metric not in metrics:
+            metrics[metric] = position
+    summary = any(not m.startswith("rate:") for m in metrics) and "type" not in fields and "stage" not in fields
+    shape = vocab.shape or ("opportunities" if "stage" in fields else "summary" if summary else "activities")
+    if shape == "summary":
+        fields = {f: p for f, p in fields.items() if p not in metrics.values()}
     for field, header in vocab.columns.items():
         if field not in fields:
             raise DataError("data_mapped_missing", field=field, header=header, file=file,
                             found=", ".join(n for n in names if n))
     missing = [f for f in REQUIRED[shape] if f not in fields and f not in vocab.defaults]
-    if "date" in missing and "month" in fields and vocab.year is not None:
+    if "date" in missing and "month" in fields:
         missing.remove("date")
+    if shape == "summary" and "date" not in fields and "month" not in fields:
+        missing.append("month")
     if missing:
         expected = "; ".join(f"{f}: {' / '.join(vocab.headers[f][:4])}" for f in missing)
         raise DataError("data_columns", file=file, missing=", ".join(missing), expected=expected,
                         found=", ".join(n for n in names if n) or "(none)")
-    return Header(count, names, fields, shape)
+    return Header(count, names, fields, shape, metrics if shape == "summary" else None)

@@ -12,7 +12,7 @@ from kpi_xl.sfa.aggregate import Actuals, aggregate
 from kpi_xl.sfa.cleaning import Cleaned, Finding, clean
 from kpi_xl.sfa.header import Header, find_header
 from kpi_xl.sfa.reading import RawFile, read_raw
-from kpi_xl.sfa.vocabulary import load_vocabulary
+from kpi_xl.sfa.vocabulary import key, load_vocabulary
 
 
 @dataclass
@@ -42,10 +42,14 @@ class Ingested:
 def ingest(paths: Sequence[Path | str], template: Template, mapping: Path | str | None = None,
            progress=None) -> Ingested:
     vocab = load_vocabulary(mapping)
+    words = {}
+    for metric in template.tree.metrics.values():  # a summary table names its columns like the metrics
+        for word in (metric.ja, metric.en, *metric.aliases):
+            words.setdefault(key(word), metric.id if metric.kind.value in ("count", "amount") else f"rate:{metric.id}")
     sources = []
     for path in paths:
         raw = read_raw(path)
-        header = find_header(raw.rows, vocab, raw.path.name)
+        header = find_header(raw.rows, vocab, raw.path.name, words)
         cleaned = clean(raw, header, vocab)
         if cleaned.used == 0:
             raise DataError("data_empty", file=raw.path.name, read=cleaned.read)

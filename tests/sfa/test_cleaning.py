@@ -154,3 +154,20 @@ def test_deals_stages_backwards_and_duplicate_ids(tmp_path):
     assert month.get("won", 0) == 0 and month["lost"] == 1
     september = data.actuals.team_month("2026-09")
     assert september["meetings"] == 1  # D2 engaged in September (D1's latest snapshot: October)
+
+
+def test_per_rep_summary_tables(tmp_path):
+    body = ("担当者,年月,架電数,コネクト数,商談化数,受注数,売上,商談化率\n"
+            '佐藤,2026/10,"1,200",１８０,20,4,"¥4,000,000",11%\n'
+            "鈴木,2026年10月,900,120,15,3,3000000,12.5%\n"
+            "佐藤,2026-09,1000,150,18,3,3000000,12%\n"
+            "合計,,3100,450,53,10,10000000,\n")
+    data = ingest([write(tmp_path, body, "summary.csv")], SDR)
+    source = data.sources[0]
+    assert source.header.shape == "summary"
+    assert data.actuals.rep_month("佐藤", "2026-10") == {"calls": 1200, "connects": 180, "meetings": 20, "won": 4,
+                                                         "revenue": 4_000_000}
+    found = findings(data)
+    assert found["total_row"] == [5] and found["number_text"] == [2, 2, 2]
+    assert any(f.rule == "rate_recomputed" and f.detail == "商談化率" for f in data.findings)
+    assert source.cleaned.read == 4 == source.cleaned.used + source.cleaned.excluded
