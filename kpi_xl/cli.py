@@ -213,6 +213,33 @@ def _progress(total: int):
     return tqdm(total=total, unit="file", file=sys.stderr, leave=False)
 
 
+def cmd_lint(args: argparse.Namespace) -> str:
+    """Check a plan's KPIs: the count per phase, SMART fields, KPIs the rep can control."""
+    from kpi_xl.engine.lint import KpiSpec, lint
+    from kpi_xl.engine.templates import get_phase
+
+    settings = load_settings(args.settings)
+    spec = spec_from_settings({k: v for k, v in settings.items()
+                               if k not in ("lang", "warn", "asof", "scenario", "display", "kpis")})
+    phase = get_phase(str(args.phase or settings.get("phase") or "launch"))
+    template = spec.template
+    kpis = []
+    for item in settings.get("kpis") or [{"metric": m} for m in phase.kpis_for(template)]:
+        entry = item if isinstance(item, dict) else {"metric": item}
+        target = entry.get("target")
+        kpis.append(KpiSpec(str(entry.get("metric", "")), None if target is None else parse_number(target, "target"),
+                            None if entry.get("deadline") is None else str(entry["deadline"]),
+                            entry.get("owner"), entry.get("definition")))
+    findings = lint(template, phase, kpis)
+    if args.json:
+        return json.dumps([{"code": f.code, "level": f.level, "metric": f.metric, "message": f.message(args.lang)}
+                           for f in findings], ensure_ascii=False, indent=2)
+    if not findings:
+        return label("lint_ok", args.lang, phase=phase.label(args.lang), n=len(kpis))
+    args.exit_code = 1 if any(f.level == "error" for f in findings) else 0
+    return "\n".join(f"{f.level}: {f.message(args.lang)}" for f in findings)
+
+
 def cmd_templates(args: argparse.Namespace) -> str:
     """List the shipped templates, or show one template's metrics and definitions."""
     if args.name:
@@ -257,7 +284,7 @@ def cmd_demo(args: argparse.Namespace) -> str:
 
 
 COMMANDS = {"reverse": cmd_reverse, "plan": cmd_plan, "review": cmd_review, "report": cmd_report,
-            "workbook": cmd_workbook, "templates": cmd_templates, "demo": cmd_demo}
+            "lint": cmd_lint, "workbook": cmd_workbook, "templates": cmd_templates, "demo": cmd_demo}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -296,6 +323,9 @@ def build_parser() -> argparse.ArgumentParser:
     rpt.add_argument("--stale", help="days for blue, yellow, red open deals (default 14,30,60)")
     rpt.add_argument("-o", "--output", required=True, help="the report workbook to write (.xlsx)")
     rpt.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    lnt = sub.add_parser("lint", parents=[common], help=cmd_lint.__doc__, description=cmd_lint.__doc__)
+    lnt.add_argument("settings", help="plan.yaml with `phase` and `kpis` (metric, target, deadline, owner, definition)")
+    lnt.add_argument("--phase", help="launch/立ち上げ期, growth/成長期 or stable/安定期 (default: the file's)")
     wbk = sub.add_parser("workbook", parents=[common], help=cmd_workbook.__doc__, description=cmd_workbook.__doc__)
     wbk.add_argument("-o", "--output", default="workbook.xlsm", help="where to write it (default workbook.xlsm)")
     wbk.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -322,7 +352,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(output)
     except BrokenPipeError:  # e.g. piped into head
         sys.stderr.close()
-    return 0
+    return getattr(args, "exit_code", 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -206,3 +206,20 @@ def test_report_from_the_demo_and_its_errors(tmp_path):
     done = run("report", "--data", str(tmp_path / "missing.csv"), "--plan", str(demo / "plan.yaml"),
                "-o", str(tmp_path / "m.xlsx"))
     assert done.returncode == 2 and "missing.csv" in done.stderr
+
+
+def test_lint_a_plan(tmp_path):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("template: sdr\nkgi: 1.2億\nunit_price: 100万\nrates: {受注率: 20%}\nfiscal_year: 2026\n"
+                    "phase: 立ち上げ期\nkpis:\n"
+                    "  - {metric: 架電数, target: 40000, deadline: 2027-03-31, owner: IS課}\n"
+                    "  - {metric: コネクト数, target: 6000, deadline: 2027-03-31, owner: IS課}\n"
+                    "  - {metric: コネクト率, target: 15%, deadline: 2027-03-31, owner: IS課}\n", encoding="utf-8")
+    done = run("lint", str(plan))
+    assert done.returncode == 0 and "問題はありません" in done.stdout
+    done = run("lint", str(plan), "--phase", "growth", "--lang", "en")
+    assert done.returncode == 1 and "Growth should have 5–7 KPIs (has 3)" in done.stdout
+    plan.write_text(plan.read_text(encoding="utf-8") + "  - {metric: 売上}\n", encoding="utf-8")
+    data = json.loads(run("lint", str(plan), "--json").stdout)
+    codes = {(f["code"], f["metric"]) for f in data}
+    assert ("lint_uncontrollable", "revenue") in codes and ("lint_smart_owner", "revenue") in codes

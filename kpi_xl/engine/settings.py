@@ -27,7 +27,7 @@ from kpi_xl.i18n import Text
 
 KEYS = ("template", "kgi", "target", "unit_price", "rates", "volumes", "fiscal_year",
         "fy_start", "quarter", "holidays", "reps", "leads", "split", "exact",
-        "capacity_per_day", "phase", "lang", "warn", "public_holidays", "asof", "scenario", "display")
+        "capacity_per_day", "phase", "lang", "warn", "public_holidays", "asof", "scenario", "display", "kpis")
 
 
 def _whole(value: Any, field: str, low: int, high: int) -> int:
