@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import subprocess
 import sys
@@ -19,9 +20,15 @@ NAMES = ["KPI_REVERSE", "KPI_FORWARD", "KPI_RATE", "KPI_SPLIT", "KPI_PER_REP", "
          "KPI_STATUS", "KPI_BENCHMARK", "KPI_BOTTLENECK", "KPI_FEASIBILITY", "KPI_TEMPLATE"]
 
 
+@functools.cache
+def cached_udfs():
+    """One decorated module for the whole file (hypothesis tests cannot take fixtures per example)."""
+    return decorated_udfs()
+
+
 @pytest.fixture(scope="module")
 def udfs():
-    return decorated_udfs()
+    return cached_udfs()
 
 
 def test_every_function_is_registered_with_docs(udfs):
@@ -117,8 +124,7 @@ def test_split_per_rep_and_the_rest(udfs):
 @given(goal=st.floats(min_value=1, max_value=1e10), price=st.one_of(st.none(), st.floats(min_value=1, max_value=1e7)),
        rates=st.lists(st.floats(min_value=0.01, max_value=1), min_size=1, max_size=6))
 def test_udf_equals_engine(goal, price, rates):
-    udfs = decorated_udfs() if not hasattr(test_udf_equals_engine, "m") else test_udf_equals_engine.m
-    test_udf_equals_engine.m = udfs
+    udfs = cached_udfs()
     out = call(udfs, "KPI_REVERSE", goal, [[r] for r in rates], price)
     assert [row[0] for row in out] == reverse_rates(goal, rates, price)
     fwd = call(udfs, "KPI_FORWARD", 1000.0, [[r] for r in rates], price)
@@ -127,7 +133,7 @@ def test_udf_equals_engine(goal, price, rates):
 
 @given(total=st.integers(0, 10_000), weights=st.lists(st.sampled_from([0.5, 1.0, 0.75, 0.25]), min_size=1, max_size=20))
 def test_per_rep_udf_equals_engine(total, weights):
-    udfs = test_udf_equals_engine.m if hasattr(test_udf_equals_engine, "m") else decorated_udfs()
+    udfs = cached_udfs()
     out = call(udfs, "KPI_PER_REP", float(total), [[w] for w in weights])
     out = out if isinstance(out, list) else [[out]]
     assert [row[0] for row in out] == largest_remainder(total, weights)

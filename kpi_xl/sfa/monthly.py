@@ -111,7 +111,8 @@ def build_report(plan: Plan, data: Ingested, month: str, *, warn: float = 0.9,
         ytd_goals[m] = series[-1] if tree.metrics[m].kind is Kind.RATE else sum(v or 0 for v in series)
     ytd_lines = lines(derived(template, ytd_counts), ytd_goals)
 
-    typed = {m: {k: team(k)[m] for k in keys if m in team(k)} for m in metrics if _seen(m, observed, template)}
+    per_month = {k: team(k) for k in keys[: index + 1]}
+    typed = {m: {k: v[m] for k, v in per_month.items() if m in v} for m in metrics if _seen(m, observed, template)}
     review = review_month(plan, typed, month, warn=warn) if any(typed.values()) else None
 
     reps = _reps(plan, actuals, owners, month, index, metrics, observed, template)

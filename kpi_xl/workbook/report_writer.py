@@ -58,7 +58,6 @@ def build_report_workbook(report: MonthlyReport, data: Ingested, lang: str, plan
     wb = Workbook()
     wb.remove(wb.active)
     layout = Layout()
-    template = report.plan.spec.template
     sheets = {k: wb.create_sheet(label(f"sheet_{k}", lang))
               for k in ("summary", "reps", "trend", "bottleneck", "quality", "assumptions", "deals")}
     for key, ws in sheets.items():
@@ -74,9 +73,7 @@ def build_report_workbook(report: MonthlyReport, data: Ingested, lang: str, plan
     else:
         wb.remove(sheets["deals"])
     for ws in wb.worksheets:
-        styles.protect(ws)
-        ws.protection.sheet = False  # a report is read and annotated, not a form
-    del template
+        styles.page_setup(ws)  # unprotected: a report is read and annotated, not a form
     return wb, layout
 
 

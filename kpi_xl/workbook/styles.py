@@ -81,14 +81,18 @@ def key_column(ws: Worksheet) -> None:
 
 
 def protect(ws: Worksheet) -> None:
-    """Protect the sheet without a password: formulas cannot be typed over by accident.
+    """Protect the sheet without a password (formulas cannot be typed over by accident) and
+    set it up for printing."""
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    page_setup(ws)
 
-    Also sets the page up for printing: landscape, one page wide."""
+
+def page_setup(ws: Worksheet) -> None:
+    """Print landscape on A4, one page wide."""
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.protection.sheet = True
-    ws.protection.formatColumns = False
-    ws.protection.formatRows = False

@@ -76,28 +76,24 @@ def build_workbook(plan: Plan, opts: WorkbookOptions | None = None) -> tuple[Wor
     write_charts(sheets["charts"], plan, lang, stage_total, actual_year, month_header,
                  [cal.month_cell(target, i) for i in range(len(plan.fiscal_months))],
                  month_actual.get(target))
-    _amount_display(wb, plan, refs)
+    _amount_display(wb, refs, lang)
     _meta(wb, plan, opts, layout)
     wb.active = 0
     return wb, layout
 
 
-def _amount_display(wb: Workbook, plan: Plan, refs: InputRefs) -> None:
+def _amount_display(wb: Workbook, refs: InputRefs, lang: str) -> None:
     """万円 / 億円 display: conditional number formats on every amount cell, driven by an input."""
-    words = label("display_words", "ja" if refs.split_words[0] == "均等" else "en").split("|")
+    words = label("display_words", lang).split("|")
     rules = [(words[1], styles.MAN_YEN), (words[2], styles.OKU_YEN)]
     for ws in wb.worksheets:
         cells = [c.coordinate for row in ws.iter_rows() for c in row if c.number_format == styles.YEN]
         if not cells:
             continue
-        area = " ".join(cells)
-        top_left = cells[0]
         for i, (word, code) in enumerate(rules):
-            style = DifferentialStyle(numFmt=NumberFormat(numFmtId=200 + i, formatCode=code))
             rule = FormulaRule(formula=[f'{refs.display}="{word}"'])
-            rule.dxf = style
-            ws.conditional_formatting.add(area, rule)
-        del top_left
+            rule.dxf = DifferentialStyle(numFmt=NumberFormat(numFmtId=200 + i, formatCode=code))
+            ws.conditional_formatting.add(" ".join(cells), rule)
 
 
 def _meta(wb: Workbook, plan: Plan, opts: WorkbookOptions, layout: Layout) -> None:
