@@ -195,3 +195,23 @@ def test_udfs_engine_and_workbook_formulas_agree(generated):
                 assert shares == [got[("per_rep", lever, r.name, month.key)] for r in plan.spec.reps], seed
         checked += 1
     assert checked >= 8
+
+
+def test_lower_is_better_flips_in_the_workbook(tmp_path, libreoffice):
+    template = Path(__file__).resolve().parents[1] / "data" / "lower_is_better.toml"
+    plan = build_plan(spec_from_settings({
+        "template": str(template), "kgi": 120_000_000, "unit_price": 1_000_000,
+        "rates": {"受注率": "20%", "商談化率": "10%", "コネクト率": "15%"}, "volumes": {"メール送信数": 0},
+        "fiscal_year": 2026, "reps": 3}))
+    wb, layout = build_workbook(plan, WorkbookOptions(lang="en", warn=0.9))
+    path = tmp_path / "lower.xlsx"
+    wb.save(path)
+    keys = [m.key for m in plan.fiscal_months]
+    target = plan.month_targets("calls")[0]  # 3,334
+    actuals = {"calls": {keys[0]: target * 0.8, keys[1]: target * 1.05, keys[2]: target * 1.3}}
+    fill_actuals(path, actuals, keys)
+    got = read_values(convert([path], tmp_path / "out")[0], layout)
+    expected = expected_status(plan, actuals, 0.9, "en", layout)
+    assert not compare(expected, got)
+    statuses = [got[("phase", "launch", "calls", "status", k)] for k in keys[:3]]
+    assert statuses == ["hit", "watch", "miss"]  # fewer calls than planned is a hit here
