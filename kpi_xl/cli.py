@@ -89,7 +89,8 @@ def _settings(args: argparse.Namespace, base: dict[str, Any] | None = None) -> d
 
 
 def cmd_reverse(args: argparse.Namespace) -> str:
-    """Reverse-calculate the funnel (and, with --fy, the calendar and reps)."""
+    """KGIからファネルを逆算（--fy で月・週・営業日・担当者別も） /
+    Reverse-calculate the funnel (and, with --fy, the calendar and reps)."""
     plan = build_plan(spec_from_settings(_settings(args)))
     if args.json:
         return json.dumps(plan_json(plan, args.lang), ensure_ascii=False, indent=2)
@@ -107,7 +108,8 @@ def _plan_settings(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_plan(args: argparse.Namespace) -> str:
-    """Write a plan workbook (KPI tree, phases, calendar, pacing, sensitivity) with live formulas."""
+    """計画ブックを作成（KPIツリー・フェーズ・カレンダー・ペース・感度分析、すべて数式） /
+    Write a plan workbook (KPI tree, phases, calendar, pacing, sensitivity) with live formulas."""
     from kpi_xl.workbook.options import options_from_settings
     from kpi_xl.workbook.writer import write_plan
 
@@ -127,7 +129,8 @@ def cmd_plan(args: argparse.Namespace) -> str:
 
 
 def cmd_review(args: argparse.Namespace) -> str:
-    """Read a plan workbook back (inputs and typed actuals), recompute it and review a month."""
+    """計画ブックの入力と実績を読み戻し、月の振り返り（達成率・ボトルネック・差の内訳） /
+    Read a plan workbook back (inputs and typed actuals), recompute it and review a month."""
     from kpi_xl.engine.review import review_month
     from kpi_xl.workbook.reader import read_plan_workbook
 
@@ -142,7 +145,8 @@ def cmd_review(args: argparse.Namespace) -> str:
 
 
 def cmd_workbook(args: argparse.Namespace) -> str:
-    """Write workbook.xlsm: the macro workbook with the =KPI_* functions, a how-to and examples."""
+    """マクロブック workbook.xlsm を作成（=KPI_* 関数、使い方、例） /
+    Write workbook.xlsm: the macro workbook with the =KPI_* functions, a how-to and examples."""
     from kpi_xl.macro_workbook import build_macro_workbook
 
     build_macro_workbook(args.output, force=args.force)
@@ -166,7 +170,8 @@ def _load_plan(path: str):
 
 
 def cmd_report(args: argparse.Namespace) -> str:
-    """Read SFA/CRM exports, compare a month with the plan and write the monthly report workbook."""
+    """SFA/CRMのエクスポートを読み、計画と比べて月次レポートを作成 /
+    Read SFA/CRM exports, compare a month with the plan and write the monthly report workbook."""
     from kpi_xl.sfa.ingest import ingest
     from kpi_xl.sfa.monthly import build_report
     from kpi_xl.workbook.report_writer import write_report
@@ -214,7 +219,8 @@ def _progress(total: int):
 
 
 def cmd_lint(args: argparse.Namespace) -> str:
-    """Check a plan's KPIs: the count per phase, SMART fields, KPIs the rep can control."""
+    """計画のKPIを点検（フェーズごとの個数、SMART、担当者が動かせるか） /
+    Check a plan's KPIs: the count per phase, SMART fields, KPIs the rep can control."""
     from kpi_xl.engine.lint import KpiSpec, lint
     from kpi_xl.engine.templates import get_phase
 
@@ -241,7 +247,8 @@ def cmd_lint(args: argparse.Namespace) -> str:
 
 
 def cmd_templates(args: argparse.Namespace) -> str:
-    """List the shipped templates, or show one template's metrics and definitions."""
+    """テンプレートの一覧、または1つの指標と定義 /
+    List the shipped templates, or show one template's metrics and definitions."""
     if args.name:
         t = get_template(args.name)
         rows = [f"{t.label(args.lang)} [{t.id}]", ""]
@@ -254,7 +261,8 @@ def cmd_templates(args: argparse.Namespace) -> str:
 
 
 def cmd_demo(args: argparse.Namespace) -> str:
-    """The main job on built-in demo data: a synthetic SFA export, a plan and a monthly report
+    """デモデータで一通り実行（SFAエクスポート・計画・月次レポートを ./kpi-demo/ に） /
+    The main job on built-in demo data: a synthetic SFA export, a plan and a monthly report
     in ./kpi-demo/ (an SDR team of ten planning FY2026), and the plan printed."""
     from datetime import date
 
