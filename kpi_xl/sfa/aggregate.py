@@ -11,6 +11,7 @@ revenue from the deal list, so nothing is counted twice.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -132,15 +133,21 @@ def derived(template: Template, counts: dict[str, float]) -> dict[str, float]:
 
 
 def impossible_funnels(actuals: Actuals, template: Template) -> list[Finding]:
-    """Rep-months where a later stage exceeds an earlier one (more connects than calls …)."""
+    """Rep-months where a stage holds more than the stage it comes from (more connects than
+    calls, more meetings than connects …). Sum stages take a missing addend as zero
+    (no email column: no emails)."""
+    tree = template.tree
+    pairs = [(p, c, tree.formulas[p].op) for p, c in pairwise(template.chain) if tree.metrics[c].is_count]
     found = []
     for (owner, month), row in actuals.by_month.iterrows():
-        values = derived(template, {k: float(v) for k, v in row.items()})
-        for metric in template.tree.metrics.values():
-            if metric.numerator and metric.denominator and metric.numerator in values \
-                    and metric.denominator in values and values[metric.denominator] > 0 \
-                    and values[metric.numerator] > values[metric.denominator] and metric.numerator in actuals.by_month:
-                found.append(f"{owner} {month}: {metric.numerator} {values[metric.numerator]:.0f} > "
-                             f"{metric.denominator} {values[metric.denominator]:.0f}")
+        counts = {k: float(v) for k, v in row.items()}
+        for parent, _, op in pairs:
+            if op == "+":
+                for addend in tree.formulas[parent].args:
+                    counts.setdefault(addend, 0.0)
+        values = derived(template, counts)
+        for parent, child, op in pairs:
+            if parent in values and child in values and op == "*" and values[parent] > values[child]:
+                found.append(f"{owner} {month}: {parent} {values[parent]:.0f} > {child} {values[child]:.0f}")
     return [Finding("impossible_funnel", "-", [], "; ".join(found[:30]) + (" …" if len(found) > 30 else ""))] \
         if found else []

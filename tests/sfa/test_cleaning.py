@@ -171,3 +171,13 @@ def test_per_rep_summary_tables(tmp_path):
     assert found["total_row"] == [5] and found["number_text"] == [2, 2, 2]
     assert any(f.rule == "rate_recomputed" and f.detail == "商談化率" for f in data.findings)
     assert source.cleaned.read == 4 == source.cleaned.used + source.cleaned.excluded
+
+
+def test_impossible_funnels_are_reported(tmp_path):
+    body = ("担当者,年月,架電数,コネクト数,商談化数\n"
+            "佐藤,2026-10,100,150,20\n"  # more connects than calls
+            "鈴木,2026-10,100,10,5\n")
+    data = ingest([write(tmp_path, body, "summary.csv")], SDR)
+    (finding,) = [f for f in data.findings if f.rule == "impossible_funnel"]
+    assert "佐藤 2026-10: connects 150 > approaches 100" in finding.detail
+    assert "鈴木" not in finding.detail
