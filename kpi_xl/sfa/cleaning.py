@@ -131,11 +131,27 @@ def _dates(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
     return parsed.astype("datetime64[ns]"), as_text, serial, bad
 
 
+def _fast_numbers(text: pd.Series) -> pd.Series | None:
+    """Plain numeric text cast in one pyarrow call; None when any value needs the slow path."""
+    if text.dtype == object:
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        cast = pc.cast(pa.array(text.astype("string[pyarrow]")), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return pd.Series(cast.to_numpy(zero_copy_only=False), index=text.index)
+
+
 def _numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """(values, normalised-text mask, unparseable mask): "1,200", "１２", "¥1,000", "▲500"…"""
     text = _text(raw) if raw.dtype != object else raw.map(lambda v: v if isinstance(v, (int, float)) else
                                                           (str(v).strip() or pd.NA) if v is not None else pd.NA)
-    values = pd.to_numeric(text, errors="coerce")
+    values = _fast_numbers(text)
+    if values is None:
+        values = pd.to_numeric(text, errors="coerce")
     rest = text.notna() & values.isna()
     normal = pd.Series(False, index=raw.index)
     bad = pd.Series(False, index=raw.index)
@@ -183,11 +199,22 @@ def clean(raw: RawFile, header: Header, vocab: Vocabulary) -> Cleaned:
             return None
         return data.iloc[:, position]
 
-    fields = [data.iloc[:, i] for i in sorted(set(header.fields.values()))]
-    exclude("blank_row", pd.concat([_text(c).isna() for c in fields], axis=1).all(axis=1))
+    texts: dict[int, pd.Series] = {}
+
+    def text_at(position: int) -> pd.Series:
+        if position not in texts:
+            texts[position] = _text(data.iloc[:, position])
+        return texts[position]
+
+    def text(field_name: str) -> pd.Series:
+        position = header.fields.get(field_name)
+        return text_at(position) if position is not None else _text(column(field_name))
+
+    positions = sorted(set(header.fields.values()))
+    exclude("blank_row", pd.concat([text_at(i).isna() for i in positions], axis=1).all(axis=1))
     markers = {key(m) for m in vocab.totals}
-    owner = _text(column("owner")) if column("owner") is not None else pd.Series(pd.NA, index=data.index)
-    first = _text(data.iloc[:, 0])
+    owner = text("owner") if column("owner") is not None else pd.Series(pd.NA, index=data.index)
+    first = text_at(0)
     marker_table = {m: "total" for m in markers}
     exclude("total_row", _lookup(owner, marker_table, words_only=True).notna()
             | _lookup(first, marker_table, words_only=True).notna())
@@ -197,20 +224,20 @@ def clean(raw: RawFile, header: Header, vocab: Vocabulary) -> Cleaned:
     stage = None
     if header.shape == "opportunities":
         stages = vocab.lookup(vocab.stages)
-        raw_stage = _text(column("stage"))
+        raw_stage = text("stage")
         stage = _lookup(raw_stage, stages)
         exclude("unknown_stage", stage.isna(), detail=", ".join(sorted(
             {str(v) for v in raw_stage[stage.isna() & ~excluded].dropna().unique()})[:20]))
         frame["stage"] = stage
     if "month" in header.fields and "date" not in header.fields and vocab.year is None:
         # a month column (2026-10, 2026/10, 2026年10月): the first of that month
-        date_raw = _text(column("month")).astype(object).map(
+        date_raw = text("month").astype(object).map(
             lambda v: re.sub(r"[年/.]", "-", unicodedata.normalize("NFKC", v)).rstrip("月").strip() + "-01"
             if isinstance(v, str) else pd.NA)
     elif "month" in header.fields and "date" not in header.fields and vocab.year is not None:
-        months = _text(column("month")).astype(object).map(lambda v: MONTHS.get(str(v).lower()[:3])
+        months = text("month").astype(object).map(lambda v: MONTHS.get(str(v).lower()[:3])
                                                             if isinstance(v, str) else None)
-        days = pd.to_numeric(_text(column("day")), errors="coerce") if column("day") is not None else 1
+        days = pd.to_numeric(text("day"), errors="coerce") if column("day") is not None else 1
         date_raw = pd.Series([f"{vocab.year}-{int(m):02d}-{int(d):02d}" if m and d == d else pd.NA
                               for m, d in zip(months, days if not isinstance(days, int) else [1] * len(data))],
                              index=data.index, dtype="string")
@@ -248,16 +275,16 @@ def clean(raw: RawFile, header: Header, vocab: Vocabulary) -> Cleaned:
             frame[f"m:{metric}"] = values
     if header.shape == "activities":
         types = vocab.lookup(vocab.types)
-        raw_type = _text(column("type")) if column("type") is not None else pd.Series(pd.NA, index=data.index)
+        raw_type = text("type") if column("type") is not None else pd.Series(pd.NA, index=data.index)
         frame["type"] = _lookup(raw_type, types)
         exclude("unknown_type", frame["type"].isna(), detail=", ".join(sorted(
             {str(v) for v in raw_type[frame["type"].isna() & ~excluded].dropna().unique()})[:20]))
         results = vocab.lookup(vocab.results)
         if column("result") is not None:
-            frame["result"] = _lookup(_text(column("result")), results)
+            frame["result"] = _lookup(text("result"), results)
     for extra in ("id", "product", "account"):
         if column(extra) is not None:
-            frame[extra] = _text(column(extra))
+            frame[extra] = text(extra)
     if "id" in frame:  # with an ID, an identical row is the same record exported twice
         repeated = frame["id"].notna() & frame["id"].duplicated(keep=False)
         identical = pd.Series(False, index=data.index)
