@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_xl import __version__
+from kpi_xl.console import fmt
 from kpi_xl.engine.templates import load_benchmarks
 from kpi_xl.files import write_atomic
 from kpi_xl.i18n import label, message
@@ -123,14 +124,15 @@ def _summary(ws: Worksheet, report: MonthlyReport, data: Ingested, lang: str, pl
     if diagnosis and diagnosis.bottleneck:
         b = diagnosis.bottleneck
         ws.cell(row, 2, label("bottleneck", lang)).font = styles.BOLD
-        text(ws, row, 3, f"{_metric_name(report, b.rate, lang)}: {b.actual:.1%} / {b.reference:.1%} "
-                         f"({b.shortfall:.0%})")
+        text(ws, row, 3, label("bottleneck_line", lang, rate=_metric_name(report, b.rate, lang),
+                               actual=f"{b.actual:.1%}", reference=f"{b.reference:.1%}", short=b.shortfall))
         text(ws, row + 1, 3, diagnosis.hint(lang)).font = styles.NOTE_FONT
         row += 3
     if diagnosis and diagnosis.gap:
         kinds = dict(zip(("volume", "rate", "price", "other"), label("gap_kinds", lang).split("|")))
-        ws.cell(row, 2, label("gap_title", lang, planned=f"{diagnosis.planned_kgi:,.0f}",
-                              actual=f"{diagnosis.actual_kgi:,.0f}")).font = styles.BOLD
+        template, target = report.plan.spec.template, report.plan.reverse.target
+        ws.cell(row, 2, label("gap_title", lang, planned=fmt(template, target, diagnosis.planned_kgi),
+                              actual=fmt(template, target, diagnosis.actual_kgi))).font = styles.BOLD
         styles.header(ws, row + 1, 2, label("gap_cols", lang).split("|"))
         target_fmt = _fmt(report, report.plan.reverse.target)
         for i, part in enumerate(diagnosis.gap):
