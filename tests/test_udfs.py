@@ -156,3 +156,15 @@ def test_star_import_brings_exactly_the_functions():
     import kpi_xl.udfs as module
 
     assert sorted(module.__all__) == sorted(NAMES)
+
+
+@settings(max_examples=80, deadline=None)
+@given(args=st.lists(st.one_of(st.none(), st.text(max_size=12), st.floats(allow_nan=True), st.integers(-5, 10**9),
+                               st.lists(st.lists(st.one_of(st.floats(0, 2), st.text(max_size=4)), min_size=1,
+                                                 max_size=3), min_size=1, max_size=3)), max_size=6),
+       name=st.sampled_from(NAMES))
+def test_no_argument_makes_a_udf_raise(args, name):
+    out = call(cached_udfs(), name, *args)
+    assert out is not None or name == "KPI_BENCHMARK"
+    if isinstance(out, str) and out.startswith("#KPI!"):
+        assert "Traceback" not in out and "\n" not in out

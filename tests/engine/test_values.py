@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kpi_xl.engine.values import parse_count, parse_number, parse_pair, parse_positive, parse_rate
 from kpi_xl.errors import InputError
@@ -63,3 +65,13 @@ def test_pairs():
     assert parse_pair("受注率＝２０％", "--rate") == ("受注率", "20%")
     with pytest.raises(InputError):
         parse_pair("受注率", "--rate")
+
+
+@given(st.one_of(st.text(max_size=30), st.floats(allow_nan=True, allow_infinity=True), st.integers(),
+                 st.none(), st.booleans()))
+def test_any_input_is_a_number_or_a_clear_input_error(value):
+    for parse in (parse_number, parse_rate, parse_count, parse_positive):
+        try:
+            parse(value, "x")
+        except InputError as exc:
+            assert exc.message("ja") and exc.message("en")
