@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kpi_xl.engine.plan import Plan
 from kpi_xl.engine.review import MonthReview
@@ -11,6 +11,10 @@ from kpi_xl.engine.templates import Template
 from kpi_xl.engine.tree import Kind
 from kpi_xl.engine.values import format_percent
 from kpi_xl.i18n import label
+
+if TYPE_CHECKING:  # the report types pull in pandas; the console stays importable without it
+    from kpi_xl.sfa.ingest import Ingested
+    from kpi_xl.sfa.monthly import MonthlyReport
 
 
 def _width(text: str) -> int:
@@ -219,7 +223,7 @@ def plan_json(plan: Plan, lang: str = "ja") -> dict[str, Any]:
     return out
 
 
-def report_json(report, data) -> dict[str, Any]:
+def report_json(report: MonthlyReport, data: Ingested) -> dict[str, Any]:
     """The monthly report's figures: team lines, per rep and month, per week, findings."""
     from kpi_xl.sfa.aggregate import derived
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kpi_xl.engine.templates import Template
 from kpi_xl.errors import DataError
@@ -40,7 +41,10 @@ class Ingested:
 
 
 def ingest(paths: Sequence[Path | str], template: Template, mapping: Path | str | None = None,
-           progress=None) -> Ingested:
+           progress: Any = None) -> Ingested:
+    """Read every file, recognise its header, clean it, then count per rep × month and week.
+
+    ``progress`` is anything with ``update(1)`` (a tqdm bar), called once per file."""
     vocab = load_vocabulary(mapping)
     words = {}
     for metric in template.tree.metrics.values():  # a summary table names its columns like the metrics
