@@ -179,8 +179,8 @@ def cmd_report(args: argparse.Namespace) -> str:
     plan, warn = _load_plan(args.plan)
     if args.warn is not None:
         warn = parse_rate(args.warn, "--warn")
-    stale = tuple(int(parse_number(x, "--stale")) for x in args.stale.split(",")) if args.stale else (14, 30, 60)
-    if len(stale) != 3 or not stale[0] < stale[1] < stale[2]:
+    days = [int(parse_number(x, "--stale")) for x in args.stale.split(",")] if args.stale else [14, 30, 60]
+    if len(days) != 3 or not days[0] < days[1] < days[2]:
         raise InputError("out_of_range", field="--stale", value=args.stale,
                          allowed="three rising day counts, e.g. 14,30,60")
     inputs = [Path(p) for p in [*args.data, args.plan, args.mapping, args.teams] if p]
@@ -195,7 +195,7 @@ def cmd_report(args: argparse.Namespace) -> str:
     from kpi_xl.sfa.teams import read_teams
 
     teams = read_teams(args.teams) if args.teams else None
-    report = build_report(plan, data, month, warn=warn, stale_days=stale, teams=teams)  # type: ignore[arg-type]
+    report = build_report(plan, data, month, warn=warn, stale_days=(days[0], days[1], days[2]), teams=teams)
     written = write_report(args.output, report, data, args.lang, Path(args.plan).name, force=args.force,
                            inputs=inputs)
     if args.json:

@@ -111,11 +111,8 @@ def _csv(file: Path) -> RawFile:
 
 def _xlsx(file: Path) -> RawFile:
     check_archive(file)
-    try:
-        import python_calamine  # noqa: F401
+    from importlib.util import find_spec
 
-        engine = "calamine"
-    except ImportError:
-        engine = "openpyxl"
+    engine = "calamine" if find_spec("python_calamine") else "openpyxl"
     rows = pd.read_excel(file, header=None, engine=engine, dtype=object)
     return RawFile(file, rows, None, engine, sha256(file))
