@@ -342,9 +342,12 @@ def _assumptions(ws: Worksheet, report: MonthlyReport, data: Ingested, lang: str
     for metric in report.metrics:
         rows.append((template.tree.metrics[metric].label(lang), template.definition(metric, lang)))
     rows += [("counting", "活動の結果は前段を含む（受注の電話はコネクト・商談化でもある）。案件は商談化月に商談化数、"
-                          "受注月に受注数・売上として数える。" if lang == "ja" else
+                          "受注月に受注数・売上として数える。活動ログと案件一覧の両方がある場合、商談化数は活動ログから、"
+                          "受注数・売上は案件一覧から数える（二重計上しない）。" if lang == "ja" else
                           "An activity result implies the earlier ones (a won call was also a connect and a "
-                          "meeting). A deal counts as a meeting in its engage month and as won in its close month."),
+                          "meeting). A deal counts as a meeting in its engage month and as won in its close month. "
+                          "Given both an activity log and a deal list, meetings come from the log and wins and "
+                          "revenue from the deal list, so nothing is counted twice."),
              ("per rep targets", "計画に名前のない担当者は、チーム目標を均等に配分" if lang == "ja" else
               "Reps the plan does not name get an equal share of the team target")]
     for i, (k, v) in enumerate(rows):
