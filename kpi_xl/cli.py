@@ -187,10 +187,8 @@ def cmd_report(args: argparse.Namespace) -> str:
     from kpi_xl.files import check_output
 
     check_output(Path(args.output), force=args.force, inputs=inputs)
-    progress = _progress(len(args.data))
+    progress = _progress(2 * len(args.data) + 2)  # read and clean each file, count, write
     data = ingest(args.data, plan.spec.template, args.mapping, progress=progress)
-    if progress is not None:
-        progress.close()
     month = args.month or _latest_month(plan, data)
     from kpi_xl.sfa.teams import read_teams
 
@@ -198,6 +196,9 @@ def cmd_report(args: argparse.Namespace) -> str:
     report = build_report(plan, data, month, warn=warn, stale_days=(days[0], days[1], days[2]), teams=teams)
     written = write_report(args.output, report, data, args.lang, Path(args.plan).name, force=args.force,
                            inputs=inputs)
+    if progress is not None:
+        progress.update(1)
+        progress.close()
     if args.json:
         return json.dumps({"output": str(written), **report_json(report, data)}, ensure_ascii=False, indent=2)
     return label("written", args.lang, path=str(written))
@@ -215,7 +216,7 @@ def _progress(total: int):
         return None
     from tqdm import tqdm
 
-    return tqdm(total=total, unit="file", file=sys.stderr, leave=False)
+    return tqdm(total=total, unit="step", file=sys.stderr, leave=False)
 
 
 def cmd_lint(args: argparse.Namespace) -> str:

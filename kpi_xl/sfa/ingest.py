@@ -44,7 +44,8 @@ def ingest(paths: Sequence[Path | str], template: Template, mapping: Path | str 
            progress: Any = None) -> Ingested:
     """Read every file, recognise its header, clean it, then count per rep × month and week.
 
-    ``progress`` is anything with ``update(1)`` (a tqdm bar), called once per file."""
+    ``progress`` is anything with ``update(1)`` (a tqdm bar): called after each file is read,
+    after it is cleaned, and after the counting."""
     vocab = load_vocabulary(mapping)
     words = {}
     for metric in template.tree.metrics.values():  # a summary table names its columns like the metrics
@@ -53,12 +54,19 @@ def ingest(paths: Sequence[Path | str], template: Template, mapping: Path | str 
     sources = []
     for path in paths:
         raw = read_raw(path)
+        _tick(progress)
         header = find_header(raw.rows, vocab, raw.path.name, words)
         cleaned = clean(raw, header, vocab)
         if cleaned.used == 0:
             raise DataError("data_empty", file=raw.path.name, read=cleaned.read)
         raw.rows = raw.rows.iloc[:0]  # the raw text is no longer needed; free it before the next file
         sources.append(Source(raw, header, cleaned))
-        if progress is not None:
-            progress.update(1)
-    return Ingested(sources, aggregate([s.cleaned for s in sources], template))
+        _tick(progress)
+    done = Ingested(sources, aggregate([s.cleaned for s in sources], template))
+    _tick(progress)
+    return done
+
+
+def _tick(progress: Any) -> None:
+    if progress is not None:
+        progress.update(1)
