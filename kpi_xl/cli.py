@@ -159,14 +159,14 @@ def _load_plan(path: str):
         from kpi_xl.workbook.reader import read_plan_workbook
 
         book = read_plan_workbook(path)
-        return build_plan(book.spec), book.options.warn
+        return build_plan(book.spec), book.options.warn, book.options.phase
     settings = load_settings(path)
     from kpi_xl.workbook.options import options_from_settings
 
-    warn = options_from_settings({k: v for k, v in settings.items() if k in ("lang", "warn")}).warn
+    options = options_from_settings({k: v for k, v in settings.items() if k in ("lang", "warn", "phase")})
     spec = spec_from_settings({k: v for k, v in settings.items()
-                               if k not in ("lang", "warn", "asof", "scenario", "display")})
-    return build_plan(spec), warn
+                               if k not in ("lang", "warn", "asof", "scenario", "display", "kpis")})
+    return build_plan(spec), options.warn, options.phase
 
 
 def cmd_report(args: argparse.Namespace) -> str:
@@ -176,7 +176,11 @@ def cmd_report(args: argparse.Namespace) -> str:
     from kpi_xl.sfa.monthly import build_report
     from kpi_xl.workbook.report_writer import write_report
 
-    plan, warn = _load_plan(args.plan)
+    plan, warn, phase = _load_plan(args.plan)
+    if args.phase is not None:
+        from kpi_xl.engine.templates import get_phase
+
+        phase = get_phase(args.phase).id
     if args.warn is not None:
         warn = parse_rate(args.warn, "--warn")
     days = [int(parse_number(x, "--stale")) for x in args.stale.split(",")] if args.stale else [14, 30, 60]
@@ -193,7 +197,8 @@ def cmd_report(args: argparse.Namespace) -> str:
     from kpi_xl.sfa.teams import read_teams
 
     teams = read_teams(args.teams) if args.teams else None
-    report = build_report(plan, data, month, warn=warn, stale_days=(days[0], days[1], days[2]), teams=teams)
+    report = build_report(plan, data, month, warn=warn, stale_days=(days[0], days[1], days[2]), teams=teams,
+                          phase=phase)
     written = write_report(args.output, report, data, args.lang, Path(args.plan).name, force=args.force,
                            inputs=inputs)
     if progress is not None:
@@ -277,10 +282,10 @@ def cmd_demo(args: argparse.Namespace) -> str:
     if folder.exists() and any(folder.iterdir()) and not args.force:
         raise OutputError("output_exists", path=str(folder))
     files = write_demo_data(folder, date(2026, 10, 1))
-    settings = {**DEMO_SETTINGS, "reps": list(REPS), "lang": args.lang}
+    settings = {**DEMO_SETTINGS, "reps": list(REPS), "lang": args.lang, "phase": "growth"}
     (folder / "plan.yaml").write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
     plan = build_plan(spec_from_settings({k: v for k, v in settings.items() if k != "lang"}))
-    write_plan(folder / "plan.xlsx", plan, options_from_settings({"lang": args.lang}), force=True)
+    write_plan(folder / "plan.xlsx", plan, options_from_settings({"lang": args.lang, "phase": "growth"}), force=True)
     report_args = build_parser().parse_args([
         "report", "--data", str(files.activities), "--data", str(files.opportunities),
         "--plan", str(folder / "plan.xlsx"), "--month", "2026-10", "-o", str(folder / "report-2026-10.xlsx"),
@@ -328,6 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
     rpt.add_argument("--month", help="the month to report, e.g. 2026-10 (default: the latest with data)")
     rpt.add_argument("--mapping", help="a mapping file (YAML/TOML/JSON) for headers and values the defaults miss")
     rpt.add_argument("--warn", help="achievement below which a KPI is amber (default: the plan's, 90%%)")
+    rpt.add_argument("--phase", help="show the phase's KPIs per rep: launch/立ち上げ期, growth/成長期, stable/安定期")
     rpt.add_argument("--teams", help="a table of reps and their team or manager (CSV/XLSX)")
     rpt.add_argument("--stale", help="days for blue, yellow, red open deals (default 14,30,60)")
     rpt.add_argument("-o", "--output", required=True, help="the report workbook to write (.xlsx)")

@@ -185,6 +185,10 @@ def test_report_from_the_demo_and_its_errors(tmp_path):
                                                       "report-2026-10.xlsx"]
     again = run("demo", "--out", str(demo))
     assert again.returncode == 2 and "--force" in again.stderr
+    from openpyxl import load_workbook
+
+    header = [c.value for c in load_workbook(demo / "report-2026-10.xlsx")["担当者別"][4] if c.value]
+    assert any("コネクト率" in h for h in header) and not any("架電数" in h for h in header)  # 成長期 KPIs
     base = ["report", "--data", str(demo / "activities.csv"), "--data", str(demo / "opportunities.xlsx")]
     out = tmp_path / "r.xlsx"
     done = run(*base, "--plan", str(demo / "plan.yaml"), "--month", "2026-09", "-o", str(out), "--json")

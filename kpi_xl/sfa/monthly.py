@@ -14,6 +14,7 @@ from kpi_xl.engine.calendar import BusinessCalendar, add_months, month_end, pace
 from kpi_xl.engine.diagnosis import achievement, status
 from kpi_xl.engine.plan import Plan
 from kpi_xl.engine.review import MonthReview, review_month
+from kpi_xl.engine.templates import get_phase
 from kpi_xl.engine.tree import Kind
 from kpi_xl.errors import DataError
 from kpi_xl.sfa.aggregate import derived
@@ -70,6 +71,7 @@ class MonthlyReport:
     stale_days: tuple[int, int, int] = STALE_DAYS
     teams: dict[str, str] = field(default_factory=dict)  # owner → team
     team_lines: dict[str, dict[str, Line]] = field(default_factory=dict)
+    rep_metrics: list[str] = field(default_factory=list)  # the phase's KPIs (all metrics without a phase)
 
     def status(self, line: Line) -> str:
         metric = self.plan.spec.template.tree.metrics[line.metric]
@@ -77,8 +79,8 @@ class MonthlyReport:
 
 
 def build_report(plan: Plan, data: Ingested, month: str, *, warn: float = 0.9,
-                 stale_days: tuple[int, int, int] = STALE_DAYS, teams: dict[str, str] | None = None
-                 ) -> MonthlyReport:
+                 stale_days: tuple[int, int, int] = STALE_DAYS, teams: dict[str, str] | None = None,
+                 phase: str | None = None) -> MonthlyReport:
     template = plan.spec.template
     tree = template.tree
     keys = [m.key for m in plan.fiscal_months]
@@ -115,7 +117,9 @@ def build_report(plan: Plan, data: Ingested, month: str, *, warn: float = 0.9,
     typed = {m: {k: v[m] for k, v in per_month.items() if m in v} for m in metrics if _seen(m, observed, template)}
     review = review_month(plan, typed, month, warn=warn) if any(typed.values()) else None
 
-    reps = _reps(plan, actuals, owners, month, index, metrics, observed, template)
+    rep_metrics = [m for m in get_phase(phase).kpis_for(template)] if phase else list(metrics)
+    extra = [m for m in rep_metrics if m not in metrics]
+    reps = _reps(plan, actuals, owners, month, index, [*metrics, *extra], observed, template)
     first = add_months(date(int(month[:4]), int(month[5:]), 1), -11)
     trend_months = [f"{add_months(first, i):%Y-%m}" for i in range(12)]
     trend = {m: [] for m in metrics}
@@ -156,7 +160,7 @@ def build_report(plan: Plan, data: Ingested, month: str, *, warn: float = 0.9,
                             for m in metrics}
     return MonthlyReport(plan, month, warn, metrics, month_lines, ytd_lines, review, reps, trend_months, trend,
                          as_of, elapsed, month_period.business_days, pace_lines, deals, stale_days, teams,
-                         team_lines)
+                         team_lines, rep_metrics)
 
 
 def _seen(metric: str, observed: set[str], template) -> bool:
@@ -183,6 +187,8 @@ def _reps(plan: Plan, actuals, owners: list[str], month: str, index: int, metric
         for m in metrics:
             if tree.metrics[m].kind is Kind.RATE:
                 goal = plan.spec.knowns.get(m)
+            elif m not in plan.monthly:  # a phase KPI the plan sets no target for
+                goal = None
             elif owner in plan_names:
                 goal = plan.per_rep[m][column][plan_names.index(owner)]
             else:  # the plan does not name this rep: an equal share of the team target

@@ -160,7 +160,8 @@ def _summary(ws: Worksheet, report: MonthlyReport, data: Ingested, lang: str, pl
 
 def _reps(ws: Worksheet, report: MonthlyReport, lang: str, layout: Layout) -> None:
     tree = report.plan.spec.template.tree
-    metrics = [m for m in report.metrics if any(r.lines[m].actual is not None for r in report.reps)]
+    metrics = [m for m in report.rep_metrics or report.metrics
+               if any(r.lines[m].actual is not None for r in report.reps)]
     styles.title(ws, f"{label('sheet_reps', lang)} — {report.month}")
     ws.column_dimensions["B"].width = 22
     has_teams = bool(report.teams)
