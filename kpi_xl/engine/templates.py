@@ -290,8 +290,11 @@ class Phase:
         return self.ja if lang == "ja" else self.en
 
     def kpis_for(self, template: Template) -> list[str]:
-        """The phase's KPIs present in ``template``, cut to the phase's count limit."""
+        """The phase's KPIs present in ``template``, cut to the phase's count limit. A sales
+        style that names none of them (SaaS, 不動産 …) tracks its own chain and rates."""
         present = [k for k in self.kpis if k in template.tree.metrics]
+        if not present:
+            present = [*template.chain, *template.chain_rates()]
         return present[: self.max_kpis]
 
 

@@ -159,3 +159,8 @@ def test_a_broken_template_names_file_key_and_problem(tmp_path, change, key, pro
     text = info.value.message("en")
     assert str(path) in text and f"key {key}:" in text and problem in text
     assert str(path) in info.value.message("ja")
+
+
+def test_a_style_without_the_phase_kpis_tracks_its_own_chain():
+    saas = get_template("saas")
+    assert get_phase("launch").kpis_for(saas) == ["new_mrr", "new_contracts", "trials", "trial_conversion"]
