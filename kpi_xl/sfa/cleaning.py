@@ -107,16 +107,23 @@ def _dates(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
     else:
         parsed = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
         text = _text(raw)
-    numeric = text.str.fullmatch(r"\d{5}(\.0+)?").fillna(False).astype(bool)
-    serial = numeric & parsed.isna()
-    if serial.any():  # Excel serial day numbers (46000 = 2025-12-09)
-        days = pd.to_numeric(text[serial], errors="coerce")
-        parsed = parsed.fillna((pd.Timestamp("1899-12-30") + pd.to_timedelta(days, unit="D")).reindex(raw.index))
-    candidates = text.astype(object).where(parsed.isna())
-    iso = pd.to_datetime(candidates, format="ISO8601", errors="coerce")
-    parsed = parsed.fillna(iso)
-    as_text = (iso.notna() & ~text.str.fullmatch(r"\d{4}-\d{2}-\d{2}([ T].*)?").fillna(False).astype(bool))
-    as_text = as_text.reindex(raw.index, fill_value=False)
+    plain = pd.to_datetime(text.where(parsed.isna()), format="%Y-%m-%d", errors="coerce")  # the common case, fast
+    parsed = parsed.fillna(plain)
+    as_text = pd.Series(False, index=raw.index)
+    serial = pd.Series(False, index=raw.index)
+    others = parsed.isna() & text.notna()
+    if others.any():
+        odd = text[others]
+        numeric = odd.str.fullmatch(r"\d{5}(\.0+)?").fillna(False).astype(bool)
+        if numeric.any():  # Excel serial day numbers (46000 = 2025-12-09)
+            days = pd.to_numeric(odd[numeric], errors="coerce")
+            parsed = parsed.fillna((pd.Timestamp("1899-12-30") + pd.to_timedelta(days, unit="D")).reindex(raw.index))
+            serial = numeric.reindex(raw.index, fill_value=False)
+        rest_text = odd[~numeric]
+        iso = pd.to_datetime(rest_text.astype(object), format="ISO8601", errors="coerce")
+        parsed = parsed.fillna(iso.reindex(raw.index))
+        as_text = (iso.notna() & ~rest_text.str.fullmatch(r"\d{4}-\d{2}-\d{2}([ T].*)?").fillna(False)
+                   .astype(bool)).reindex(raw.index, fill_value=False)
     rest = present & parsed.isna() & text.notna()
     if rest.any():
         def normal(value: str) -> str:
