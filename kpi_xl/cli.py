@@ -116,8 +116,7 @@ def cmd_plan(args: argparse.Namespace) -> str:
     settings = _plan_settings(args)
     options = options_from_settings(settings)
     args.lang = options.lang
-    spec = spec_from_settings({k: v for k, v in settings.items()
-                               if k not in ("lang", "warn", "asof", "scenario", "display")})
+    spec = spec_from_settings(settings)
     if spec.fiscal_year is None:
         raise InputError("missing", field="fiscal_year (--fy)", hint="例/e.g. --fy 2026")
     plan = build_plan(spec)
@@ -164,9 +163,7 @@ def _load_plan(path: str):
     from kpi_xl.workbook.options import options_from_settings
 
     options = options_from_settings({k: v for k, v in settings.items() if k in ("lang", "warn", "phase")})
-    spec = spec_from_settings({k: v for k, v in settings.items()
-                               if k not in ("lang", "warn", "asof", "scenario", "display", "kpis")})
-    return build_plan(spec), options.warn, options.phase
+    return build_plan(spec_from_settings(settings)), options.warn, options.phase
 
 
 def cmd_report(args: argparse.Namespace) -> str:
@@ -231,8 +228,7 @@ def cmd_lint(args: argparse.Namespace) -> str:
     from kpi_xl.engine.templates import get_phase
 
     settings = load_settings(args.settings)
-    spec = spec_from_settings({k: v for k, v in settings.items()
-                               if k not in ("lang", "warn", "asof", "scenario", "display", "kpis")})
+    spec = spec_from_settings(settings)
     phase = get_phase(str(args.phase or settings.get("phase") or "launch"))
     template = spec.template
     kpis = []
@@ -284,7 +280,7 @@ def cmd_demo(args: argparse.Namespace) -> str:
     files = write_demo_data(folder, date(2026, 10, 1))
     settings = {**DEMO_SETTINGS, "reps": list(REPS), "lang": args.lang, "phase": "growth"}
     (folder / "plan.yaml").write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    plan = build_plan(spec_from_settings({k: v for k, v in settings.items() if k != "lang"}))
+    plan = build_plan(spec_from_settings(settings))
     write_plan(folder / "plan.xlsx", plan, options_from_settings({"lang": args.lang, "phase": "growth"}), force=True)
     report_args = build_parser().parse_args([
         "report", "--data", str(files.activities), "--data", str(files.opportunities),

@@ -476,13 +476,6 @@ def message(code: str, lang: str = "ja", **params: Any) -> str:
     return text.format(**chosen).strip()
 
 
-def pick(labels: dict[str, str] | tuple[str, str], lang: str) -> str:
-    """Choose the label for ``lang`` from a {ja, en} mapping or a (ja, en) pair."""
-    if isinstance(labels, tuple):
-        return labels[0] if lang == "ja" else labels[1]
-    return labels.get(lang) or labels.get("en") or labels.get("ja") or ""
-
-
 def check_lang(lang: str) -> str:
     """Return ``lang`` if it is supported, else raise the package's input error."""
     if lang not in LANGS:

@@ -16,9 +16,6 @@ from kpi_xl.engine.excelmath import round15
 from kpi_xl.engine.templates import Template, load_benchmarks, load_hints
 from kpi_xl.engine.tree import Kind
 
-STATUSES = ("hit", "watch", "miss", "none")
-STATUS_LABELS = {"hit": ("達成", "hit"), "watch": ("注意", "watch"), "miss": ("未達", "miss"),
-                 "none": ("未入力", "no data")}
 DEFAULT_WARN = 0.9
 
 

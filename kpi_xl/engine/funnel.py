@@ -92,15 +92,6 @@ def _available(template: Template, metric: str, knowns: Mapping[str, float]) -> 
     return True
 
 
-def forward(template: Template, inputs: Mapping[str, float]) -> dict[str, float]:
-    """Expected value of every metric computable from ``inputs`` (no rounding)."""
-    return template.tree.evaluate(inputs)
-
-
-def rate_inputs(template: Template, given: Mapping[str, float]) -> dict[str, float]:
-    """Only the rate-kind entries of ``given`` (for display)."""
-    return {k: v for k, v in given.items() if template.tree.metrics[k].kind is Kind.RATE}
-
 
 @lru_cache(maxsize=32)
 def chain_template(stages: int, priced: bool) -> Template:

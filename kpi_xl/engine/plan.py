@@ -76,14 +76,6 @@ class Plan:
         """The months of the plan's horizon, without the lead-in months."""
         return self.months[self.lead_in:]
 
-    def inputs(self) -> dict[str, float]:
-        """The given inputs plus every chain stage's required total."""
-        return {**self.spec.knowns, **self.reverse.as_dict()}
-
-    def values(self) -> dict[str, float]:
-        """Every metric the plan determines for the whole horizon (chain + side metrics)."""
-        return self.reverse.template.tree.evaluate(self.inputs())
-
     def month_targets(self, metric: str) -> list[float | None]:
         """Per fiscal month (lead-in excluded): a stage's target, a rate's value, a side
         metric computed forward from that month's stage targets; None when undetermined."""

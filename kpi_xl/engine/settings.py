@@ -88,7 +88,10 @@ def parse_reps(raw: Any) -> tuple[Rep, ...]:
 
 
 def spec_from_settings(settings: Mapping[str, Any]) -> PlanSpec:
-    """Validate ``settings`` (plain data) and build the plan spec."""
+    """Validate ``settings`` (plain data) and build the plan spec.
+
+    Presentation keys (lang, warn, phase, asof, scenario, display, kpis) are allowed and
+    left to the faces that use them, so one settings file serves every command."""
     unknown = [k for k in settings if k not in KEYS]
     if unknown:
         raise InputError("bad_choice", field="settings", value=unknown[0], allowed=", ".join(KEYS))

@@ -57,7 +57,7 @@ def read_plan_workbook(path: Path | str) -> PlanWorkbook:
     reader = _Reader(wb, meta)
     settings = reader.settings()
     try:
-        spec = spec_from_settings({k: v for k, v in settings.items() if k not in ("lang", "warn", "asof", "display")})
+        spec = spec_from_settings(settings)
         options = options_from_settings({"lang": settings["lang"], "warn": settings["warn"],
                                          "asof": settings["asof"], "phase": meta.get("phase"),
                                          "scenario": reader.scenario_index, "display": settings["display"]})
