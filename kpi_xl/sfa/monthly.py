@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 
 import pandas as pd
 
@@ -89,17 +90,20 @@ def build_report(plan: Plan, data: Ingested, month: str, *, warn: float = 0.9,
     index = keys.index(month)
     actuals = data.actuals
     owners = actuals.owners
-    metrics = [s for s in plan.stages] + [r for r in template.chain_rates() if r in plan.spec.knowns]
+    metrics = [*plan.stages, *(r for r in template.chain_rates() if r in plan.spec.knowns)]
     observed = set(actuals.by_month.columns)
+    seen = {m for m in metrics if _seen(m, observed, template)}
+    month_goals = {m: plan.month_targets(m) for m in metrics}
 
+    @cache
     def team(m: str) -> dict[str, float]:
         return derived(template, actuals.team_month(m, owners))
 
     def targets(i: int) -> dict[str, float | None]:
-        return {m: plan.month_targets(m)[i] for m in metrics}
+        return {m: month_goals[m][i] for m in metrics}
 
     def lines(values: dict[str, float], goals: dict[str, float | None]) -> list[Line]:
-        return [Line(m, values.get(m) if _seen(m, observed, template) else None, goals.get(m)) for m in metrics]
+        return [Line(m, values.get(m) if m in seen else None, goals.get(m)) for m in metrics]
 
     month_values = team(month)
     month_lines = lines(month_values, targets(index))
@@ -109,15 +113,14 @@ def build_report(plan: Plan, data: Ingested, month: str, *, warn: float = 0.9,
             ytd_counts[k] = ytd_counts.get(k, 0.0) + v
     ytd_goals: dict[str, float | None] = {}
     for m in metrics:
-        series = plan.month_targets(m)[: index + 1]
+        series = month_goals[m][: index + 1]
         ytd_goals[m] = series[-1] if tree.metrics[m].kind is Kind.RATE else sum(v or 0 for v in series)
     ytd_lines = lines(derived(template, ytd_counts), ytd_goals)
 
-    per_month = {k: team(k) for k in keys[: index + 1]}
-    typed = {m: {k: v[m] for k, v in per_month.items() if m in v} for m in metrics if _seen(m, observed, template)}
+    typed = {m: {k: team(k)[m] for k in keys[: index + 1] if m in team(k)} for m in seen}
     review = review_month(plan, typed, month, warn=warn) if any(typed.values()) else None
 
-    rep_metrics = [m for m in get_phase(phase).kpis_for(template)] if phase else list(metrics)
+    rep_metrics = get_phase(phase).kpis_for(template) if phase else list(metrics)
     extra = [m for m in rep_metrics if m not in metrics]
     reps = _reps(plan, actuals, owners, month, index, [*metrics, *extra], observed, template)
     first = add_months(date(int(month[:4]), int(month[5:]), 1), -11)
@@ -127,7 +130,7 @@ def build_report(plan: Plan, data: Ingested, month: str, *, warn: float = 0.9,
         values = team(key)
         goals = targets(keys.index(key)) if key in keys else {}
         for m in metrics:
-            trend[m].append(Line(m, values.get(m) if _seen(m, observed, template) else None, goals.get(m)))
+            trend[m].append(Line(m, values.get(m) if m in seen else None, goals.get(m)))
 
     start = date(int(month[:4]), int(month[5:]), 1)
     end = month_end(start)
@@ -142,7 +145,7 @@ def build_report(plan: Plan, data: Ingested, month: str, *, warn: float = 0.9,
     for stage in plan.stages:
         whole = tree.metrics[stage].is_count and not plan.spec.exact
         goal = pace(plan.monthly[stage][plan.lead_in + index], month_period.business_days, elapsed, whole=whole)
-        pace_lines.append(Line(stage, month_values.get(stage) if _seen(stage, observed, template) else None, goal))
+        pace_lines.append(Line(stage, month_values.get(stage) if stage in seen else None, goal))
     deals = _open_deals(data, end, stale_days)
     teams = teams or {}
     team_lines: dict[str, dict[str, Line]] = {}
@@ -156,7 +159,7 @@ def build_report(plan: Plan, data: Ingested, month: str, *, warn: float = 0.9,
                 goals[m] = plan.spec.knowns.get(m)
             else:
                 goals[m] = sum(r.lines[m].target or 0 for r in members)
-        team_lines[name] = {m: Line(m, values.get(m) if _seen(m, observed, template) else None, goals[m])
+        team_lines[name] = {m: Line(m, values.get(m) if m in seen else None, goals[m])
                             for m in metrics}
     return MonthlyReport(plan, month, warn, metrics, month_lines, ytd_lines, review, reps, trend_months, trend,
                          as_of, elapsed, month_period.business_days, pace_lines, deals, stale_days, teams,
