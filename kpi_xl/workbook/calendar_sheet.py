@@ -67,7 +67,6 @@ class CalendarSheet:
             self.layout.put(("month", month.key), ws.title, ROW_MONTH, col)
             self.layout.put(("bd", month.key), ws.title, ROW_BD, col)
         ws.cell(ROW_BD, COL_TOTAL, f"=SUM({span(None, ROW_BD, self.fy_cols[0], ROW_BD, self.fy_cols[-1])})")
-        ws.cell(ROW_MONTH, COL_FIRST - 1).number_format = "@"
 
         bd_fy = span(None, ROW_BD, self.fy_cols[0], ROW_BD, self.fy_cols[-1])
         equal = f'{refs.split}="{refs.split_words[0]}"'

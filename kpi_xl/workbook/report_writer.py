@@ -92,7 +92,6 @@ def _summary(ws: Worksheet, report: MonthlyReport, data: Ingested, lang: str, pl
     files = ", ".join(s.raw.path.name for s in data.sources)
     styles.title(ws, label("rep_title", lang, month=report.month),
                  label("rep_note", lang, files=files, plan=plan_name, asof=report.as_of.isoformat()))
-    ws["B3"].value = None
     ws.column_dimensions["B"].width = 24
     for col in "CDEFGHIJ":
         ws.column_dimensions[col].width = 15

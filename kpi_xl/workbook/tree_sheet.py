@@ -92,7 +92,7 @@ class TreeSheet:
             ws.cell(row, COL_LEVEL, "KGI" if depth == 0 else "KSF" if depth == 1 else "KPI")
             name = ws.cell(row, COL_METRIC, metric.label(lang))
             name.alignment = Alignment(indent=max(depth, 0) * 2)
-            if depth <= 1 and depth >= 0:
+            if 0 <= depth <= 1:
                 name.font = styles.BOLD
             value = ws.cell(row, COL_VALUE, self._formula(node, stages, stage_cells))
             if value.value is None:

@@ -29,7 +29,6 @@ def write_weeks(ws: Worksheet, plan: Plan, refs: InputRefs, layout: Layout, lang
     ws["D3"] = "=C3-WEEKDAY(C3,3)"  # the Monday of the first week
     for c in ("C3", "C4", "D3"):
         ws[c].number_format = styles.DATE
-    ws.column_dimensions["D"].hidden = False
     header = label("weeks_header", lang).split("|")
     stages = plan.stages
     styles.header(ws, FIRST - 1, COL_WEEK, header + [tree.metrics[s].label(lang) for s in stages])
