@@ -8,8 +8,7 @@ from kpi_xl.engine.funnel import Reverse, reverse
 from kpi_xl.engine.plan import Plan, PlanSpec, build_plan
 from kpi_xl.engine.templates import Template, get_template
 from kpi_xl.errors import KpiXlError
-
-__version__ = "0.1.0"
+from kpi_xl.version import __version__
 
 __all__ = [
     "KpiXlError",

@@ -1,20 +1,22 @@
-"""Plans and reverse chains as terminal text and as JSON (the CLI's two outputs)."""
+"""Plans, reviews, lint findings and templates as terminal text and as JSON (the CLI's
+two outputs)."""
 
 from __future__ import annotations
 
 import unicodedata
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any
 
+from kpi_xl.display import fmt, short
+from kpi_xl.engine.catalog import Phase
+from kpi_xl.engine.diagnosis import Status
+from kpi_xl.engine.lint import Finding
 from kpi_xl.engine.plan import Plan
 from kpi_xl.engine.review import MonthReview
-from kpi_xl.engine.templates import Template
+from kpi_xl.engine.templates import Template, get_template
 from kpi_xl.engine.tree import Kind
 from kpi_xl.engine.values import format_percent
 from kpi_xl.i18n import label
-
-if TYPE_CHECKING:  # the report types pull in pandas; the console stays importable without it
-    from kpi_xl.sfa.ingest import Ingested
-    from kpi_xl.sfa.monthly import MonthlyReport
 
 
 def _width(text: str) -> int:
@@ -24,16 +26,6 @@ def _width(text: str) -> int:
 def _pad(text: str, width: int, right: bool = False) -> str:
     gap = " " * max(0, width - _width(text))
     return gap + text if right else text + gap
-
-
-def fmt(template: Template, metric_id: str, value: float) -> str:
-    """A value formatted by its metric's kind: ¥ for amounts, % for rates."""
-    kind = template.tree.metrics[metric_id].kind
-    if kind is Kind.RATE:
-        return format_percent(value)
-    if kind is Kind.AMOUNT:
-        return f"-¥{-value:,.0f}" if value < 0 else f"¥{value:,.0f}"
-    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
 
 
 def table(rows: list[list[str]], left: frozenset[int] = frozenset({0})) -> str:
@@ -68,7 +60,7 @@ def render_plan(plan: Plan, lang: str = "ja") -> str:
     lines.append(table(rows, frozenset({0, 2})))
     if result.missing:
         lines += ["", f"{label('next_input', lang)}: " + ", ".join(
-            f"{name[x]} (--{'rate' if m[x].kind is Kind.RATE else 'volume'} {m[x].ja}=…)"
+            f"{name[x]} (--{'rate' if m[x].kind is Kind.RATE else 'volume'} {m[x].name.ja}=…)"
             for x in result.missing)]
     if plan.months:
         lines += ["", *_calendar(plan, lang, name)]
@@ -88,43 +80,46 @@ def _calendar(plan: Plan, lang: str, name: dict[str, str]) -> list[str]:
             + [str(sum(p.business_days for p in plan.months))]]
     for stage in plan.stages:
         series = plan.monthly[stage]
-        rows.append([name[stage]] + [_short(t, stage, v) for v in series]
-                    + [_short(t, stage, sum(series))])
+        rows.append([name[stage]] + [short(t, stage, v) for v in series]
+                    + [short(t, stage, sum(series))])
     lever = plan.reverse.lever
     rows.append([f"{name[lever]} / {label('per_day', lang)}"]
-                + [_short(t, lever, v) for v in plan.daily[lever]] + [""])
+                + [short(t, lever, v) for v in plan.daily[lever]] + [""])
     lines.append(table(rows))
     weekly = plan.weekly[lever]
     if weekly:
         lines += ["", f"{name[lever]}: " + label("weeks_summary", lang, n=len(weekly),
-                                                first=_short(t, lever, min(weekly)),
-                                                most=_short(t, lever, max(weekly)))]
+                                                first=short(t, lever, min(weekly)),
+                                                most=short(t, lever, max(weekly)))]
     reps = plan.spec.reps
     rows = [[label("rep", lang)] + [p.key[2:] for p in plan.months] + [label("total", lang)]]
     for i, rep in enumerate(reps):
         series = [row[i] for row in plan.per_rep[lever]]
-        rows.append([rep.name] + [_short(t, lever, v) for v in series]
-                    + [_short(t, lever, sum(series))])
+        rows.append([rep.name] + [short(t, lever, v) for v in series]
+                    + [short(t, lever, sum(series))])
     lines += ["", f"{label('per_rep', lang)}: {name[lever]}", table(rows)]
+    return lines + _feasibility(plan, lang, name)
+
+
+def _feasibility(plan: Plan, lang: str, name: dict[str, str]) -> list[str]:
+    """Whether the lever fits the capacity, and the ways to close the gap."""
     feas = plan.feasibility
-    if feas:
-        lines += ["", f"{label('feasibility', lang)}:"]
-        key = "feasible" if feas.feasible else "infeasible"
-        lines.append(label(key, lang, activity=name[feas.activity], need=f"{feas.per_rep_day:,.1f}",
-                           cap=f"{feas.capacity:,.0f}", util=f"{feas.utilisation:.0%}"))
-        if not feas.feasible:
-            lines.append(label("more_reps", lang, n=feas.more_reps))
-            for option in feas.rate_options:
-                if option.needed is None:
-                    lines.append(label("rate_impossible", lang, rate=name[option.rate]))
-                else:
-                    lines.append(label("rate_option", lang, rate=name[option.rate],
-                                       current=format_percent(option.current),
-                                       needed=format_percent(option.needed),
-                                       points=option.points))
-            lines.append(label("longer", lang, days=feas.extra_business_days,
-                               months=feas.extra_months))
-        lines.append(label("benchmark_note", lang))
+    if not feas:
+        return []
+    lines = ["", f"{label('feasibility', lang)}:"]
+    key = "feasible" if feas.feasible else "infeasible"
+    lines.append(label(key, lang, activity=name[feas.activity], need=f"{feas.per_rep_day:,.1f}",
+                       cap=f"{feas.capacity:,.0f}", util=f"{feas.utilisation:.0%}"))
+    if not feas.feasible:
+        lines.append(label("more_reps", lang, n=feas.more_reps))
+        for option in feas.rate_options:
+            if option.needed is None:
+                lines.append(label("rate_impossible", lang, rate=name[option.rate]))
+            else:
+                lines.append(label("rate_option", lang, rate=name[option.rate], current=format_percent(option.current),
+                                   needed=format_percent(option.needed), points=option.points))
+        lines.append(label("longer", lang, days=feas.extra_business_days, months=feas.extra_months))
+    lines.append(label("benchmark_note", lang))
     return lines
 
 
@@ -133,7 +128,7 @@ def render_review(review: MonthReview, plan: Plan, lang: str = "ja") -> str:
     t = plan.reverse.template
     m = t.tree.metrics
     d = review.diagnosis
-    words = dict(zip(("hit", "watch", "miss", "none"), [*label("status_words", lang).split("|"), "—"]))
+    words = dict(zip(Status, [*label("status_words", lang).split("|"), "—"]))
     lines = [label("review_title", lang, month=review.month), ""]
     rows = [label("kpi_header", lang).split("|")]
     for k in d.kpis:
@@ -165,7 +160,7 @@ def review_json(review: MonthReview, plan: Plan) -> dict[str, Any]:
     return {
         "month": review.month,
         "kpis": [{"metric": k.metric, "actual": k.actual, "target": k.target, "achievement": k.achievement,
-                  "status": k.status} for k in d.kpis],
+                  "status": k.status.value} for k in d.kpis],
         "rates": [{"rate": r.rate, "actual": r.actual, "target": r.target, "reference": r.reference,
                    "shortfall": r.shortfall, "outside_benchmark": r.outside_benchmark} for r in d.rates],
         "bottleneck": d.bottleneck.rate if d.bottleneck else None,
@@ -175,12 +170,6 @@ def review_json(review: MonthReview, plan: Plan) -> dict[str, Any]:
         "gap": [{"metric": p.metric, "kind": p.kind, "planned": p.planned, "actual": p.actual,
                  "effect": p.effect} for p in d.gap],
     }
-
-
-def _short(template: Template, metric_id: str, value: float) -> str:
-    if template.tree.metrics[metric_id].kind is Kind.AMOUNT:
-        return f"{value / 10_000:,.0f}万" if value else "0"
-    return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
 
 
 def plan_json(plan: Plan, lang: str = "ja") -> dict[str, Any]:
@@ -223,38 +212,31 @@ def plan_json(plan: Plan, lang: str = "ja") -> dict[str, Any]:
     return out
 
 
-def report_json(report: MonthlyReport, data: Ingested) -> dict[str, Any]:
-    """The monthly report's figures: team lines, per rep and month, per week, findings."""
-    from kpi_xl.sfa.aggregate import derived
+def render_lint(findings: Sequence[Finding], phase: Phase, count: int, lang: str) -> str:
+    if not findings:
+        return label("lint_ok", lang, phase=phase.label(lang), n=count)
+    return "\n".join(f"{f.level}: {f.message(lang)}" for f in findings)
 
-    template = report.plan.spec.template
 
-    def lines(items):
-        return {line.metric: {"actual": line.actual, "target": line.target,
-                              "status": report.status(line)} for line in items}
+def lint_json(findings: Sequence[Finding], lang: str) -> list[dict[str, Any]]:
+    return [{"code": f.code, "level": f.level, "metric": f.metric, "message": f.message(lang)} for f in findings]
 
-    by_rep_month: dict[str, dict[str, dict[str, float]]] = {}
-    for (owner, month), row in data.actuals.by_month.iterrows():
-        by_rep_month.setdefault(owner, {})[month] = derived(template, {k: float(v) for k, v in row.items()})
-    by_week: dict[str, dict[str, float]] = {}
-    for week, row in data.actuals.by_week.groupby(level=1).sum().iterrows():
-        by_week[week] = derived(template, {k: float(v) for k, v in row.items()})
-    diagnosis = report.review.diagnosis if report.review else None
-    return {
-        "month": report.month,
-        "as_of": report.as_of.isoformat(),
-        "team": lines(report.month_lines),
-        "fiscal_ytd": lines(report.ytd_lines),
-        "bottleneck": diagnosis.bottleneck.rate if diagnosis and diagnosis.bottleneck else None,
-        "gap": [{"metric": p.metric, "kind": p.kind, "effect": p.effect} for p in diagnosis.gap] if diagnosis else [],
-        "reps": {r.owner: {m: {"actual": line.actual, "target": line.target} for m, line in r.lines.items()}
-                 for r in report.reps},
-        "teams": {name: lines(team.values()) for name, team in report.team_lines.items()},
-        "by_rep_month": by_rep_month,
-        "by_week": by_week,
-        "files": [{"file": s.raw.path.name, "sha256": s.raw.sha256, "encoding": s.raw.encoding,
-                   "reader": s.raw.engine, "read": s.cleaned.read, "used": s.cleaned.used,
-                   "excluded": s.cleaned.excluded} for s in data.sources],
-        "findings": [{"file": f.file, "rule": f.rule, "count": f.count, "excluded": f.excludes,
-                      "rows": f.rows, "detail": f.detail} for f in data.findings],
-    }
+
+def render_templates(ids: Sequence[str], lang: str) -> str:
+    """One line per template: its id and name."""
+    return "\n".join(f"{n:14} {get_template(n).label(lang)}" for n in ids)
+
+
+def render_template(t: Template, lang: str) -> str:
+    """A template's metrics with their kind and definition."""
+    rows = [f"{t.label(lang)} [{t.id}]", ""]
+    for mid, metric in t.tree.metrics.items():
+        definition = t.definition(mid, lang)
+        rows.append(f"  {metric.label(lang)} ({mid}, {metric.kind.value})" + (f": {definition}" if definition else ""))
+    return "\n".join(rows)
+
+
+def template_json(t: Template, lang: str) -> dict[str, Any]:
+    return {"id": t.id, "kind": t.kind, "name": t.label(lang), "chain": list(t.chain),
+            "metrics": [{"id": mid, "name": m.label(lang), "kind": m.kind.value,
+                         "definition": t.definition(mid, lang)} for mid, m in t.tree.metrics.items()]}

@@ -12,10 +12,10 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from kpi_xl.engine.calendar import parse_date
-from kpi_xl.engine.values import format_percent, parse_number, parse_rate
+from kpi_xl.engine.dates import parse_date
+from kpi_xl.engine.values import format_percent, parse_lang, parse_number, parse_rate
 from kpi_xl.errors import InputError, KpiXlError
-from kpi_xl.i18n import check_lang, message
+from kpi_xl.i18n import message
 
 F = TypeVar("F", bound=Callable[..., Any])
 ERROR_PREFIX = "#KPI! "
@@ -84,7 +84,7 @@ def excel_date(day: date) -> datetime:
 
 
 def lang_of(value: Any) -> str:
-    return check_lang(str(value).strip().lower()) if value not in (None, "") else "ja"
+    return parse_lang(value) if value not in (None, "") else "ja"
 
 
 def elementwise(fn: Callable[..., Any], *args: Any) -> Any:
@@ -92,15 +92,9 @@ def elementwise(fn: Callable[..., Any], *args: Any) -> Any:
     grids = [a for a in args if isinstance(a, (list, tuple))]
     if not grids:
         return fn(*args)
-    shape = [list(row) if isinstance(row, (list, tuple)) else [row] for row in grids[0]]
-    out = []
-    for r, row in enumerate(shape):
-        out_row = []
-        for c in range(len(row)):
-            cell_args = [_at(a, r, c) for a in args]
-            out_row.append(fn(*cell_args))
-        out.append(out_row)
-    return out
+    rows = [list(row) if isinstance(row, (list, tuple)) else [row] for row in grids[0]]
+    width = max((len(row) for row in rows), default=0)  # a result spills as a rectangle
+    return [[fn(*(_at(a, r, c) for a in args)) for c in range(width)] for r in range(len(rows))]
 
 
 def _at(value: Any, r: int, c: int) -> Any:

@@ -8,17 +8,22 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-LANGS = ("ja", "en")
-
 
 class Text(NamedTuple):
-    """A message parameter that itself reads differently per language (e.g. a metric name)."""
+    """Text in both languages (a metric name, a hint, a message parameter)."""
 
     ja: str
     en: str
 
+    def pick(self, lang: str) -> str:
+        """The text in ``lang`` (English for anything but "ja")."""
+        return self.ja if lang == "ja" else self.en
+
     def __str__(self) -> str:
         return self.en
+
+
+NO_TEXT = Text("", "")
 
 _MESSAGES: dict[str, tuple[str, str]] = {
     # values
@@ -61,6 +66,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "bad_choice": (
         "{field} に {value!r} は使えません。使える値: {allowed}",
         "{field} cannot be {value!r}; allowed: {allowed}",
+    ),
+    "bad_month": (
+        "{field} は年月（例: 2026-10）で指定してください（指定値: {value!r}）",
+        "{field} must be a month such as 2026-10 (got {value!r})",
     ),
     "bad_date": (
         "{field} は日付（例: 2026-12-29）で指定してください（指定値: {value!r}）",
@@ -218,7 +227,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "{file} には使えるデータ行がありません（読み込み {read} 行、すべて除外）",
         "{file} has no usable rows ({read} read, all excluded)",
     ),
-    "data_month": (
+    "month_outside": (
         "対象月 {month} は計画の年度（{first}〜{last}）の外です",
         "month {month} is outside the plan's fiscal year ({first} … {last})",
     ),
@@ -368,6 +377,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "other_metrics": ("その他の指標", "Other metrics"),
     "no_input": ("（入力なし）", "(no input)"),
     "verify": ("自社データで確認してください", "verify with your own data"),
+    "band": ("{band}（{verify}）", "{band} ({verify})"),
     # workbook: calendar
     "cal_title": ("カレンダー（月別・営業日・担当者別の目標）", "Calendar (targets per month, business day and rep)"),
     "cal_note": ("営業日数 = NETWORKDAYS(月初, 月末, 休日表)。担当者別の合計はチーム目標と一致します。",
@@ -449,6 +459,15 @@ _LABELS: dict[str, tuple[str, str]] = {
     "team": ("チーム", "Team"),
     "funnel_month": ("ファネル（当月 目標 vs 実績）", "Funnel (month target vs actual)"),
     "total_row": ("合計", "Total"),
+    "counting_note": ("活動の結果は前段を含む（受注の電話はコネクト・商談化でもある）。案件は商談化月に商談化数、"
+                      "受注月に受注数・売上として数える。活動ログと案件一覧の両方がある場合、商談化数は活動ログから、"
+                      "受注数・売上は案件一覧から数える（二重計上しない）。",
+                      "An activity result implies the earlier ones (a won call was also a connect and a "
+                      "meeting). A deal counts as a meeting in its engage month and as won in its close month. "
+                      "Given both an activity log and a deal list, meetings come from the log and wins and "
+                      "revenue from the deal list, so nothing is counted twice."),
+    "rep_targets_note": ("計画に名前のない担当者は、チーム目標を均等に配分",
+                         "Reps the plan does not name get an equal share of the team target"),
     # workbook: charts
     "charts_title": ("グラフ", "Charts"),
     "funnel_chart": ("ファネル（年間目標 vs 実績）", "Funnel (year target vs actual)"),
@@ -461,25 +480,13 @@ _LABELS: dict[str, tuple[str, str]] = {
 
 def label(key: str, lang: str = "ja", **params: Any) -> str:
     """A UI label in ``lang``; ``params`` fill its placeholders."""
-    ja, en = _LABELS[key]
-    text = ja if lang == "ja" else en
+    text = Text(*_LABELS[key]).pick(lang)
     return text.format(**params) if params else text
 
 
 def message(code: str, lang: str = "ja", **params: Any) -> str:
     """Render message ``code`` in ``lang`` (ja/en); unknown langs fall back to English."""
-    ja, en = _MESSAGES[code]
-    text = ja if lang == "ja" else en
+    text = Text(*_MESSAGES[code]).pick(lang)
     params.setdefault("hint", "")
-    chosen = {k: (v.ja if lang == "ja" else v.en) if isinstance(v, Text) else v
-              for k, v in params.items()}
+    chosen = {k: v.pick(lang) if isinstance(v, Text) else v for k, v in params.items()}
     return text.format(**chosen).strip()
-
-
-def check_lang(lang: str) -> str:
-    """Return ``lang`` if it is supported, else raise the package's input error."""
-    if lang not in LANGS:
-        from kpi_xl.errors import InputError
-
-        raise InputError("bad_choice", field="lang", value=lang, allowed="ja, en")
-    return lang

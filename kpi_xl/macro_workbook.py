@@ -16,9 +16,9 @@ from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_xl.files import write_atomic
-from kpi_xl.workbook import styles
-from kpi_xl.workbook.cells import Layout
-from kpi_xl.workbook.formulas import largest_remainder
+from kpi_xl.i18n import label
+from kpi_xl.xlsx import formulas, styles
+from kpi_xl.xlsx.cells import Layout
 
 HOWTO = "使い方 (How to use)"
 EXAMPLES = "例 (Examples)"
@@ -105,28 +105,24 @@ def _howto(ws: Worksheet) -> None:
                         "(these work without Python).")
 
 
-def _examples(ws: Worksheet, layout: Layout) -> None:
-    styles.title(ws, "例: 関数と通常の数式 / Examples: functions beside native formulas",
-                 "B列の値を変えると両方が再計算されます / change column C and both sides recompute")
-    for col, width in zip("ABCDEFG", (3, 30, 14, 34, 16, 34, 16)):
-        ws.column_dimensions[col].width = width
-    inputs = [("KGI（売上）/ goal", 12_000_000, styles.YEN), ("平均受注単価 / deal size", 1_000_000, styles.YEN),
-              ("受注率 / win rate", 0.2, styles.RATE), ("商談化率 / meeting rate", 0.1, styles.RATE),
-              ("コネクト率 / connect rate", 0.15, styles.RATE), ("年度 / fiscal year", 2026, "0"),
-              ("担当者1 稼働率 / rep 1 capacity", 1, "0%"), ("担当者2 稼働率 / rep 2 capacity", 1, "0%"),
-              ("担当者3 稼働率 / rep 3 capacity", 0.5, "0%"), ("実績 / actual", 95, styles.COUNT),
-              ("目標 / target", 100, styles.COUNT), ("注意しきい値 / warn", 0.9, styles.RATE)]
-    for i, (text, value, number_format) in enumerate(inputs):
-        ws.cell(4 + i, 2, text)
-        styles.as_input(ws.cell(4 + i, 3, value), number_format)
-    kgi, price, win, meet, fy = "$C$4", "$C$5", "$C$6", "$C$7", "$C$9"
-    caps, actual, target, warn = "$C$10:$C$12", "$C$13", "$C$14", "$C$15"
-    top = 18
-    styles.header(ws, top, 2, ["", "", "=KPI_* (Python)", "", "通常の数式 / native", ""])
-    r = top + 1
+EXAMPLE_INPUTS = [("KGI（売上）/ goal", 12_000_000, styles.YEN), ("平均受注単価 / deal size", 1_000_000, styles.YEN),
+                  ("受注率 / win rate", 0.2, styles.RATE), ("商談化率 / meeting rate", 0.1, styles.RATE),
+                  ("コネクト率 / connect rate", 0.15, styles.RATE), ("年度 / fiscal year", 2026, "0"),
+                  ("担当者1 稼働率 / rep 1 capacity", 1, "0%"), ("担当者2 稼働率 / rep 2 capacity", 1, "0%"),
+                  ("担当者3 稼働率 / rep 3 capacity", 0.5, "0%"), ("実績 / actual", 95, styles.COUNT),
+                  ("目標 / target", 100, styles.COUNT), ("注意しきい値 / warn", 0.9, styles.RATE)]
+KGI, PRICE, WIN, MEET, FY = "$C$4", "$C$5", "$C$6", "$C$7", "$C$9"
+CAPS, ACTUAL, TARGET, WARN = "$C$10:$C$12", "$C$13", "$C$14", "$C$15"
 
-    def block(title: str, udf: str, rows: int, natives: list[str], key: str, number_format: str) -> None:
-        nonlocal r
+
+class _Examples:
+    """Writes example blocks one under another: the =KPI_* call and its native twin."""
+
+    def __init__(self, ws: Worksheet, layout: Layout, row: int) -> None:
+        self.ws, self.layout, self.row = ws, layout, row
+
+    def block(self, title: str, udf: str, rows: int, natives: list[str], key: str, number_format: str) -> None:
+        ws, r = self.ws, self.row
         ws.cell(r, 2, title).font = styles.BOLD
         shown = ws.cell(r, 4, udf)
         shown.data_type = "s"  # the call as text, to read beside its result
@@ -138,30 +134,42 @@ def _examples(ws: Worksheet, layout: Layout) -> None:
             ws.cell(r + k, 6, text if len(text) <= 60 else text[:57] + "…").font = styles.NOTE_FONT
             cell = ws.cell(r + k, 7, native)
             cell.number_format = number_format
-            layout.put(("native", key, str(k)), ws.title, r + k, 7)
-        r += max(rows, len(natives)) + 1
+            self.layout.put(("native", key, str(k)), ws.title, r + k, 7)
+        self.row += max(rows, len(natives)) + 1
 
-    block("逆算 / reverse", f"=KPI_REVERSE({kgi},{win}:{meet},{price})", 3,
-          [f"=ROUNDUP({kgi}/{price},0)", f"=ROUNDUP(G{r}/{win},0)", f"=ROUNDUP(G{r + 1}/{meet},0)"],
-          "reverse", styles.COUNT)
-    block("見込み / forward", f"=KPI_FORWARD(600,{win}:{meet},{price})", 4,
-          ["=600", f"=G{r}*{meet}", f"=G{r + 1}*{win}", f"=G{r + 2}*{price}"], "forward", "#,##0.##")
-    block("率 / rate", "=KPI_RATE(60,600)", 1, ['=IF(600=0,"#KPI!",60/600)'], "rate", styles.RATE)
-    block("月次配分 / monthly split", f"=KPI_SPLIT(500,{fy})", 12,
-          ["=ROUNDUP(500/12,0)"], "split", styles.COUNT)
-    weights = caps
-    block("担当者別 / per rep", f"=KPI_PER_REP(42,{caps})", 3,
-          ["=" + largest_remainder("42", weights, f"$C${10 + k}", f"(ROW({weights})<ROW($C${10 + k}))")
-           for k in range(3)], "per_rep", styles.COUNT)
-    block("達成率 / achievement", f"=KPI_ACHIEVEMENT({actual},{target})", 1, [f"={actual}/{target}"],
-          "achievement", styles.RATE)
-    block("状況 / status", f"=KPI_STATUS({actual},{target},{warn})", 1,
-          [f'=IF({actual}/{target}>=1,"達成",IF({actual}/{target}>={warn},"注意","未達"))'], "status", "@")
-    block("実現可能性 / feasibility", "=KPI_FEASIBILITY(400,8)", 1, ["=MAX(0,ROUNDUP((400-8*34)/34,0))"],
-          "feasibility", "0")
-    block("ベンチマーク / benchmark", '=KPI_BENCHMARK("受注率","low")', 1, ["=0.1"], "benchmark", styles.RATE)
-    block("ボトルネック / bottleneck", '=KPI_BOTTLENECK({"コネクト率","商談化率"},{0.1,0.09},{0.15,0.1})', 1,
-          ['=INDEX({"コネクト率","商談化率"},MATCH(MAX(1-{0.1,0.09}/{0.15,0.1}),1-{0.1,0.09}/{0.15,0.1},0))'],
-          "bottleneck", "@")
-    block("テンプレート / template", '=KPI_TEMPLATE("sdr")', 6, [], "template", "@")
+
+def _examples(ws: Worksheet, layout: Layout) -> None:
+    styles.title(ws, "例: 関数と通常の数式 / Examples: functions beside native formulas",
+                 "B列の値を変えると両方が再計算されます / change column C and both sides recompute")
+    for col, width in zip("ABCDEFG", (3, 30, 14, 34, 16, 34, 16)):
+        ws.column_dimensions[col].width = width
+    for i, (text, value, number_format) in enumerate(EXAMPLE_INPUTS):
+        ws.cell(4 + i, 2, text)
+        styles.as_input(ws.cell(4 + i, 3, value), number_format)
+    top = 18
+    styles.header(ws, top, 2, ["", "", "=KPI_* (Python)", "", "通常の数式 / native", ""])
+    ex = _Examples(ws, layout, top + 1)
+    r = ex.row
+    ex.block("逆算 / reverse", f"=KPI_REVERSE({KGI},{WIN}:{MEET},{PRICE})", 3,
+             [f"=ROUNDUP({KGI}/{PRICE},0)", f"=ROUNDUP(G{r}/{WIN},0)", f"=ROUNDUP(G{r + 1}/{MEET},0)"],
+             "reverse", styles.COUNT)
+    r = ex.row
+    ex.block("見込み / forward", f"=KPI_FORWARD(600,{WIN}:{MEET},{PRICE})", 4,
+             ["=600", f"=G{r}*{MEET}", f"=G{r + 1}*{WIN}", f"=G{r + 2}*{PRICE}"], "forward", "#,##0.##")
+    ex.block("率 / rate", "=KPI_RATE(60,600)", 1, ['=IF(600=0,"#KPI!",60/600)'], "rate", styles.RATE)
+    ex.block("月次配分 / monthly split", f"=KPI_SPLIT(500,{FY})", 12, ["=ROUNDUP(500/12,0)"], "split", styles.COUNT)
+    ex.block("担当者別 / per rep", f"=KPI_PER_REP(42,{CAPS})", 3,
+             ["=" + formulas.largest_remainder("42", CAPS, f"$C${10 + k}", f"(ROW({CAPS})<ROW($C${10 + k}))")
+              for k in range(3)], "per_rep", styles.COUNT)
+    ach = formulas.achievement(ACTUAL, TARGET)
+    ex.block("達成率 / achievement", f"=KPI_ACHIEVEMENT({ACTUAL},{TARGET})", 1, ["=" + ach], "achievement", styles.RATE)
+    ex.block("状況 / status", f"=KPI_STATUS({ACTUAL},{TARGET},{WARN})", 1,
+             ["=" + formulas.status(ach, WARN, label("status_words", "ja").split("|"))], "status", "@")
+    ex.block("実現可能性 / feasibility", "=KPI_FEASIBILITY(400,8)", 1, ["=MAX(0,ROUNDUP((400-8*34)/34,0))"],
+             "feasibility", "0")
+    ex.block("ベンチマーク / benchmark", '=KPI_BENCHMARK("受注率","low")', 1, ["=0.1"], "benchmark", styles.RATE)
+    ex.block("ボトルネック / bottleneck", '=KPI_BOTTLENECK({"コネクト率","商談化率"},{0.1,0.09},{0.15,0.1})', 1,
+             ['=INDEX({"コネクト率","商談化率"},MATCH(MAX(1-{0.1,0.09}/{0.15,0.1}),1-{0.1,0.09}/{0.15,0.1},0))'],
+             "bottleneck", "@")
+    ex.block("テンプレート / template", '=KPI_TEMPLATE("sdr")', 6, [], "template", "@")
     styles.protect(ws)

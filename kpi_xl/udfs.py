@@ -8,8 +8,12 @@ Import path is pure Python (no pandas), so the module also runs in xlwings Lite.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import xlwings as xw
 
+from kpi_xl.display import band_text
 from kpi_xl.engine.allocation import largest_remainder
 from kpi_xl.engine.calendar import (
     BusinessCalendar,
@@ -18,11 +22,12 @@ from kpi_xl.engine.calendar import (
     per_day,
     split,
 )
-from kpi_xl.engine.diagnosis import achievement, hint_for, shortfall, status, weakest
+from kpi_xl.engine.catalog import get_benchmark
+from kpi_xl.engine.diagnosis import DEFAULT_WARN, Status, achievement, hint_for, shortfall, status, weakest
 from kpi_xl.engine.excelmath import roundup
 from kpi_xl.engine.feasibility import default_capacity, extra_reps
 from kpi_xl.engine.funnel import forward_rates, reverse_rates
-from kpi_xl.engine.templates import get_benchmark, get_template
+from kpi_xl.engine.templates import get_template
 from kpi_xl.engine.values import parse_number
 from kpi_xl.errors import InputError
 from kpi_xl.excel_values import (
@@ -39,23 +44,35 @@ from kpi_xl.excel_values import (
     rate_list,
 )
 from kpi_xl.i18n import label, message
-from kpi_xl.workbook.tree_sheet import band_text
 
 __all__ = ["KPI_ACHIEVEMENT", "KPI_BENCHMARK", "KPI_BOTTLENECK", "KPI_FEASIBILITY", "KPI_FORWARD", "KPI_PER_REP",
            "KPI_RATE", "KPI_REVERSE", "KPI_SPLIT", "KPI_STATUS", "KPI_TEMPLATE"]
 
 CATEGORY = "kpi_xl"
-STATUS_KEYS = ("hit", "watch", "miss")
+STATUS_KEYS = (Status.HIT, Status.WATCH, Status.MISS)
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("kgi", doc="目標（売上や受注数） / the goal: revenue, or a count such as deals")
-@xw.arg("rates", doc="率の範囲、KGI側から順に（受注率が先） / rates from the goal outward (win rate first)")
-@xw.arg("unit_price", doc="平均受注単価（省略時はKGIを件数とみなす） / deal size; omit when the goal is a count")
-@xw.arg("labels", doc="TRUE かテンプレート名で段階名の列を付ける / TRUE or a template name adds a label column")
-@xw.arg("rounding", doc="FALSE で切り上げない / FALSE skips rounding up")
-@xw.arg("lang", doc="ja / en")
-@cell_errors
+def udf(**args: str | tuple[str, int]) -> Callable[[F], F]:
+    """xlwings's ``@func`` and one ``@arg`` per argument (its doc, or (doc, 2) for a range
+    that must arrive 2-D), over :func:`cell_errors` so a cell never shows a traceback."""
+    def wrap(fn: F) -> F:
+        wrapped: Any = cell_errors(fn)
+        for name, spec in reversed(list(args.items())):
+            doc, ndim = spec if isinstance(spec, tuple) else (spec, None)
+            wrapped = xw.arg(name, doc=doc, **({"ndim": ndim} if ndim else {}))(wrapped)
+        return xw.func(category=CATEGORY)(wrapped)
+    return wrap
+
+
+@udf(
+    kgi="目標（売上や受注数） / the goal: revenue, or a count such as deals",
+    rates="率の範囲、KGI側から順に（受注率が先） / rates from the goal outward (win rate first)",
+    unit_price="平均受注単価（省略時はKGIを件数とみなす） / deal size; omit when the goal is a count",
+    labels="TRUE かテンプレート名で段階名の列を付ける / TRUE or a template name adds a label column",
+    rounding="FALSE で切り上げない / FALSE skips rounding up",
+    lang="ja / en",
+)
 def KPI_REVERSE(kgi, rates, unit_price=None, labels=None, rounding=True, lang="ja"):
     """KGIから各段階の必要件数を逆算（切り上げ） / Required count per stage, reverse-calculated from the goal."""
     goal = parse_number(kgi, "kgi")
@@ -67,22 +84,22 @@ def KPI_REVERSE(kgi, rates, unit_price=None, labels=None, rounding=True, lang="j
     return [[n, v] for n, v in zip(names, values)] if names else column(values)
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("volume", doc="ファネル最上段の件数（架電数など） / the volume at the top of the funnel, e.g. calls")
-@xw.arg("rates", doc="率の範囲、KGI側から順に / rates from the goal outward")
-@xw.arg("unit_price", doc="平均受注単価（指定すると売上も返す） / average deal size; adds the revenue")
-@cell_errors
+@udf(
+    volume="ファネル最上段の件数（架電数など） / the volume at the top of the funnel, e.g. calls",
+    rates="率の範囲、KGI側から順に / rates from the goal outward",
+    unit_price="平均受注単価（指定すると売上も返す） / average deal size; adds the revenue",
+)
 def KPI_FORWARD(volume, rates, unit_price=None):
     """活動量から各段階の見込み件数と売上を計算 / Expected counts down the funnel and the revenue."""
     return column(forward_rates(parse_number(volume, "volume"), rate_list(rates, "rates"),
                                 number(unit_price, "unit_price")))
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("numerator", ndim=2, doc="分子（例: 商談化数） / numerator, e.g. meetings set")
-@xw.arg("denominator", ndim=2, doc="分母（例: コネクト数） / denominator, e.g. connects")
-@xw.arg("lang", doc="ja / en")
-@cell_errors
+@udf(
+    numerator=("分子（例: 商談化数） / numerator, e.g. meetings set", 2),
+    denominator=("分母（例: コネクト数） / denominator, e.g. connects", 2),
+    lang="ja / en",
+)
 def KPI_RATE(numerator, denominator, lang="ja"):
     """率 = 分子 ÷ 分母（分母0は説明を表示） / A rate; a zero denominator gives a readable message."""
     code = lang_of(lang)
@@ -96,14 +113,14 @@ def KPI_RATE(numerator, denominator, lang="ja"):
     return elementwise(one, numerator, denominator)
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("total", doc="配分する年間（または四半期）目標 / the annual (or quarterly) total")
-@xw.arg("fiscal_year", doc="年度（開始年、例: 2026） / fiscal year, named by the year it starts")
-@xw.arg("period", doc='"month"（既定）/ "week" / "day"')
-@xw.arg("fy_start", doc="期首月（既定 4） / first month of the fiscal year (default 4)")
-@xw.arg("holidays", doc="会社休業日の範囲（祝日は自動） / company closures (public holidays are included)")
-@xw.arg("method", doc='"equal"（既定、切り上げ）/ "weighted"（営業日比例）')
-@cell_errors
+@udf(
+    total="配分する年間（または四半期）目標 / the annual (or quarterly) total",
+    fiscal_year="年度（開始年、例: 2026） / fiscal year, named by the year it starts",
+    period='"month"（既定）/ "week" / "day"',
+    fy_start="期首月（既定 4） / first month of the fiscal year (default 4)",
+    holidays="会社休業日の範囲（祝日は自動） / company closures (public holidays are included)",
+    method='"equal"（既定、切り上げ）/ "weighted"（営業日比例）',
+)
 def KPI_SPLIT(total, fiscal_year, period="month", fy_start=4, holidays=None, method="equal"):
     """目標を月・週・営業日に配分（期首・営業日・目標の表） / Split a target into months, weeks or days."""
     amount = parse_number(total, "total")
@@ -125,10 +142,10 @@ def KPI_SPLIT(total, fiscal_year, period="month", fy_start=4, holidays=None, met
     raise InputError("bad_choice", field="period", value=period, allowed="month, week, day")
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("total", doc="チーム目標（件数） / the team total (a count)")
-@xw.arg("capacities", ndim=2, doc="担当者ごとの稼働率の範囲（1 = 100%） / each rep's capacity (1 = full time)")
-@cell_errors
+@udf(
+    total="チーム目標（件数） / the team total (a count)",
+    capacities=("担当者ごとの稼働率の範囲（1 = 100%） / each rep's capacity (1 = full time)", 2),
+)
 def KPI_PER_REP(total, capacities):
     """稼働率で担当者に配分（合計はチーム目標と一致） / Whole shares per rep that add up to the total."""
     amount = parse_number(total, "total")
@@ -139,11 +156,11 @@ def KPI_PER_REP(total, capacities):
     return [shares] if is_row else column(shares)  # a row in, a row out
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("actual", ndim=2, doc="実績 / actual")
-@xw.arg("target", ndim=2, doc="目標 / target")
-@xw.arg("lower_is_better", doc="TRUE: 低いほど良い指標（解約率など） / TRUE for churn-like KPIs")
-@cell_errors
+@udf(
+    actual=("実績 / actual", 2),
+    target=("目標 / target", 2),
+    lower_is_better="TRUE: 低いほど良い指標（解約率など） / TRUE for churn-like KPIs",
+)
 def KPI_ACHIEVEMENT(actual, target, lower_is_better=False):
     """達成率（低いほど良い指標は逆数） / Achievement: actual ÷ target, flipped when lower is better."""
     higher = not flag(lower_is_better)
@@ -157,16 +174,16 @@ def KPI_ACHIEVEMENT(actual, target, lower_is_better=False):
     return elementwise(one, actual, target)
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("actual", ndim=2, doc="実績 / actual")
-@xw.arg("target", ndim=2, doc="目標 / target")
-@xw.arg("warn", doc="注意とする達成率の下限（既定 90%） / warn threshold (default 90%)")
-@xw.arg("lower_is_better", doc="TRUE: 低いほど良い指標 / TRUE for churn-like KPIs")
-@xw.arg("lang", doc="ja: 達成/注意/未達, en: hit/watch/miss")
-@cell_errors
-def KPI_STATUS(actual, target, warn=0.9, lower_is_better=False, lang="ja"):
+@udf(
+    actual=("実績 / actual", 2),
+    target=("目標 / target", 2),
+    warn="注意とする達成率の下限（既定 90%） / warn threshold (default 90%)",
+    lower_is_better="TRUE: 低いほど良い指標 / TRUE for churn-like KPIs",
+    lang="ja: 達成/注意/未達, en: hit/watch/miss",
+)
+def KPI_STATUS(actual, target, warn=DEFAULT_WARN, lower_is_better=False, lang="ja"):
     """達成 / 注意 / 未達（実績が空なら空） / hit, watch or miss; blank when there is no actual."""
-    threshold = rate(warn, "warn") if warn not in (None, "") else 0.9
+    threshold = rate(warn, "warn") if warn not in (None, "") else DEFAULT_WARN
     words = dict(zip(STATUS_KEYS, label("status_words", lang_of(lang)).split("|")))
     higher = not flag(lower_is_better)
 
@@ -178,11 +195,11 @@ def KPI_STATUS(actual, target, warn=0.9, lower_is_better=False, lang="ja"):
     return elementwise(one, actual, target)
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("metric", doc="指標名（受注率、コネクト率、架電数…） / metric name")
-@xw.arg("field", doc='"low" / "high" / "source" / "unit" / "band"（既定）')
-@xw.arg("lang", doc="ja / en")
-@cell_errors
+@udf(
+    metric="指標名（受注率、コネクト率、架電数…） / metric name",
+    field='"low" / "high" / "source" / "unit" / "band"（既定）',
+    lang="ja / en",
+)
 def KPI_BENCHMARK(metric, field="band", lang="ja"):
     """ベンチマークの範囲と出典（自社データで確認を） / A published benchmark band and its source."""
     mark = get_benchmark(str(metric))
@@ -194,12 +211,12 @@ def KPI_BENCHMARK(metric, field="band", lang="ja"):
     return values[key]
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("stage_names", doc="段階（率）の名前の範囲 / names of the rates")
-@xw.arg("actual_rates", doc="実績の率の範囲 / actual rates")
-@xw.arg("target_rates", doc="目標の率の範囲 / target rates")
-@xw.arg("lang", doc="ja / en")
-@cell_errors
+@udf(
+    stage_names="段階（率）の名前の範囲 / names of the rates",
+    actual_rates="実績の率の範囲 / actual rates",
+    target_rates="目標の率の範囲 / target rates",
+    lang="ja / en",
+)
 def KPI_BOTTLENECK(stage_names, actual_rates, target_rates, lang="ja"):
     """最も目標を下回る段階とヒント / The weakest stage (largest shortfall) and what it usually means."""
     code = lang_of(lang)
@@ -215,12 +232,12 @@ def KPI_BOTTLENECK(stage_names, actual_rates, target_rates, lang="ja"):
     return [[names[worst], hint_for(names[worst], code)]]
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("required_per_day", doc="チームで1営業日に必要な活動量 / activity the team needs per business day")
-@xw.arg("reps", doc="担当者数（稼働率の合計） / reps (sum of capacities)")
-@xw.arg("capacity_per_day", doc="1人1営業日の上限（既定 34 件） / per-rep capacity (default 34, the benchmark)")
-@xw.arg("lang", doc="ja / en")
-@cell_errors
+@udf(
+    required_per_day="チームで1営業日に必要な活動量 / activity the team needs per business day",
+    reps="担当者数（稼働率の合計） / reps (sum of capacities)",
+    capacity_per_day="1人1営業日の上限（既定 34 件） / per-rep capacity (default 34, the benchmark)",
+    lang="ja / en",
+)
 def KPI_FEASIBILITY(required_per_day, reps, capacity_per_day=None, lang="ja"):
     """実現可能か、足りなければ必要な増員数 / Feasible, or how many more reps close the gap."""
     code = lang_of(lang)
@@ -236,10 +253,10 @@ def KPI_FEASIBILITY(required_per_day, reps, capacity_per_day=None, lang="ja"):
     return message("infeasible_short", code, n=more, need=per_rep, cap=f"{cap:,.0f}")
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("template", doc="テンプレート名（sdr, bdr, call, email, the_model …） / template id")
-@xw.arg("lang", doc="ja / en")
-@cell_errors
+@udf(
+    template="テンプレート名（sdr, bdr, call, email, the_model …） / template id",
+    lang="ja / en",
+)
 def KPI_TEMPLATE(template, lang="ja"):
     """テンプレートの段階と率の定義（表） / A template's metrics, kinds and definitions, as a table."""
     code = lang_of(lang)

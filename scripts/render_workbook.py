@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kpi_xl.workbook.recalc import convert
+from kpi_xl.xlsx.recalc import convert
 
 
 def render(workbook: Path, outdir: Path, dpi: int = 70) -> list[Path]:

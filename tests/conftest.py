@@ -5,8 +5,15 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import settings
 
-from kpi_xl.workbook.recalc import soffice
+from kpi_xl.xlsx.recalc import soffice
+
+# CI must be deterministic: the same examples every run, no deadline flakiness. A failure
+# found locally with random draws becomes an @example on its test.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 @pytest.fixture(scope="session")

@@ -227,3 +227,36 @@ def test_lint_a_plan(tmp_path):
     data = json.loads(run("lint", str(plan), "--json").stdout)
     codes = {(f["code"], f["metric"]) for f in data}
     assert ("lint_uncontrollable", "revenue") in codes and ("lint_smart_owner", "revenue") in codes
+
+
+def test_every_command_answers_in_json_with_the_text_modes_exit_code(tmp_path):
+    """--json works on every command, and a command that fails its check fails in JSON too."""
+    from kpi_xl.cli import COMMANDS
+
+    demo = tmp_path / "demo"
+    plan_yaml = tmp_path / "lint.yaml"
+    plan_yaml.write_text("template: sdr\nkgi: 1億\nunit_price: 100万\nphase: growth\nkpis: [架電数]\n",
+                         encoding="utf-8")
+    calls = {
+        "demo": ["demo", "--out", str(demo)],
+        "reverse": ["reverse", "--kgi", "12000000", "--unit-price", "1000000", "--rate", "受注率=20%"],
+        "plan": ["plan", "--kgi", "1億", "--unit-price", "100万", "--rate", "受注率=20%", "--fy", "2026",
+                 "-o", str(tmp_path / "p.xlsx")],
+        "report": ["report", "--data", str(demo / "activities.csv"), "--plan", str(demo / "plan.yaml"),
+                   "-o", str(tmp_path / "r.xlsx")],
+        "lint": ["lint", str(plan_yaml)],
+        "workbook": ["workbook", "-o", str(tmp_path / "w.xlsm")],
+        "templates": ["templates"],
+    }
+    assert set(calls) | {"review"} == set(COMMANDS)
+    for name, args in calls.items():
+        done = run(*args, "--json")
+        data = json.loads(done.stdout)
+        assert data, name
+        if name == "lint":
+            assert done.returncode == 1 and any(f["level"] == "error" for f in data)
+        else:
+            assert done.returncode == 0, (name, done.stderr)
+    text = run("lint", str(plan_yaml))
+    assert text.returncode == 1
+    assert json.loads(run("templates", "call", "--json").stdout)["id"] == "call"

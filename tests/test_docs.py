@@ -28,3 +28,18 @@ def test_ci_runs_the_readme_test_command():
     test_cmd = block.group(1).strip().splitlines()[-1].strip()
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert test_cmd in ci
+
+
+def test_the_architecture_section_lists_every_module():
+    """README's tree names each module and package of kpi_xl, and nothing that is gone."""
+    section = README.split("## Architecture", 1)[1].split("```", 2)[1]
+    package = ROOT / "kpi_xl"
+    for path in package.rglob("*.py"):
+        if path.name == "__init__.py":
+            continue
+        rel = path.relative_to(package)
+        assert path.name in section, f"README's architecture tree lacks {rel}"
+    for folder in ("engine", "sfa", "report", "workbook", "xlsx"):
+        assert f"{folder}/" in section
+    for named in re.findall(r"\b([a-z_]+\.py)\b", section):
+        assert list(package.rglob(named)) or (ROOT / "scripts" / named).exists(), f"README names {named}"

@@ -14,7 +14,7 @@ from kpi_xl.engine.diagnosis import status
 from kpi_xl.engine.feasibility import extra_reps
 from kpi_xl.engine.funnel import forward_rates, reverse_rates
 from kpi_xl.macro_workbook import EXAMPLES, HOWTO, build_macro_workbook
-from kpi_xl.workbook.recalc import convert
+from kpi_xl.xlsx.recalc import convert
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -78,6 +78,6 @@ def test_native_formulas_recalculate_to_the_engine(built, libreoffice, tmp_path)
     assert native("split") == [split(500, [1] * 12)[0]]
     assert native("per_rep") == largest_remainder(42, [1, 1, 0.5])
     assert native("achievement") == [0.95]
-    assert native("status") == [{"hit": "達成", "watch": "注意", "miss": "未達"}[status(95, 100, 0.9)]]
+    assert native("status") == [{"hit": "達成", "watch": "注意", "miss": "未達"}[status(95, 100, 0.9).value]]
     assert native("feasibility") == [extra_reps(400, 8 * 34, 34)]
     assert native("bottleneck") == ["コネクト率"]

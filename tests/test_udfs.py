@@ -9,7 +9,7 @@ import sys
 from datetime import date, datetime
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kpi_xl.engine.allocation import largest_remainder
@@ -159,6 +159,7 @@ def test_star_import_brings_exactly_the_functions():
 
 
 @settings(max_examples=80, deadline=None)
+@example(args=[[[0.5, 0.5], [0.5]], [[1.0]]], name="KPI_ACHIEVEMENT")  # a jagged range must still spill a rectangle
 @given(args=st.lists(st.one_of(st.none(), st.text(max_size=12), st.floats(allow_nan=True), st.integers(-5, 10**9),
                                st.lists(st.lists(st.one_of(st.floats(0, 2), st.text(max_size=4)), min_size=1,
                                                  max_size=3), min_size=1, max_size=3)), max_size=6),

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from kpi_xl.engine.values import parse_non_negative, parse_number
 from kpi_xl.errors import InputError
 
 QUOTA_DIGITS = 10  # quotas are rounded to this many decimals, in Python and in Excel alike
@@ -67,19 +66,3 @@ def team(count: int, prefix: str = "Rep") -> list[Rep]:
     if count < 1 or count != int(count):
         raise InputError("out_of_range", field="reps", value=count, allowed="1 or more")
     return [Rep(f"{prefix} {i}") for i in range(1, int(count) + 1)]
-
-
-def parse_rep(text: str) -> Rep:
-    """"name[:capacity[:start YYYY-MM[:ramp/ramp…]]]" e.g. "佐藤:1:2026-10:0.5/0.75"."""
-    from kpi_xl.engine.calendar import parse_date
-
-    parts = [p.strip() for p in str(text).replace("：", ":").split(":")]
-    name = parts[0]
-    if not name:
-        raise InputError("bad_pair", field="rep", value=text)
-    capacity = parse_non_negative(parts[1], f"{name}.capacity") if len(parts) > 1 else 1.0
-    start = parse_date(parts[2] + "-01", f"{name}.start") if len(parts) > 2 and parts[2] else None
-    ramp = tuple(parse_number(r, f"{name}.ramp") for r in parts[3].split("/")) if len(parts) > 3 else ()
-    if any(not 0 <= r <= 1 for r in ramp):
-        raise InputError("out_of_range", field=f"{name}.ramp", value=parts[3], allowed="0–1")
-    return Rep(name, capacity, start, ramp)

@@ -8,7 +8,6 @@ fiscal year is named by the calendar year it starts in: FY2026 with an April sta
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -21,6 +20,7 @@ from kpi_xl.engine.excelmath import roundup
 from kpi_xl.errors import InputError
 
 SPLIT_METHODS = ("equal", "weighted")
+CLOSURE = "会社休業日"  # how a company closure is named among the public holidays
 
 
 @lru_cache(maxsize=64)
@@ -56,7 +56,7 @@ class BusinessCalendar:
                         found[day] = name
         for day in self.closures:
             if start <= day <= end:
-                found.setdefault(day, "会社休業日")
+                found.setdefault(day, CLOSURE)
         return sorted(found.items())
 
     def is_business_day(self, day: date) -> bool:
@@ -185,35 +185,3 @@ def pace(month_target: float, business_days: int, elapsed: int, *, whole: bool =
         return 0.0
     value = month_target * min(max(elapsed, 0), business_days) / business_days
     return roundup(value) if whole else value
-
-
-_RANGE = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2})\s*(?:(?:\.\.|〜|~|/)\s*(\d{4}-\d{1,2}-\d{1,2}))?\s*$")
-
-
-def parse_date(text: str | date, field: str = "date") -> date:
-    """A date from 2026-12-29, 2026/12/29 or 2026年12月29日."""
-    if isinstance(text, date):
-        return text
-    norm = re.sub(r"[年月/.]", "-", str(text).strip()).rstrip("日")
-    try:
-        y, m, d = (int(part) for part in norm.split("-"))
-        return date(y, m, d)
-    except (ValueError, TypeError):
-        raise InputError("bad_date", field=field, value=text) from None
-
-
-def parse_closures(texts: Iterable[str], field: str = "holiday") -> list[date]:
-    """Company closures from "2026-12-29..2027-01-03" ranges or single dates."""
-    days: list[date] = []
-    for text in texts:
-        for part in str(text).split(","):
-            norm = part.strip().replace("/", "-")
-            m = _RANGE.match(norm)
-            if not m:
-                raise InputError("bad_date", field=field, value=part)
-            start = parse_date(m.group(1), field)
-            end = parse_date(m.group(2), field) if m.group(2) else start
-            if end < start:
-                raise InputError("bad_date", field=field, value=part)
-            days.extend(start + timedelta(i) for i in range((end - start).days + 1))
-    return days

@@ -11,12 +11,27 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import Enum
 
+from kpi_xl.engine.catalog import load_benchmarks, load_hints
 from kpi_xl.engine.excelmath import round15
-from kpi_xl.engine.templates import Template, load_benchmarks, load_hints
+from kpi_xl.engine.templates import Template, get_template, template_names
 from kpi_xl.engine.tree import Kind
+from kpi_xl.errors import UnknownNameError
 
-DEFAULT_WARN = 0.9
+DEFAULT_WARN = 0.9  # below 90% achievement a KPI is "watch" (amber), below the threshold "miss"
+
+
+class Status(str, Enum):
+    """A KPI's traffic light: 達成 (hit), 注意 (watch), 未達 (miss); NONE without an actual."""
+
+    HIT = "hit"
+    WATCH = "watch"
+    MISS = "miss"
+    NONE = "none"
+
+
+_HIT, _WATCH, _MISS, _NONE = Status.HIT, Status.WATCH, Status.MISS, Status.NONE  # fast in a 10,000-row loop
 
 
 def achievement(actual: float | None, target: float | None, higher_is_better: bool = True
@@ -35,15 +50,15 @@ def achievement(actual: float | None, target: float | None, higher_is_better: bo
 
 
 def status(actual: float | None, target: float | None, warn: float = DEFAULT_WARN,
-           higher_is_better: bool = True) -> str:
+           higher_is_better: bool = True) -> Status:
     """達成 (hit) at ≥100%, 注意 (watch) at ≥ warn, else 未達 (miss); empty is not a miss."""
     ratio = achievement(actual, target, higher_is_better)
     if ratio is None:
-        return "none"
+        return _NONE
     ratio = round15(ratio)  # compare as Excel does: 3 ÷ 3.333… is 90%, not 89.99…%
     if ratio >= 1:
-        return "hit"
-    return "watch" if ratio >= round15(warn) else "miss"
+        return _HIT
+    return _WATCH if ratio >= round15(warn) else _MISS
 
 
 @dataclass(frozen=True)
@@ -54,7 +69,7 @@ class KpiResult:
     actual: float | None
     target: float | None
     achievement: float | None
-    status: str
+    status: Status
 
 
 @dataclass(frozen=True)
@@ -101,8 +116,7 @@ class Diagnosis:
     def hint(self, lang: str) -> str:
         if self.bottleneck is None or self.bottleneck.hint is None:
             return ""
-        ja, en = load_hints()[self.bottleneck.hint]
-        return ja if lang == "ja" else en
+        return load_hints()[self.bottleneck.hint].pick(lang)
 
 
 def shortfall(actual: float, reference: float, higher_is_better: bool = True) -> float:
@@ -121,17 +135,13 @@ def weakest(shortfalls: Sequence[float | None]) -> int | None:
 
 def hint_for(name: str, lang: str = "ja") -> str:
     """The §6 hint for a rate named in any shipped template (商談化率, Connect rate …)."""
-    from kpi_xl.engine.templates import get_template, template_names
-    from kpi_xl.errors import UnknownNameError
-
     for template_id in template_names():
         try:
             metric = get_template(template_id).metric(name)
         except UnknownNameError:
             continue
         if metric.hint:
-            ja, en = load_hints()[metric.hint]
-            return ja if lang == "ja" else en
+            return load_hints()[metric.hint].pick(lang)
     return ""
 
 

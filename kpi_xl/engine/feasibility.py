@@ -11,9 +11,10 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from kpi_xl.engine.catalog import load_benchmarks
 from kpi_xl.engine.excelmath import roundup
 from kpi_xl.engine.funnel import Reverse
-from kpi_xl.engine.templates import Template, load_benchmarks
+from kpi_xl.engine.templates import Template
 from kpi_xl.engine.tree import Kind
 from kpi_xl.errors import TreeError
 

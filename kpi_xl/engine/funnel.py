@@ -17,6 +17,7 @@ from typing import NamedTuple
 from kpi_xl.engine.templates import Template, names
 from kpi_xl.engine.tree import Formula, Kind, KpiTree, Metric, invert, round_required
 from kpi_xl.errors import InputError, TreeError
+from kpi_xl.i18n import Text
 
 
 class Stage(NamedTuple):
@@ -101,19 +102,19 @@ def chain_template(stages: int, priced: bool) -> Template:
     metrics: dict[str, Metric] = {}
     formulas: dict[str, Formula] = {}
     for i in range(stages + 1):
-        metrics[f"s{i}"] = Metric(f"s{i}", Kind.COUNT, f"段階{i}", f"Stage {i}")
+        metrics[f"s{i}"] = Metric(f"s{i}", Kind.COUNT, Text(f"段階{i}", f"Stage {i}"))
     for i in range(1, stages + 1):
-        metrics[f"r{i}"] = Metric(f"r{i}", Kind.RATE, f"率{i}", f"Rate {i}", numerator=f"s{i - 1}",
+        metrics[f"r{i}"] = Metric(f"r{i}", Kind.RATE, Text(f"率{i}", f"Rate {i}"), numerator=f"s{i - 1}",
                                   denominator=f"s{i}")
         formulas[f"s{i - 1}"] = Formula("*", (f"s{i}", f"r{i}"))
     chain = [f"s{i}" for i in range(stages + 1)]
     if priced:
-        metrics["goal"] = Metric("goal", Kind.AMOUNT, "KGI", "KGI")
-        metrics["price"] = Metric("price", Kind.AMOUNT, "平均受注単価", "Average deal size")
+        metrics["goal"] = Metric("goal", Kind.AMOUNT, Text("KGI", "KGI"))
+        metrics["price"] = Metric("price", Kind.AMOUNT, Text("平均受注単価", "Average deal size"))
         formulas["goal"] = Formula("*", ("s0", "price"))
         chain.insert(0, "goal")
     tree = KpiTree(metrics, formulas, chain[0])
-    return Template("chain", "funnel", "逆算チェーン", "Reverse chain", tree, tuple(chain), "<chain>")
+    return Template("chain", "funnel", Text("逆算チェーン", "Reverse chain"), tree, tuple(chain), "<chain>")
 
 
 def reverse_rates(goal: float, rates: Sequence[float], unit_price: float | None = None, *,

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from kpi_xl.engine.templates import Phase, Template
-from kpi_xl.i18n import Text, message
+from kpi_xl.engine.catalog import Phase, get_phase
+from kpi_xl.engine.templates import Template
+from kpi_xl.i18n import message
+
+if TYPE_CHECKING:  # settings builds on this module's KpiSpec
+    from kpi_xl.engine.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -44,11 +49,11 @@ def lint(template: Template, phase: Phase, kpis: Sequence[KpiSpec]) -> list[Find
     count = len(kpis)
     if not phase.min_kpis <= count <= phase.max_kpis:
         findings.append(Finding("lint_count", "error", None, (
-            ("phase", Text(phase.ja, phase.en)), ("count", count), ("low", phase.min_kpis),
+            ("phase", phase.name), ("count", count), ("low", phase.min_kpis),
             ("high", phase.max_kpis))))
     for kpi in kpis:
         metric = template.metric(kpi.metric)
-        name = Text(metric.ja, metric.en)
+        name = metric.name
         definition = kpi.definition or template.definition(metric.id, "ja")
         missing = [field for field, present in (
             ("number", kpi.target is not None), ("deadline", bool(kpi.deadline)),
@@ -61,5 +66,14 @@ def lint(template: Template, phase: Phase, kpis: Sequence[KpiSpec]) -> list[Find
                                     (("metric", name),)))
         if metric.id not in phase.kpis:
             findings.append(Finding("lint_off_phase", "info", metric.id,
-                                    (("metric", name), ("phase", Text(phase.ja, phase.en)))))
+                                    (("metric", name), ("phase", phase.name))))
     return findings
+
+
+def lint_settings(settings: Settings) -> tuple[Phase, list[KpiSpec], list[Finding]]:
+    """Lint a plan's ``kpis`` (or, without a list, the phase's suggested KPIs) for its phase
+    (立ち上げ期 when the settings name none)."""
+    phase = get_phase(settings.options.phase or "launch")
+    template = settings.spec.template
+    kpis = list(settings.kpis) or [KpiSpec(m) for m in phase.kpis_for(template)]
+    return phase, kpis, lint(template, phase, kpis)

@@ -7,7 +7,7 @@ days for a daily pace, and shared over reps by capacity.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -75,6 +75,49 @@ class Plan:
     def fiscal_months(self) -> list[Period]:
         """The months of the plan's horizon, without the lead-in months."""
         return self.months[self.lead_in:]
+
+    @property
+    def month_keys(self) -> list[str]:
+        """"2026-04" … of the fiscal months."""
+        return [m.key for m in self.fiscal_months]
+
+    def month_index(self, month: str) -> int:
+        """Position of fiscal month ``month``; a month outside the plan is an input error."""
+        keys = self.month_keys
+        if month not in keys:
+            raise InputError("month_outside", month=month, first=keys[0], last=keys[-1])
+        return keys.index(month)
+
+    def latest_month(self, seen: Iterable[str]) -> str | None:
+        """The latest fiscal month among ``seen`` (months with data); None when none is."""
+        present = set(seen)
+        return next((k for k in reversed(self.month_keys) if k in present), None)
+
+    def ytd_target(self, metric: str, index: int) -> float | None:
+        """Fiscal year to date through month ``index``: counts and amounts add up, a rate's
+        target is the month's (rates are not summed)."""
+        series = self.month_targets(metric)[: index + 1]
+        if self.spec.template.tree.metrics[metric].kind is Kind.RATE:
+            return series[-1]
+        return sum(v or 0 for v in series)
+
+    def rep_targets(self, metric: str, index: int, owners: Sequence[str]) -> list[float | None]:
+        """Each owner's target in fiscal month ``index``: the plan's share for a rep it
+        names, an equal share of the team target for one it does not; a rate's target is
+        the plan's rate, a metric without a monthly target has none."""
+        tree = self.spec.template.tree
+        if tree.metrics[metric].kind is Kind.RATE:
+            return [self.spec.knowns.get(metric)] * len(owners)
+        if metric not in self.monthly:
+            return [None] * len(owners)
+        column = self.lead_in + index
+        names = [r.name for r in self.spec.reps]
+        team = self.monthly[metric][column]
+        whole = tree.metrics[metric].is_count and not self.spec.exact
+        equal = [float(x) for x in largest_remainder(int(team), [1.0] * len(owners))] if whole \
+            else [team / len(owners)] * len(owners)
+        return [self.per_rep[metric][column][names.index(o)] if o in names else equal[i]
+                for i, o in enumerate(owners)]
 
     def month_targets(self, metric: str) -> list[float | None]:
         """Per fiscal month (lead-in excluded): a stage's target, a rate's value, a side

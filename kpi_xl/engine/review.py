@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from kpi_xl.engine.diagnosis import DEFAULT_WARN, Diagnosis, diagnose
 from kpi_xl.engine.plan import Plan
-from kpi_xl.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -27,15 +26,11 @@ def review_month(plan: Plan, actuals: Mapping[str, Mapping[str, float]], month: 
     a sales-cycle lag it compares activity and outcome of the same calendar month, as a
     monthly review does.
     """
-    keys = [m.key for m in plan.fiscal_months]
-    typed = sorted({k for series in actuals.values() for k in series if k in keys}, key=keys.index)
     if month is None:
-        if not typed:
+        month = plan.latest_month(k for series in actuals.values() for k in series)
+        if month is None:
             return None
-        month = typed[-1]
-    if month not in keys:
-        raise InputError("bad_choice", field="month", value=month, allowed=f"{keys[0]} … {keys[-1]}")
-    index = keys.index(month)
+    index = plan.month_index(month)
     got = {m: series[month] for m, series in actuals.items() if month in series}
     targets = {}
     for metric in got:
@@ -44,7 +39,7 @@ def review_month(plan: Plan, actuals: Mapping[str, Mapping[str, float]], month: 
             targets[metric] = value
     lever = plan.reverse.lever
     tree = plan.spec.template.tree
-    months = len(keys)
+    months = len(plan.month_keys)
     monthly_knowns = {k: (v / months if tree.metrics[k].is_count else v) for k, v in plan.spec.knowns.items()}
     plan_inputs = {**monthly_knowns, lever: plan.monthly[lever][plan.lead_in + index]}
     diagnosis = diagnose(plan.spec.template, got, targets, plan_inputs, warn=warn, target=plan.reverse.target)

@@ -1,22 +1,32 @@
 """Plan settings as people write them (CLI flags, plan.yaml, a workbook's 入力 sheet)
-turned into a validated :class:`~kpi_xl.engine.plan.PlanSpec`.
+validated once into :class:`Settings`: the engine's :class:`~kpi_xl.engine.plan.PlanSpec`,
+the presentation options every face shares (language, warn threshold, phase, as-of date,
+scenario, amount display) and the KPI list ``kpi-xl lint`` checks.
 
-Every face builds its spec here, so "20%", "１２０万" and "受注率" mean the same thing
+Every face builds its settings here, so "20%", "１２０万" and "受注率" mean the same thing
 everywhere, and a bad value is reported once, the same way, naming the field.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
 from typing import Any
 
-from kpi_xl.engine.allocation import Rep, parse_rep, team
-from kpi_xl.engine.calendar import SPLIT_METHODS, parse_closures, parse_date
+from kpi_xl.engine.allocation import Rep, team
+from kpi_xl.engine.calendar import SPLIT_METHODS
+from kpi_xl.engine.catalog import get_phase
+from kpi_xl.engine.dates import parse_closures, parse_date
+from kpi_xl.engine.diagnosis import DEFAULT_WARN
+from kpi_xl.engine.lint import KpiSpec
 from kpi_xl.engine.plan import PlanSpec
 from kpi_xl.engine.templates import Template, get_template, names
 from kpi_xl.engine.tree import Kind
 from kpi_xl.engine.values import (
     parse_count,
+    parse_lang,
     parse_non_negative,
     parse_number,
     parse_positive,
@@ -28,6 +38,42 @@ from kpi_xl.i18n import Text
 KEYS = ("template", "kgi", "target", "unit_price", "rates", "volumes", "fiscal_year",
         "fy_start", "quarter", "holidays", "reps", "leads", "split", "exact",
         "capacity_per_day", "phase", "lang", "warn", "public_holidays", "asof", "scenario", "display", "kpis")
+SCENARIO_FACTORS = (1.0, 1.1, 0.9)  # base, upside, downside: rates × factor, capped at 100%
+
+
+class Display(str, Enum):
+    """How amounts are shown: in 円, 万円 or 億円."""
+
+    YEN = "yen"
+    MAN = "man"
+    OKU = "oku"
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """How a plan is presented (what the engine's numbers do not depend on)."""
+
+    lang: str = "ja"
+    warn: float = DEFAULT_WARN
+    phase: str | None = None
+    asof: date | None = None
+    scenario: int = 0
+    display: Display = Display.YEN
+
+
+@dataclass(frozen=True)
+class Settings:
+    """One settings document, validated: the plan, its presentation and its KPI list."""
+
+    spec: PlanSpec
+    options: PlanOptions
+    kpis: tuple[KpiSpec, ...] = ()
+
+
+def read_settings(settings: Mapping[str, Any]) -> Settings:
+    """Validate a whole settings document once (every command starts here)."""
+    return Settings(spec_from_settings(settings), options_from_settings(settings),
+                    kpis_from_settings(settings))
 
 
 def _whole(value: Any, field: str, low: int, high: int) -> int:
@@ -40,12 +86,41 @@ def _whole(value: Any, field: str, low: int, high: int) -> int:
 def metric_value(template: Template, name: str, raw: Any, field: str) -> tuple[str, float]:
     """Resolve a metric name and parse its value by the metric's kind."""
     metric = template.metric(name)
-    label = Text(metric.ja, metric.en)
     if metric.kind is Kind.RATE:
-        return metric.id, parse_rate(raw, label)
+        return metric.id, parse_rate(raw, metric.name)
     if metric.kind is Kind.COUNT:
-        return metric.id, parse_count(raw, label)
-    return metric.id, parse_non_negative(raw, label)
+        return metric.id, parse_count(raw, metric.name)
+    return metric.id, parse_non_negative(raw, metric.name)
+
+
+def parse_rep(text: str) -> Rep:
+    """"name[:capacity[:start YYYY-MM[:ramp/ramp…]]]" e.g. "佐藤:1:2026-10:0.5/0.75"."""
+    parts = [p.strip() for p in str(text).replace("：", ":").split(":")]
+    name = parts[0]
+    if not name:
+        raise InputError("bad_pair", field="rep", value=text)
+    capacity = parse_non_negative(parts[1], f"{name}.capacity") if len(parts) > 1 else 1.0
+    start = parse_date(parts[2] + "-01", f"{name}.start") if len(parts) > 2 and parts[2] else None
+    ramp = tuple(parse_number(r, f"{name}.ramp") for r in parts[3].split("/")) if len(parts) > 3 else ()
+    if any(not 0 <= r <= 1 for r in ramp):
+        raise InputError("out_of_range", field=f"{name}.ramp", value=parts[3], allowed="0–1")
+    return Rep(name, capacity, start, ramp)
+
+
+def _rep_table(item: Mapping[str, Any]) -> Rep:
+    """A rep written as a table: {name, capacity, start, ramp}."""
+    name = str(item.get("name", "")).strip()
+    if not name:
+        raise InputError("missing", field="reps[].name")
+    start = item.get("start")
+    ramp = item.get("ramp") or ()
+    rep = Rep(name, parse_non_negative(item.get("capacity", 1), f"{name}.capacity"),
+              parse_date(f"{start}-01" if start and len(str(start)) <= 7 else start,
+                         f"{name}.start") if start else None,
+              tuple(parse_number(r, f"{name}.ramp") for r in ramp))
+    if any(not 0 <= r <= 1 for r in rep.ramp):
+        raise InputError("out_of_range", field=f"{name}.ramp", value=list(ramp), allowed="0–1")
+    return rep
 
 
 def parse_reps(raw: Any) -> tuple[Rep, ...]:
@@ -62,40 +137,16 @@ def parse_reps(raw: Any) -> tuple[Rep, ...]:
             raise InputError("out_of_range", field="reps", value=raw, allowed="1 or more")
         return tuple(team(int(count)))
     items = raw if isinstance(raw, list) else [raw]
-    reps = []
-    for item in items:
-        if isinstance(item, Mapping):
-            name = str(item.get("name", "")).strip()
-            if not name:
-                raise InputError("missing", field="reps[].name")
-            start = item.get("start")
-            ramp = item.get("ramp") or ()
-            rep = Rep(name, parse_non_negative(item.get("capacity", 1), f"{name}.capacity"),
-                      parse_date(f"{start}-01" if start and len(str(start)) <= 7 else start,
-                                 f"{name}.start") if start else None,
-                      tuple(parse_number(r, f"{name}.ramp") for r in ramp))
-            if any(not 0 <= r <= 1 for r in rep.ramp):
-                raise InputError("out_of_range", field=f"{name}.ramp", value=list(ramp),
-                                 allowed="0–1")
-            reps.append(rep)
-        else:
-            reps.append(parse_rep(str(item)))
-    names = [r.name for r in reps]
-    dupes = sorted({n for n in names if names.count(n) > 1})
+    reps = [_rep_table(item) if isinstance(item, Mapping) else parse_rep(str(item)) for item in items]
+    rep_names = [r.name for r in reps]
+    dupes = sorted({n for n in rep_names if rep_names.count(n) > 1})
     if dupes:
         raise InputError("bad_choice", field="reps", value=dupes[0], allowed="unique names")
     return tuple(reps)
 
 
-def spec_from_settings(settings: Mapping[str, Any]) -> PlanSpec:
-    """Validate ``settings`` (plain data) and build the plan spec.
-
-    Presentation keys (lang, warn, phase, asof, scenario, display, kpis) are allowed and
-    left to the faces that use them, so one settings file serves every command."""
-    unknown = [k for k in settings if k not in KEYS]
-    if unknown:
-        raise InputError("bad_choice", field="settings", value=unknown[0], allowed=", ".join(KEYS))
-    template = get_template(settings.get("template") or "sdr")
+def _knowns(template: Template, settings: Mapping[str, Any]) -> dict[str, float]:
+    """Rates, fixed volumes and the unit price, by metric id."""
     knowns: dict[str, float] = {}
     for field in ("rates", "volumes"):
         entries = settings.get(field) or {}
@@ -107,6 +158,18 @@ def spec_from_settings(settings: Mapping[str, Any]) -> PlanSpec:
     if settings.get("unit_price") is not None:
         price = _unit_price_metric(template)
         knowns[price] = parse_positive(settings["unit_price"], template.tree.name(price))
+    return knowns
+
+
+def spec_from_settings(settings: Mapping[str, Any]) -> PlanSpec:
+    """Validate ``settings`` (plain data) and build the plan spec.
+
+    Presentation keys (lang, warn, phase, asof, scenario, display, kpis) are allowed and
+    validated by :func:`options_from_settings`, so one settings file serves every command."""
+    unknown = [k for k in settings if k not in KEYS]
+    if unknown:
+        raise InputError("bad_choice", field="settings", value=unknown[0], allowed=", ".join(KEYS))
+    template = get_template(settings.get("template") or "sdr")
     target, goal = _goal(template, settings)
     fiscal_year = settings.get("fiscal_year")
     split = str(settings.get("split") or "equal")
@@ -118,7 +181,7 @@ def spec_from_settings(settings: Mapping[str, Any]) -> PlanSpec:
         leads[stage] = _whole(raw, f"lead {name}", 0, 24)
     capacity = settings.get("capacity_per_day")
     return PlanSpec(
-        template=template, goal=goal, knowns=knowns, target=target,
+        template=template, goal=goal, knowns=_knowns(template, settings), target=target,
         fiscal_year=None if fiscal_year is None else _whole(fiscal_year, "fiscal_year", 1901, 2199),
         fy_start=_whole(settings.get("fy_start", 4), "fy_start", 1, 12),
         quarter=None if settings.get("quarter") is None else
@@ -129,6 +192,40 @@ def spec_from_settings(settings: Mapping[str, Any]) -> PlanSpec:
         leads=leads, split=split, exact=bool(settings.get("exact", False)),
         capacity_per_day=None if capacity is None else parse_positive(capacity, "capacity_per_day"),
     )
+
+
+def options_from_settings(settings: Mapping[str, Any]) -> PlanOptions:
+    """The presentation part of plan settings (lang, warn, phase, asof, scenario, display)."""
+    warn = settings.get("warn")
+    phase = settings.get("phase")
+    scenario = settings.get("scenario", 0)
+    if scenario not in (0, 1, 2):
+        raise InputError("bad_choice", field="scenario", value=scenario, allowed="0, 1, 2")
+    display = settings.get("display", Display.YEN.value)
+    if display not in {d.value for d in Display}:
+        raise InputError("bad_choice", field="display", value=display,
+                         allowed=", ".join(d.value for d in Display))
+    return PlanOptions(
+        lang=parse_lang(settings.get("lang") or "ja"),
+        warn=DEFAULT_WARN if warn is None else parse_rate(warn, "warn"),
+        phase=None if phase is None else get_phase(str(phase)).id,
+        asof=None if settings.get("asof") is None else parse_date(settings["asof"], "asof"),
+        scenario=int(scenario),
+        display=Display(display),
+    )
+
+
+def kpis_from_settings(settings: Mapping[str, Any]) -> tuple[KpiSpec, ...]:
+    """The ``kpis:`` list (metric, target, deadline, owner, definition) ``kpi-xl lint`` checks."""
+    out = []
+    for item in settings.get("kpis") or []:
+        entry = item if isinstance(item, Mapping) else {"metric": item}
+        target = entry.get("target")
+        out.append(KpiSpec(str(entry.get("metric", "")),
+                           None if target is None else parse_number(target, "target"),
+                           None if entry.get("deadline") is None else str(entry["deadline"]),
+                           entry.get("owner"), entry.get("definition")))
+    return tuple(out)
 
 
 def _unit_price_metric(template: Template) -> str:
@@ -163,11 +260,11 @@ def _goal(template: Template, settings: Mapping[str, Any]) -> tuple[str, float]:
             raise InputError("bad_pair", field="target", value=target)
         metric = template.metric(name.strip())
         if metric.id not in template.chain:
-            raise InputError("bad_choice", field="target", value=metric.ja, allowed=names(
+            raise InputError("bad_choice", field="target", value=metric.name.ja, allowed=names(
                 template.tree.metrics[m] for m in template.chain))
         return metric.id, parse_positive(raw, template.tree.name(metric.id))
     if kgi is None:
         raise InputError("missing", field="kgi",
                          hint="例/e.g. --kgi 120000000 または/or --target 受注数=10")
     root = template.tree.metrics[template.root_id]
-    return root.id, parse_positive(kgi, Text(f"KGI（{root.ja}）", f"KGI ({root.en})"))
+    return root.id, parse_positive(kgi, Text(f"KGI（{root.name.ja}）", f"KGI ({root.name.en})"))

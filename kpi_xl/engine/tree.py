@@ -17,7 +17,7 @@ from itertools import pairwise
 
 from kpi_xl.engine.excelmath import roundup
 from kpi_xl.errors import TreeError
-from kpi_xl.i18n import Text
+from kpi_xl.i18n import NO_TEXT, Text
 
 OPS = ("*", "/", "+", "-")
 
@@ -37,8 +37,7 @@ class Metric:
 
     id: str
     kind: Kind
-    ja: str
-    en: str
+    name: Text
     higher_is_better: bool = True
     controllable: bool = True
     numerator: str | None = None
@@ -47,11 +46,10 @@ class Metric:
     benchmark: str | None = None
     hint: str | None = None
     aliases: tuple[str, ...] = ()
-    definition_ja: str = ""
-    definition_en: str = ""
+    definition: Text = NO_TEXT
 
     def label(self, lang: str) -> str:
-        return self.ja if lang == "ja" else self.en
+        return self.name.pick(lang)
 
     @property
     def is_count(self) -> bool:
@@ -147,7 +145,7 @@ class KpiTree:
     def name(self, node: str) -> Text:
         """A metric's label in both languages, for messages."""
         metric = self.metrics.get(node)
-        return Text(metric.ja, metric.en) if metric else Text(node, node)
+        return metric.name if metric else Text(node, node)
 
     def children(self, node: str) -> tuple[str, ...]:
         formula = self.formulas.get(node)
@@ -191,8 +189,8 @@ class KpiTree:
             below = [self.metrics[n] for n in self.descendants(target)[1:]]
             raise TreeError("tree_unreachable", value=self.name(unknown),
                             target=self.name(target),
-                            allowed=Text(", ".join(m.ja for m in below),
-                                         ", ".join(m.en for m in below)))
+                            allowed=Text(", ".join(m.name.ja for m in below),
+                                         ", ".join(m.name.en for m in below)))
         if len(routes) > 1 or any(self.children(n).count(c) > 1
                                   for n, c in pairwise(routes[0])):
             raise TreeError("tree_twice", value=self.name(unknown), target=self.name(target))

@@ -136,3 +136,14 @@ def parse_pair(text: str, field: Field) -> tuple[str, str]:
     raise InputError("bad_pair", field=field, value=text)
 
 
+
+
+LANGS = ("ja", "en")
+
+
+def parse_lang(value: Any, field: str = "lang") -> str:
+    """"ja" or "en" (case and blanks ignored); anything else is an input error."""
+    lang = normalise_text(str(value)).lower()
+    if lang not in LANGS:
+        raise InputError("bad_choice", field=field, value=value, allowed=", ".join(LANGS))
+    return lang

@@ -16,9 +16,11 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
-from kpi_xl.engine.diagnosis import actual_rates
+from kpi_xl.engine.actuals import derive
 from kpi_xl.engine.templates import Template
-from kpi_xl.sfa.cleaning import Cleaned, Finding
+from kpi_xl.sfa.cleaning import Cleaned
+from kpi_xl.sfa.findings import Finding, Rule
+from kpi_xl.sfa.header import Shape
 
 OBSERVED = ("calls", "emails_sent", "connects", "meetings", "won", "revenue", "lost", "open")
 RESULT_LEVELS = ("connects", "meetings", "won")
@@ -27,13 +29,13 @@ RESULT_LEVELS = ("connects", "meetings", "won")
 def contributions(c: Cleaned) -> pd.DataFrame:
     """One row per source row and date, with the metric counts it adds."""
     f = c.frame
-    if c.shape == "summary":
+    if c.shape is Shape.SUMMARY:
         out = pd.DataFrame({"owner": f["owner"], "when": f["date"]})
         for column in f.columns:
             if column.startswith("m:"):
                 out[column[2:]] = f[column].fillna(0.0)
         return out
-    if c.shape == "activities":
+    if c.shape is Shape.ACTIVITIES:
         count = f["count"].astype("float64").fillna(1.0).to_numpy() if "count" in f else 1.0
         kind = f["type"].astype(object).to_numpy()
         out = pd.DataFrame({"owner": f["owner"], "when": f["date"]})
@@ -93,12 +95,12 @@ class Actuals:
 
 
 def aggregate(cleaned: list[Cleaned], template: Template) -> Actuals:
-    both = {c.shape for c in cleaned} == {"activities", "opportunities"}
+    both = {c.shape for c in cleaned} == {Shape.ACTIVITIES, Shape.OPPORTUNITIES}
     parts = []
     for c in cleaned:
         part = contributions(c)
         if both:  # meetings come from the activity log, wins and revenue from the deal list
-            drop = ["won", "revenue"] if c.shape == "activities" else ["meetings"]
+            drop = ["won", "revenue"] if c.shape is Shape.ACTIVITIES else ["meetings"]
             part = part.drop(columns=[d for d in drop if d in part])
         parts.append(part)
     facts = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["owner", "when"])
@@ -119,17 +121,9 @@ def aggregate(cleaned: list[Cleaned], template: Template) -> Actuals:
     by_week.index = by_week.index.set_levels(
         [f"{k // 100}-W{k % 100:02d}" for k in by_week.index.levels[1]], level=1)
     actuals = Actuals(by_month, by_week)
-    if all(c.shape != "opportunities" for c in cleaned):  # deals count at engage and close: no same-month funnel
+    if all(c.shape is not Shape.OPPORTUNITIES for c in cleaned):  # deals count at engage and close: no funnel
         actuals.findings = impossible_funnels(actuals, template)
     return actuals
-
-
-def derived(template: Template, counts: dict[str, float]) -> dict[str, float]:
-    """Counts plus what the engine derives from them: sums (アプローチ数) and every rate."""
-    known = {k: v for k, v in counts.items() if k in template.tree.metrics}
-    values = template.tree.evaluate(known)
-    values = {k: v for k, v in values.items() if template.tree.metrics[k].kind.value != "rate" or k in known}
-    return {**values, **actual_rates(template, values)}
 
 
 def impossible_funnels(actuals: Actuals, template: Template) -> list[Finding]:
@@ -145,9 +139,9 @@ def impossible_funnels(actuals: Actuals, template: Template) -> list[Finding]:
             if op == "+":
                 for addend in tree.formulas[parent].args:
                     counts.setdefault(addend, 0.0)
-        values = derived(template, counts)
+        values = derive(template, counts)
         for parent, child, op in pairs:
             if parent in values and child in values and op == "*" and values[parent] > values[child]:
                 found.append(f"{owner} {month}: {parent} {values[parent]:.0f} > {child} {values[child]:.0f}")
-    return [Finding("impossible_funnel", "-", [], "; ".join(found[:30]) + (" …" if len(found) > 30 else ""))] \
+    return [Finding(Rule.IMPOSSIBLE_FUNNEL, "-", [], "; ".join(found[:30]) + (" …" if len(found) > 30 else ""))] \
         if found else []

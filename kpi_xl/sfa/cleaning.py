@@ -12,32 +12,13 @@ import pandas as pd
 
 from kpi_xl.engine.values import parse_number
 from kpi_xl.errors import KpiXlError
-from kpi_xl.sfa.header import Header
+from kpi_xl.sfa.findings import Finding, Rule
+from kpi_xl.sfa.header import Header, Shape
 from kpi_xl.sfa.reading import RawFile
-from kpi_xl.sfa.vocabulary import Vocabulary, key
+from kpi_xl.sfa.vocabulary import STAGE_ORDER, Vocabulary, key
 
-EXCLUDING = ("blank_row", "total_row", "missing_owner", "missing_date", "bad_date", "bad_number",
-             "unknown_type", "unknown_stage", "duplicate_row", "duplicate_id")
 MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
                                           "nov", "dec"))}
-
-
-@dataclass
-class Finding:
-    """One data-quality rule's hits in one file."""
-
-    rule: str
-    file: str
-    rows: list[int]
-    detail: str = ""
-
-    @property
-    def count(self) -> int:
-        return len(self.rows)
-
-    @property
-    def excludes(self) -> bool:
-        return self.rule in EXCLUDING
 
 
 @dataclass
@@ -45,7 +26,7 @@ class Cleaned:
     """Rows that can be used, in canonical columns, plus what was found on the way."""
 
     file: str
-    shape: str
+    shape: Shape
     frame: pd.DataFrame  # row, owner, date, close_date, stage, type, result, count, amount, id, product
     read: int
     findings: list[Finding] = field(default_factory=list)
@@ -97,7 +78,7 @@ def _rows(mask: pd.Series, numbers: pd.Series) -> list[int]:
     return numbers[mask.fillna(False).to_numpy(dtype=bool)].tolist()
 
 
-def _dates(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+def _parse_dates(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
     """(parsed, text-format mask, Excel-serial mask, unparseable mask)."""
     present = raw.notna()
     if raw.dtype == object:
@@ -178,146 +159,194 @@ def _numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     return values.astype("float64"), normal, bad
 
 
-def clean(raw: RawFile, header: Header, vocab: Vocabulary) -> Cleaned:
-    name = raw.path.name
-    data = raw.rows.iloc[header.rows:]
-    numbers = pd.Series(data.index + 1, index=data.index)  # source row numbers (1-based)
-    read = len(data)
-    findings: list[Finding] = []
-    excluded = pd.Series(False, index=data.index)
+@dataclass
+class _Context:
+    """One file being cleaned: the rows, what has been excluded, found and kept so far."""
 
-    def exclude(rule: str, mask: pd.Series, detail: str = "") -> None:
-        nonlocal excluded
-        hit = mask.fillna(False) & ~excluded
+    name: str
+    data: pd.DataFrame
+    header: Header
+    vocab: Vocabulary
+    numbers: pd.Series  # source row numbers (1-based)
+    frame: pd.DataFrame
+    findings: list[Finding] = field(default_factory=list)
+    excluded: pd.Series = None  # type: ignore[assignment]
+    texts: dict[int, pd.Series] = field(default_factory=dict)
+
+    @classmethod
+    def start(cls, raw: RawFile, header: Header, vocab: Vocabulary) -> _Context:
+        data = raw.rows.iloc[header.rows:]
+        numbers = pd.Series(data.index + 1, index=data.index)
+        ctx = cls(raw.path.name, data, header, vocab, numbers, pd.DataFrame({"row": numbers.astype("int64")}))
+        ctx.excluded = pd.Series(False, index=data.index)
+        return ctx
+
+    def exclude(self, rule: Rule, mask: pd.Series, detail: str = "") -> None:
+        """Leave the rows in ``mask`` out, with a finding (rows already excluded not counted twice)."""
+        hit = mask.fillna(False) & ~self.excluded
         if hit.any():
-            findings.append(Finding(rule, name, _rows(hit, numbers), detail))
-            excluded = excluded | hit
+            self.findings.append(Finding(rule, self.name, _rows(hit, self.numbers), detail))
+            self.excluded = self.excluded | hit
 
-    def note(rule: str, mask: pd.Series, detail: str = "") -> None:
-        hit = mask.fillna(False) & ~excluded
+    def note(self, rule: Rule, mask: pd.Series, detail: str = "") -> None:
+        """Report the rows in ``mask`` and keep them."""
+        hit = mask.fillna(False) & ~self.excluded
         if hit.any():
-            findings.append(Finding(rule, name, _rows(hit, numbers), detail))
+            self.findings.append(Finding(rule, self.name, _rows(hit, self.numbers), detail))
 
-    def column(field_name: str) -> pd.Series | None:
-        position = header.fields.get(field_name)
+    def column(self, field_name: str) -> pd.Series | None:
+        """The raw column of a field, a mapping's constant default, or None."""
+        position = self.header.fields.get(field_name)
         if position is None:
-            if field_name in vocab.defaults:
-                return pd.Series(vocab.defaults[field_name], index=data.index, dtype="string")
+            if field_name in self.vocab.defaults:
+                return pd.Series(self.vocab.defaults[field_name], index=self.data.index, dtype="string")
             return None
-        return data.iloc[:, position]
+        return self.data.iloc[:, position]
 
-    texts: dict[int, pd.Series] = {}
+    def text_at(self, position: int) -> pd.Series:
+        if position not in self.texts:
+            self.texts[position] = _text(self.data.iloc[:, position])
+        return self.texts[position]
 
-    def text_at(position: int) -> pd.Series:
-        if position not in texts:
-            texts[position] = _text(data.iloc[:, position])
-        return texts[position]
+    def text(self, field_name: str) -> pd.Series:
+        position = self.header.fields.get(field_name)
+        return self.text_at(position) if position is not None else _text(self.column(field_name))
 
-    def text(field_name: str) -> pd.Series:
-        position = header.fields.get(field_name)
-        return text_at(position) if position is not None else _text(column(field_name))
+    def unknown_values(self, raw: pd.Series, mapped: pd.Series) -> str:
+        """The first 20 raw values that mapped to nothing, for a finding's detail."""
+        return ", ".join(sorted({str(v) for v in raw[mapped.isna() & ~self.excluded].dropna().unique()})[:20])
 
-    positions = sorted(set(header.fields.values()))
-    exclude("blank_row", pd.concat([text_at(i).isna() for i in positions], axis=1).all(axis=1))
-    markers = {key(m) for m in vocab.totals}
-    owner = text("owner") if column("owner") is not None else pd.Series(pd.NA, index=data.index)
-    first = text_at(0)
-    marker_table = {m: "total" for m in markers}
-    exclude("total_row", _lookup(owner, marker_table, words_only=True).notna()
-            | _lookup(first, marker_table, words_only=True).notna())
-    exclude("missing_owner", owner.isna())
 
-    frame = pd.DataFrame({"row": numbers.astype("int64"), "owner": owner.astype("category")})
-    stage = None
-    if header.shape == "opportunities":
-        stages = vocab.lookup(vocab.stages)
-        raw_stage = text("stage")
-        stage = _lookup(raw_stage, stages)
-        exclude("unknown_stage", stage.isna(), detail=", ".join(sorted(
-            {str(v) for v in raw_stage[stage.isna() & ~excluded].dropna().unique()})[:20]))
-        frame["stage"] = stage
-    if "month" in header.fields and "date" not in header.fields and vocab.year is None:
-        # a month column (2026-10, 2026/10, 2026年10月): the first of that month
-        date_raw = text("month").astype(object).map(
+def _blank_and_total_rows(ctx: _Context) -> None:
+    positions = sorted(set(ctx.header.fields.values()))
+    ctx.exclude(Rule.BLANK_ROW, pd.concat([ctx.text_at(i).isna() for i in positions], axis=1).all(axis=1))
+    markers = {key(m): "total" for m in ctx.vocab.totals}
+    owner = ctx.text("owner") if ctx.column("owner") is not None else pd.Series(pd.NA, index=ctx.data.index)
+    ctx.exclude(Rule.TOTAL_ROW, _lookup(owner, markers, words_only=True).notna()
+                | _lookup(ctx.text_at(0), markers, words_only=True).notna())
+    ctx.exclude(Rule.MISSING_OWNER, owner.isna())
+    ctx.frame["owner"] = owner.astype("category")
+
+
+def _stages(ctx: _Context) -> None:
+    if ctx.header.shape is not Shape.OPPORTUNITIES:
+        return
+    raw_stage = ctx.text("stage")
+    stage = _lookup(raw_stage, ctx.vocab.lookup(ctx.vocab.stages))
+    ctx.exclude(Rule.UNKNOWN_STAGE, stage.isna(), detail=ctx.unknown_values(raw_stage, stage))
+    ctx.frame["stage"] = stage
+
+
+def _month_dates(ctx: _Context) -> pd.Series:
+    """A month column (2026-10, 2026/10, 2026年10月) as the first of that month; with a
+    mapping's ``year``, month names (may, jun …) and a day column."""
+    if ctx.vocab.year is None:
+        return ctx.text("month").astype(object).map(
             lambda v: re.sub(r"[年/.]", "-", unicodedata.normalize("NFKC", v)).rstrip("月").strip() + "-01"
             if isinstance(v, str) else pd.NA)
-    elif "month" in header.fields and "date" not in header.fields and vocab.year is not None:
-        months = text("month").astype(object).map(lambda v: MONTHS.get(str(v).lower()[:3])
-                                                            if isinstance(v, str) else None)
-        days = pd.to_numeric(text("day"), errors="coerce") if column("day") is not None else 1
-        date_raw = pd.Series([f"{vocab.year}-{int(m):02d}-{int(d):02d}" if m and d == d else pd.NA
-                              for m, d in zip(months, days if not isinstance(days, int) else [1] * len(data))],
-                             index=data.index, dtype="string")
-    else:
-        date_raw = column("date")
-    date, as_text, serial, bad = _dates(date_raw)
+    months = ctx.text("month").astype(object).map(lambda v: MONTHS.get(str(v).lower()[:3])
+                                                  if isinstance(v, str) else None)
+    days = pd.to_numeric(ctx.text("day"), errors="coerce") if ctx.column("day") is not None \
+        else pd.Series(1, index=ctx.data.index)
+    return pd.Series([f"{ctx.vocab.year}-{int(m):02d}-{int(d):02d}" if m and d == d else pd.NA
+                      for m, d in zip(months, days)], index=ctx.data.index, dtype="string")
+
+
+def _dates(ctx: _Context) -> None:
+    fields = ctx.header.fields
+    raw = _month_dates(ctx) if "month" in fields and "date" not in fields else ctx.column("date")
+    date, as_text, serial, bad = _parse_dates(raw)
     undated = date.isna() & ~bad
-    if stage is not None:
-        undated = undated & (stage != "prospect")  # deals not yet engaged have no engage date
-    exclude("missing_date", undated)
-    exclude("bad_date", bad)
-    note("date_text", as_text)
-    note("date_serial", serial)
-    frame["date"] = date
-    if column("close_date") is not None:
-        close, c_text, c_serial, c_bad = _dates(column("close_date"))
-        note("date_text", c_text)
-        note("date_serial", c_serial)
-        exclude("bad_date", c_bad)
-        frame["close_date"] = close
+    if "stage" in ctx.frame:
+        undated = undated & (ctx.frame["stage"] != "prospect")  # deals not yet engaged have no engage date
+    ctx.exclude(Rule.MISSING_DATE, undated)
+    ctx.exclude(Rule.BAD_DATE, bad)
+    ctx.note(Rule.DATE_TEXT, as_text)
+    ctx.note(Rule.DATE_SERIAL, serial)
+    ctx.frame["date"] = date
+    if ctx.column("close_date") is not None:
+        close, c_text, c_serial, c_bad = _parse_dates(ctx.column("close_date"))
+        ctx.note(Rule.DATE_TEXT, c_text)
+        ctx.note(Rule.DATE_SERIAL, c_serial)
+        ctx.exclude(Rule.BAD_DATE, c_bad)
+        ctx.frame["close_date"] = close
+
+
+def _number_column(ctx: _Context, raw: pd.Series, name: str) -> pd.Series:
+    values, normal, bad = _numbers(raw)
+    ctx.note(Rule.NUMBER_TEXT, normal, detail=name)
+    ctx.exclude(Rule.BAD_NUMBER, bad, detail=name)
+    return values
+
+
+def _amounts(ctx: _Context) -> None:
     for field_name in ("amount", "count"):
-        if column(field_name) is not None:
-            values, normal, bad_number = _numbers(column(field_name))
-            note("number_text", normal, detail=field_name)
-            exclude("bad_number", bad_number, detail=field_name)
-            frame[field_name] = values
-    if header.shape == "summary":
-        for metric, position in (header.metrics or {}).items():
-            if metric.startswith("rate:"):  # a given rate ("20%") is recomputed from its counts
-                findings.append(Finding("rate_recomputed", name, [], f"{header.names[position]}"))
-                continue
-            values, normal, bad_number = _numbers(data.iloc[:, position])
-            note("number_text", normal, detail=metric)
-            exclude("bad_number", bad_number, detail=metric)
-            frame[f"m:{metric}"] = values
-    if header.shape == "activities":
-        types = vocab.lookup(vocab.types)
-        raw_type = text("type") if column("type") is not None else pd.Series(pd.NA, index=data.index)
-        frame["type"] = _lookup(raw_type, types)
-        exclude("unknown_type", frame["type"].isna(), detail=", ".join(sorted(
-            {str(v) for v in raw_type[frame["type"].isna() & ~excluded].dropna().unique()})[:20]))
-        results = vocab.lookup(vocab.results)
-        if column("result") is not None:
-            frame["result"] = _lookup(text("result"), results)
-    for extra in ("id", "product", "account"):
-        if column(extra) is not None:
-            frame[extra] = text(extra)
-    if "id" in frame:  # with an ID, an identical row is the same record exported twice
-        repeated = frame["id"].notna() & frame["id"].duplicated(keep=False)
-        identical = pd.Series(False, index=data.index)
-        if repeated.any():  # compare whole rows only among repeated IDs
-            identical[repeated] = data[repeated].astype("string").duplicated(keep="first")
-        exclude("duplicate_row", identical)
-    else:  # without one, two identical calls on a day are real: report, keep
-        note("identical_rows", data.astype("string").duplicated(keep="first"))
-    if "id" in frame:
-        _duplicate_ids(frame, excluded, findings, name, header.shape)
-        ids = frame["id"].where(~excluded)
-        exclude("duplicate_id", ids.notna() & ids.duplicated(keep="last"))
-    for column_name in ("owner", "product"):
-        if column_name in frame:
-            _variants(frame.loc[~excluded, column_name], frame.loc[~excluded, "row"], findings, name, column_name)
-    kept = frame if not excluded.any() else frame.loc[~excluded]
-    return Cleaned(name, header.shape, kept.reset_index(drop=True), read, findings)
+        if ctx.column(field_name) is not None:
+            ctx.frame[field_name] = _number_column(ctx, ctx.column(field_name), field_name)
+    for column in ctx.header.metrics:  # a summary table's metric columns
+        if column.is_rate:  # a given rate ("20%") is recomputed from its counts
+            ctx.findings.append(Finding(Rule.RATE_RECOMPUTED, ctx.name, [], ctx.header.names[column.position]))
+        else:
+            ctx.frame[f"m:{column.metric}"] = _number_column(ctx, ctx.data.iloc[:, column.position], column.metric)
 
 
-def _duplicate_ids(frame: pd.DataFrame, excluded: pd.Series, findings: list[Finding], name: str, shape: str) -> None:
-    """Stages going backwards among the rows of one deal (a history of snapshots)."""
-    if shape != "opportunities":
+def _activity_types(ctx: _Context) -> None:
+    if ctx.header.shape is not Shape.ACTIVITIES:
         return
-    from kpi_xl.sfa.vocabulary import STAGE_ORDER
+    raw_type = ctx.text("type") if ctx.column("type") is not None else pd.Series(pd.NA, index=ctx.data.index)
+    ctx.frame["type"] = _lookup(raw_type, ctx.vocab.lookup(ctx.vocab.types))
+    ctx.exclude(Rule.UNKNOWN_TYPE, ctx.frame["type"].isna(), detail=ctx.unknown_values(raw_type, ctx.frame["type"]))
+    if ctx.column("result") is not None:
+        ctx.frame["result"] = _lookup(ctx.text("result"), ctx.vocab.lookup(ctx.vocab.results))
 
-    live = frame.loc[~excluded & frame["id"].notna()]
+
+def _extras(ctx: _Context) -> None:
+    for extra in ("id", "product", "account"):
+        if ctx.column(extra) is not None:
+            ctx.frame[extra] = ctx.text(extra)
+
+
+def _duplicates(ctx: _Context) -> None:
+    frame, data = ctx.frame, ctx.data
+    if "id" not in frame:  # without an ID, two identical calls on a day are real: report, keep
+        ctx.note(Rule.IDENTICAL_ROWS, data.astype("string").duplicated(keep="first"))
+        return
+    repeated = frame["id"].notna() & frame["id"].duplicated(keep=False)
+    identical = pd.Series(False, index=data.index)
+    if repeated.any():  # with an ID, an identical row is the same record exported twice
+        identical[repeated] = data[repeated].astype("string").duplicated(keep="first")
+    ctx.exclude(Rule.DUPLICATE_ROW, identical)
+    _stages_backwards(ctx)
+    ids = frame["id"].where(~ctx.excluded)
+    ctx.exclude(Rule.DUPLICATE_ID, ids.notna() & ids.duplicated(keep="last"))
+
+
+def _name_variants(ctx: _Context) -> None:
+    for column_name in ("owner", "product"):
+        if column_name in ctx.frame:
+            kept = ~ctx.excluded
+            _variants(ctx.frame.loc[kept, column_name], ctx.frame.loc[kept, "row"], ctx.findings, ctx.name,
+                      column_name)
+
+
+STEPS = (_blank_and_total_rows, _stages, _dates, _amounts, _activity_types, _extras, _duplicates, _name_variants)
+
+
+def clean(raw: RawFile, header: Header, vocab: Vocabulary) -> Cleaned:
+    """Apply every rule to one file's rows; read = used + excluded."""
+    ctx = _Context.start(raw, header, vocab)
+    for step in STEPS:
+        step(ctx)
+    kept = ctx.frame if not ctx.excluded.any() else ctx.frame.loc[~ctx.excluded]
+    return Cleaned(ctx.name, header.shape, kept.reset_index(drop=True), len(ctx.data), ctx.findings)
+
+
+def _stages_backwards(ctx: _Context) -> None:
+    """Stages going backwards among the rows of one deal (a history of snapshots)."""
+    if ctx.header.shape is not Shape.OPPORTUNITIES:
+        return
+    frame = ctx.frame
+    live = frame.loc[~ctx.excluded & frame["id"].notna()]
     repeated = live[live["id"].duplicated(keep=False)]
     if repeated.empty:
         return
@@ -327,7 +356,7 @@ def _duplicate_ids(frame: pd.DataFrame, excluded: pd.Series, findings: list[Find
     back = ordered.groupby("id")["rank"].diff() < 0
     back = back & ~ordered["stage"].isin(["lost"])
     if back.any():
-        findings.append(Finding("stage_backwards", name, sorted(ordered.loc[back, "row"].tolist())))
+        ctx.findings.append(Finding(Rule.STAGE_BACKWARDS, ctx.name, sorted(ordered.loc[back, "row"].tolist())))
 
 
 def _variants(values: pd.Series, rows: pd.Series, findings: list[Finding], name: str, column_name: str) -> None:
@@ -343,4 +372,4 @@ def _variants(values: pd.Series, rows: pd.Series, findings: list[Finding], name:
         odd = {v for group in clashes for v in sorted(group, key=lambda v: -counts.get(v, 0))[1:]}
         hit = values.isin(odd)  # the rows spelled the less common way
         detail = f"{column_name}: " + "; ".join(" / ".join(g) for g in clashes[:10])
-        findings.append(Finding("name_variant", name, rows[hit].tolist(), detail))
+        findings.append(Finding(Rule.NAME_VARIANT, name, rows[hit].tolist(), detail))

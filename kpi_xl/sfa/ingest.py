@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from kpi_xl.engine.templates import Template
+from kpi_xl.engine.tree import Kind
 from kpi_xl.errors import DataError
 from kpi_xl.sfa.aggregate import Actuals, aggregate
-from kpi_xl.sfa.cleaning import Cleaned, Finding, clean
-from kpi_xl.sfa.header import Header, find_header
+from kpi_xl.sfa.cleaning import Cleaned, clean
+from kpi_xl.sfa.findings import Finding
+from kpi_xl.sfa.header import Header, MetricWord, find_header
 from kpi_xl.sfa.reading import RawFile, read_raw
 from kpi_xl.sfa.vocabulary import key, load_vocabulary
 
@@ -47,10 +49,7 @@ def ingest(paths: Sequence[Path | str], template: Template, mapping: Path | str 
     ``progress`` is anything with ``update(1)`` (a tqdm bar): called after each file is read,
     after it is cleaned, and after the counting."""
     vocab = load_vocabulary(mapping)
-    words = {}
-    for metric in template.tree.metrics.values():  # a summary table names its columns like the metrics
-        for word in (metric.ja, metric.en, *metric.aliases):
-            words.setdefault(key(word), metric.id if metric.kind.value in ("count", "amount") else f"rate:{metric.id}")
+    words = metric_words(template)
     sources = []
     for path in paths:
         raw = read_raw(path)
@@ -65,6 +64,15 @@ def ingest(paths: Sequence[Path | str], template: Template, mapping: Path | str 
     done = Ingested(sources, aggregate([s.cleaned for s in sources], template))
     _tick(progress)
     return done
+
+
+def metric_words(template: Template) -> dict[str, MetricWord]:
+    """How a per-rep summary table may name its columns: like the template's metrics."""
+    words: dict[str, MetricWord] = {}
+    for metric in template.tree.metrics.values():
+        for word in (metric.name.ja, metric.name.en, *metric.aliases):
+            words.setdefault(key(word), MetricWord(metric.id, metric.kind not in (Kind.COUNT, Kind.AMOUNT)))
+    return words
 
 
 def _tick(progress: Any) -> None:

@@ -14,7 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from kpi_xl.errors import DataError, KpiXlError
-from kpi_xl.xlsx_safety import check_archive
+from kpi_xl.sfa.findings import Rule
+from kpi_xl.xlsx.safety import check_archive
 
 SNIFF_BYTES = 1 << 16
 
@@ -29,7 +30,7 @@ class RawFile:
     engine: str
     sha256: str
     delimiter: str | None = None
-    note: str = ""
+    note: Rule | None = None  # something about the file as a whole (a CSV re-saved by Excel)
 
 
 def sha256(path: Path) -> str:
@@ -96,7 +97,7 @@ def _csv(file: Path) -> RawFile:
         rows = pd.read_csv(file, sep=delimiter, header=None, dtype=str, encoding=encoding,
                            skip_blank_lines=False, keep_default_na=False, na_values=[""])
         engine = "c"
-    note = ""
+    note = None
     sample = rows.iloc[:5, 0].fillna("").astype(str) if rows.shape[1] == 1 else None
     inner_sep = next((sep for sep in (";", ",", "\t") if sample is not None and sample.str.count(sep).min() >= 2),
                      None)
@@ -105,7 +106,7 @@ def _csv(file: Path) -> RawFile:
         inner = "\n".join(rows.iloc[:, 0].fillna("").astype(str))
         rows = pd.read_csv(io.StringIO(inner), sep=inner_sep, header=None, dtype=str, keep_default_na=False,
                            na_values=[""], skip_blank_lines=False)
-        delimiter, note = inner_sep, "nested_csv"
+        delimiter, note = inner_sep, Rule.NESTED_CSV
     return RawFile(file, rows, encoding, engine, sha256(file), delimiter, note)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kpi_xl.errors import DataError
-from kpi_xl.sfa.header import _recognise
+from kpi_xl.sfa.header import recognise
 from kpi_xl.sfa.reading import read_raw
 from kpi_xl.sfa.vocabulary import load_vocabulary
 
@@ -16,7 +16,7 @@ def read_teams(path: Path | str) -> dict[str, str]:
     raw = read_raw(path)
     vocab = load_vocabulary()
     header = [str(v).strip() if v is not None else "" for v in raw.rows.iloc[0].tolist()]
-    fields = _recognise(header, vocab)
+    fields = recognise(header, vocab)
     if "owner" not in fields or "team" not in fields:
         missing = [f for f in ("owner", "team") if f not in fields]
         raise DataError("data_columns", file=raw.path.name, missing=", ".join(missing),

@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from kpi_xl.engine.templates import template_dir
+from kpi_xl.engine.toml_data import template_dir
 from kpi_xl.engine.values import normalise_text
 from kpi_xl.errors import DataError
 

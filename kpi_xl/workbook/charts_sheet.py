@@ -9,7 +9,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_xl.engine.plan import Plan
 from kpi_xl.i18n import label
-from kpi_xl.workbook import styles
+from kpi_xl.xlsx import styles
 
 
 def write_charts(ws: Worksheet, plan: Plan, lang: str, stage_cell: dict[str, str],

@@ -9,24 +9,36 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from kpi_xl.engine.calendar import BusinessCalendar
+from kpi_xl.engine.calendar import CLOSURE, BusinessCalendar
 from kpi_xl.engine.feasibility import default_capacity
 from kpi_xl.engine.plan import Plan
+from kpi_xl.engine.settings import SCENARIO_FACTORS, Display, PlanOptions
 from kpi_xl.engine.tree import Kind
 from kpi_xl.i18n import label
-from kpi_xl.workbook import styles
-from kpi_xl.workbook.cells import Layout, a1, define, name_for, quote, span
-from kpi_xl.workbook.options import SCENARIO_FACTORS, WorkbookOptions
+from kpi_xl.xlsx import styles
+from kpi_xl.xlsx.cells import Layout, a1, define, name_for, quote, span
 
 COL_KEY, COL_LABEL, COL_UNIT, COL_S1, COL_ACTIVE, COL_NOTE = 1, 2, 3, 4, 7, 8
 COL_HOL = 10
+HEADER_ROW = 6
 SPARE_HOLIDAY_ROWS = 30
 RAMP_MONTHS = 3
+
+
+@dataclass
+class RepRefs:
+    """Where one rep's inputs are: name, capacity, start month and ramp factors."""
+
+    name: str
+    cap: str
+    start: str
+    ramp: list[str]
 
 
 @dataclass
@@ -35,7 +47,7 @@ class InputRefs:
 
     metric: dict[str, str] = field(default_factory=dict)  # metric id → name (active value)
     lead: dict[str, str] = field(default_factory=dict)  # chain stage → name
-    reps: list[dict[str, str]] = field(default_factory=list)  # per rep: name/cap/start/ramp1..
+    reps: list[RepRefs] = field(default_factory=list)
     kgi: str = "in_kgi"
     fy: str = "in_fy"
     fy_start: str = "in_fy_start"
@@ -49,7 +61,36 @@ class InputRefs:
     split_words: tuple[str, str] = ("equal", "weighted")
 
 
-def _validation(ws: Worksheet, kind: str, lang: str, **kw) -> DataValidation:
+@dataclass
+class _Sheet:
+    """The sheet being written, its data validations and the running row."""
+
+    wb: Workbook
+    ws: Worksheet
+    plan: Plan
+    opts: PlanOptions
+    layout: Layout
+    refs: InputRefs
+    valid: dict[str, DataValidation]
+    row: int = HEADER_ROW + 1
+
+    @property
+    def lang(self) -> str:
+        return self.opts.lang
+
+    def define(self, name: str, row: int, col: int) -> None:
+        define(self.wb, name, f"{quote(self.ws.title)}!{a1(row, col, True)}")
+
+    def section(self, text: str) -> None:
+        """A blank row and a section title."""
+        self.row += 1
+        cell = self.ws.cell(self.row, COL_LABEL, text)
+        cell.font = styles.BOLD
+        cell.fill = styles.SECTION_FILL
+        self.row += 1
+
+
+def _validation(ws: Worksheet, kind: str, lang: str, **kw: Any) -> DataValidation:
     message = label(f"v_{kind}", lang)
     dv = DataValidation(showErrorMessage=True, showInputMessage=True, errorTitle=label("v_title", lang),
                         error=message, promptTitle=label("v_title", lang)[:32], prompt=message, **kw)
@@ -57,189 +98,201 @@ def _validation(ws: Worksheet, kind: str, lang: str, **kw) -> DataValidation:
     return dv
 
 
-def write_inputs(wb: Workbook, plan: Plan, opts: WorkbookOptions, layout: Layout) -> InputRefs:
+def _validations(ws: Worksheet, lang: str) -> dict[str, DataValidation]:
+    """The bilingual data validations of the input cells, by kind."""
+    specs: dict[str, dict[str, str]] = {
+        "rate": {"type": "decimal", "operator": "between", "formula1": "0.000001", "formula2": "1"},
+        "count": {"type": "whole", "operator": "greaterThanOrEqual", "formula1": "0"},
+        "amount": {"type": "decimal", "operator": "greaterThan", "formula1": "0"},
+        "date": {"type": "date", "operator": "between", "formula1": "DATE(1901,1,1)", "formula2": "DATE(2199,12,31)"},
+        "fy": {"type": "whole", "operator": "between", "formula1": "1901", "formula2": "2199"},
+        "month": {"type": "whole", "operator": "between", "formula1": "1", "formula2": "12"},
+        "share": {"type": "decimal", "operator": "between", "formula1": "0", "formula2": "1"},
+        "nonneg": {"type": "decimal", "operator": "greaterThanOrEqual", "formula1": "0"},
+    }
+    return {kind: _validation(ws, kind, lang, **spec) for kind, spec in specs.items()}
+
+
+def write_inputs(wb: Workbook, plan: Plan, opts: PlanOptions, layout: Layout) -> InputRefs:
     lang = opts.lang
-    spec = plan.spec
-    template = spec.template
-    tree = template.tree
-    name = label("sheet_inputs", lang)
-    ws = wb.create_sheet(name)
-    layout.sheets["inputs"] = name
-    refs = InputRefs()
+    ws = wb.create_sheet(label("sheet_inputs", lang))
+    layout.sheets["inputs"] = ws.title
     styles.key_column(ws)
     styles.title(ws, label("in_title", lang), label("in_note", lang))
     widths = {"B": 34, "C": 8, "D": 14, "E": 14, "F": 14, "G": 16, "H": 40, "I": 3, "J": 13, "K": 22}
     for col, width in widths.items():
         ws.column_dimensions[col].width = width
+    sheet = _Sheet(wb, ws, plan, opts, layout, InputRefs(), _validations(ws, lang))
+    scen_range = _scenario_selector(sheet)
+    _scenario_rows(sheet, scen_range)
+    _settings_rows(sheet)
+    _lead_rows(sheet)
+    _rep_rows(sheet)
+    _holidays(sheet)
+    ws.freeze_panes = "C7"
+    styles.protect(ws)
+    return sheet.refs
 
-    v_rate = _validation(ws, "rate", lang, type="decimal", operator="between",
-                         formula1="0.000001", formula2="1")
-    v_count = _validation(ws, "count", lang, type="whole", operator="greaterThanOrEqual", formula1="0")
-    v_amount = _validation(ws, "amount", lang, type="decimal", operator="greaterThan", formula1="0")
-    v_date = _validation(ws, "date", lang, type="date", operator="between",
-                         formula1="DATE(1901,1,1)", formula2="DATE(2199,12,31)")
-    v_fy = _validation(ws, "fy", lang, type="whole", operator="between", formula1="1901", formula2="2199")
-    v_month = _validation(ws, "month", lang, type="whole", operator="between", formula1="1", formula2="12")
-    v_share = _validation(ws, "share", lang, type="decimal", operator="between", formula1="0", formula2="1")
-    v_nonneg = _validation(ws, "nonneg", lang, type="decimal", operator="greaterThanOrEqual", formula1="0")
 
-    # -- scenarios ------------------------------------------------------------------
+def _scenario_selector(sheet: _Sheet) -> str:
+    """The scenario dropdown and the scenario header row; returns the headers' range."""
+    ws, lang, refs = sheet.ws, sheet.lang, sheet.refs
     scen_names = label("scenario_names", lang).split("|")
     ws.cell(4, COL_LABEL, label("scenario", lang)).font = styles.BOLD
-    selector = ws.cell(4, COL_S1, scen_names[opts.scenario])
+    selector = ws.cell(4, COL_S1, scen_names[sheet.opts.scenario])
     styles.as_input(selector)
-    header_row = 6
-    styles.header(ws, header_row, COL_LABEL, [label("item", lang), label("unit", lang), *scen_names,
+    styles.header(ws, HEADER_ROW, COL_LABEL, [label("item", lang), label("unit", lang), *scen_names,
                                               label("active", lang), label("notes", lang)])
     for i in range(3):
-        styles.as_input(ws.cell(header_row, COL_S1 + i))
-    scen_range = span(None, header_row, COL_S1, header_row, COL_S1 + 2)
-    v_list = _validation(ws, "list", lang, type="list", formula1=scen_range)
-    v_list.add(selector)
-    define(wb, refs.scenario, f"{quote(name)}!{a1(4, COL_S1, True)}")
-    define(wb, "in_scenario_names", f"{quote(name)}!{scen_range}")
-    layout.put(("input", "scenario"), name, 4, COL_S1)
+        styles.as_input(ws.cell(HEADER_ROW, COL_S1 + i))
+    scen_range = span(None, HEADER_ROW, COL_S1, HEADER_ROW, COL_S1 + 2)
+    _validation(ws, "list", lang, type="list", formula1=scen_range).add(selector)
+    sheet.define(refs.scenario, 4, COL_S1)
+    define(sheet.wb, "in_scenario_names", f"{quote(ws.title)}!{scen_range}")
+    sheet.layout.put(("input", "scenario"), ws.title, 4, COL_S1)
+    return scen_range
 
-    row = header_row + 1
-    target = tree.metrics[plan.reverse.target]
+
+def _scenario_rows(sheet: _Sheet, scen_range: str) -> None:
+    """KGI, rates, volumes and prices: three scenario columns and the active value."""
+    ws, lang, plan, refs = sheet.ws, sheet.lang, sheet.plan, sheet.refs
+    spec, template = plan.spec, plan.spec.template
+    target = template.tree.metrics[plan.reverse.target]
     rows: list[tuple[str, str, str, Kind, float, bool]] = [
-        ("kgi", label("goal_of", lang, metric=target.label(lang)), refs.kgi, target.kind,
-         plan.reverse.goal, False)]
+        ("kgi", label("goal_of", lang, metric=target.label(lang)), refs.kgi, target.kind, plan.reverse.goal, False)]
     ordered = [m for m in template.chain_rates() if m in spec.knowns]
     ordered += [m for m in spec.knowns if m not in ordered]
     for mid in ordered:
-        metric = tree.metrics[mid]
+        metric = template.tree.metrics[mid]
         refs.metric[mid] = name_for(mid)
         rows.append((mid, metric.label(lang), refs.metric[mid], metric.kind, spec.knowns[mid],
                      metric.kind is Kind.RATE))
+    valid = {Kind.RATE: "rate", Kind.COUNT: "count"}
     for key, text, dname, kind, value, scales in rows:
+        row = sheet.row
         ws.cell(row, COL_KEY, f"in:{key}").font = styles.KEY_FONT
         ws.cell(row, COL_LABEL, text)
         ws.cell(row, COL_UNIT, _unit(kind, lang))
         for i, factor in enumerate(SCENARIO_FACTORS):
             cell = ws.cell(row, COL_S1 + i, min(1.0, value * factor) if scales else value)
             styles.as_input(cell, styles.fmt(kind))
-            (v_rate if kind is Kind.RATE else v_count if kind is Kind.COUNT else v_amount).add(cell)
+            sheet.valid[valid.get(kind, "amount")].add(cell)
         active = ws.cell(row, COL_ACTIVE, f"=INDEX({span(None, row, COL_S1, row, COL_S1 + 2)},"
                                           f"MATCH({refs.scenario},{scen_range},0))")
         active.number_format = styles.fmt(kind)
         active.font = styles.BOLD
         active.border = styles.BOX
-        define(wb, dname, f"{quote(name)}!{a1(row, COL_ACTIVE, True)}")
-        layout.put(("input", key), name, row, COL_S1)
+        sheet.define(dname, row, COL_ACTIVE)
+        sheet.layout.put(("input", key), ws.title, row, COL_S1)
         if key != "kgi":
             ws.cell(row, COL_NOTE, template.definition(key, lang)).font = styles.NOTE_FONT
-        row += 1
+        sheet.row += 1
 
-    # -- calendar and thresholds --------------------------------------------------------
-    row += 1
-    ws.cell(row, COL_LABEL, label("settings", lang)).font = styles.BOLD
-    ws.cell(row, COL_LABEL).fill = styles.SECTION_FILL
-    row += 1
+
+def _settings_rows(sheet: _Sheet) -> None:
+    """Fiscal year, start month, split, as-of date, warn threshold, capacity, display."""
+    ws, lang, plan, refs = sheet.ws, sheet.lang, sheet.plan, sheet.refs
+    spec = plan.spec
+    sheet.section(label("settings", lang))
     split_words = tuple(label("split_words", lang).split("|"))
     refs.split_words = (split_words[0], split_words[1])
     display_words = label("display_words", lang).split("|")
-    display_index = ("yen", "man", "oku").index(opts.display)
-    asof = opts.asof or plan.fiscal_months[0].start
+    capacity = plan.feasibility.capacity if plan.feasibility else spec.capacity_per_day or default_capacity()
+    lists = {"split": split_words, "display": display_words}
     settings = [
-        ("fy", label("fy", lang), refs.fy, spec.fiscal_year, "0", v_fy, ""),
-        ("fy_start", label("fy_start", lang), refs.fy_start, spec.fy_start, "0", v_month, ""),
-        ("split", label("split", lang), refs.split, split_words[spec.split == "weighted"], "@", None,
-         " / ".join(split_words)),
-        ("asof", label("asof", lang), refs.asof, asof, styles.DATE, v_date, ""),
-        ("warn", label("warn", lang), refs.warn, opts.warn, styles.RATE, v_share, ""),
-        ("capacity", label("capacity", lang), refs.capacity,
-         plan.feasibility.capacity if plan.feasibility else spec.capacity_per_day or default_capacity(), styles.COUNT,
-         v_amount, label("unit_days", lang)),
-        ("display", label("display", lang), refs.display, display_words[display_index], "@", None,
+        ("fy", refs.fy, spec.fiscal_year, "0", "fy", ""),
+        ("fy_start", refs.fy_start, spec.fy_start, "0", "month", ""),
+        ("split", refs.split, split_words[spec.split == "weighted"], "@", None, " / ".join(split_words)),
+        ("asof", refs.asof, sheet.opts.asof or plan.fiscal_months[0].start, styles.DATE, "date", ""),
+        ("warn", refs.warn, sheet.opts.warn, styles.RATE, "share", ""),
+        ("capacity", refs.capacity, capacity, styles.COUNT, "amount", label("unit_days", lang)),
+        ("display", refs.display, display_words[list(Display).index(sheet.opts.display)], "@", None,
          " / ".join(display_words)),
     ]
-    for key, text, dname, value, number_format, dv, note in settings:
+    for key, dname, value, number_format, dv, note in settings:
+        row = sheet.row
         ws.cell(row, COL_KEY, f"set:{key}").font = styles.KEY_FONT
-        ws.cell(row, COL_LABEL, text)
+        ws.cell(row, COL_LABEL, label(key, lang))
         cell = ws.cell(row, COL_S1, value)
         styles.as_input(cell, number_format)
         if dv is not None:
-            dv.add(cell)
-        elif key == "split":
-            _validation(ws, "list", lang, type="list", formula1='"' + ",".join(split_words) + '"').add(cell)
+            sheet.valid[dv].add(cell)
         else:
-            _validation(ws, "list", lang, type="list", formula1='"' + ",".join(display_words) + '"').add(cell)
+            _validation(ws, "list", lang, type="list", formula1='"' + ",".join(lists[key]) + '"').add(cell)
         if note:
             ws.cell(row, COL_NOTE, note).font = styles.NOTE_FONT
-        define(wb, dname, f"{quote(name)}!{a1(row, COL_S1, True)}")
-        layout.put(("input", key), name, row, COL_S1)
-        row += 1
+        sheet.define(dname, row, COL_S1)
+        sheet.layout.put(("input", key), ws.title, row, COL_S1)
+        sheet.row += 1
 
-    # -- sales-cycle lag ------------------------------------------------------------------
-    row += 1
-    ws.cell(row, COL_LABEL, label("leads", lang)).font = styles.BOLD
-    ws.cell(row, COL_LABEL).fill = styles.SECTION_FILL
-    row += 1
-    chain = template.chain
+
+def _lead_rows(sheet: _Sheet) -> None:
+    """The sales-cycle lag into each chain stage, in months."""
+    ws, lang = sheet.ws, sheet.lang
+    spec = sheet.plan.spec
+    tree, chain = spec.template.tree, spec.template.chain
+    sheet.section(label("leads", lang))
     for i, stage in enumerate(chain[:-1]):
-        below = tree.metrics[chain[i + 1]]
+        row = sheet.row
         ws.cell(row, COL_KEY, f"lead:{stage}").font = styles.KEY_FONT
         ws.cell(row, COL_LABEL, label("lead_row", lang, stage=tree.metrics[stage].label(lang),
-                                      below=below.label(lang)))
+                                      below=tree.metrics[chain[i + 1]].label(lang)))
         ws.cell(row, COL_UNIT, label("unit_months", lang))
         cell = ws.cell(row, COL_S1, int(spec.leads.get(stage, 0)))
         styles.as_input(cell, "0")
-        v_count.add(cell)
-        refs.lead[stage] = name_for(f"lead_{stage}")
-        define(wb, refs.lead[stage], f"{quote(name)}!{a1(row, COL_S1, True)}")
-        layout.put(("input", f"lead:{stage}"), name, row, COL_S1)
-        row += 1
+        sheet.valid["count"].add(cell)
+        sheet.refs.lead[stage] = name_for(f"lead_{stage}")
+        sheet.define(sheet.refs.lead[stage], row, COL_S1)
+        sheet.layout.put(("input", f"lead:{stage}"), ws.title, row, COL_S1)
+        sheet.row += 1
 
-    # -- reps -----------------------------------------------------------------------------
-    row += 1
-    ws.cell(row, COL_LABEL, label("reps", lang)).font = styles.BOLD
-    ws.cell(row, COL_LABEL).fill = styles.SECTION_FILL
-    row += 1
-    rep_header = label("rep_header", lang).split("|")
-    styles.header(ws, row, COL_LABEL, rep_header)
-    row += 1
-    for rep in spec.reps:
+
+def _rep_rows(sheet: _Sheet) -> None:
+    """One row per rep: name, capacity, start month and ramp factors."""
+    ws, lang = sheet.ws, sheet.lang
+    sheet.section(label("reps", lang))
+    styles.header(ws, sheet.row, COL_LABEL, label("rep_header", lang).split("|"))
+    sheet.row += 1
+    for rep in sheet.plan.spec.reps:
+        row = sheet.row
         ws.cell(row, COL_KEY, "rep").font = styles.KEY_FONT
-        cells = {"name": ws.cell(row, COL_LABEL, rep.name), "cap": ws.cell(row, COL_UNIT, rep.capacity),
-                 "start": ws.cell(row, COL_S1, rep.start)}
-        for k in range(RAMP_MONTHS):
-            cells[f"ramp{k + 1}"] = ws.cell(row, COL_S1 + 1 + k, rep.ramp[k] if k < len(rep.ramp) else None)
-        styles.as_input(cells["name"], "@")
-        styles.as_input(cells["cap"], "0%")
-        styles.as_input(cells["start"], styles.MONTH)
-        v_nonneg.add(cells["cap"])
-        v_date.add(cells["start"])
-        for k in range(RAMP_MONTHS):
-            styles.as_input(cells[f"ramp{k + 1}"], "0%")
-            v_share.add(cells[f"ramp{k + 1}"])
-        refs.reps.append({k: f"{quote(name)}!{c.coordinate}" for k, c in cells.items()})
-        layout.put(("input", "rep", rep.name), name, row, COL_LABEL)
-        row += 1
+        name, cap, start = ws.cell(row, COL_LABEL, rep.name), ws.cell(row, COL_UNIT, rep.capacity), \
+            ws.cell(row, COL_S1, rep.start)
+        ramp = [ws.cell(row, COL_S1 + 1 + k, rep.ramp[k] if k < len(rep.ramp) else None) for k in range(RAMP_MONTHS)]
+        styles.as_input(name, "@")
+        styles.as_input(cap, "0%")
+        styles.as_input(start, styles.MONTH)
+        sheet.valid["nonneg"].add(cap)
+        sheet.valid["date"].add(start)
+        for cell in ramp:
+            styles.as_input(cell, "0%")
+            sheet.valid["share"].add(cell)
+        where = f"{quote(ws.title)}!"
+        sheet.refs.reps.append(RepRefs(name=where + name.coordinate, cap=where + cap.coordinate,
+                                       start=where + start.coordinate, ramp=[where + c.coordinate for c in ramp]))
+        sheet.layout.put(("input", "rep", rep.name), ws.title, row, COL_LABEL)
+        sheet.row += 1
 
-    # -- holidays ---------------------------------------------------------------------------
-    hol_row = header_row
-    ws.cell(hol_row - 1, COL_HOL, label("holidays", lang)).font = styles.BOLD
-    styles.header(ws, hol_row, COL_HOL, label("holiday_header", lang).split("|"))
-    cal = BusinessCalendar(spec.closures, public=spec.public_holidays)
+
+def _holidays(sheet: _Sheet) -> None:
+    """Public holidays and closures of every calendar year the plan touches, plus spare rows."""
+    ws, lang, plan = sheet.ws, sheet.lang, sheet.plan
+    ws.cell(HEADER_ROW - 1, COL_HOL, label("holidays", lang)).font = styles.BOLD
+    styles.header(ws, HEADER_ROW, COL_HOL, label("holiday_header", lang).split("|"))
+    cal = BusinessCalendar(plan.spec.closures, public=plan.spec.public_holidays)
     first, last = plan.months[0].start, plan.months[-1].end
-    entries = cal.holidays(date(first.year, 1, 1), date(last.year, 12, 31))
-    closure = label("closure", lang)
-    r = hol_row + 1
-    for day, text in entries:
+    r = HEADER_ROW + 1
+    for day, text in cal.holidays(date(first.year, 1, 1), date(last.year, 12, 31)):
         ws.cell(r, COL_HOL, day)
-        ws.cell(r, COL_HOL + 1, closure if text == "会社休業日" else text)
+        ws.cell(r, COL_HOL + 1, label("closure", lang) if text == CLOSURE else text)
         r += 1
     end = r + SPARE_HOLIDAY_ROWS - 1
-    for rr in range(hol_row + 1, end + 1):
+    for rr in range(HEADER_ROW + 1, end + 1):
         styles.as_input(ws.cell(rr, COL_HOL), styles.DATE)
         styles.as_input(ws.cell(rr, COL_HOL + 1))
-    v_date.add(f"{a1(hol_row + 1, COL_HOL)}:{a1(end, COL_HOL)}")
-    define(wb, refs.holidays, f"{quote(name)}!{span(None, hol_row + 1, COL_HOL, end, COL_HOL)}")
-    layout.put(("input", "holidays"), name, hol_row + 1, COL_HOL)
-    ws.freeze_panes = "C7"
-    styles.protect(ws)
-    return refs
+    sheet.valid["date"].add(f"{a1(HEADER_ROW + 1, COL_HOL)}:{a1(end, COL_HOL)}")
+    define(sheet.wb, sheet.refs.holidays, f"{quote(ws.title)}!{span(None, HEADER_ROW + 1, COL_HOL, end, COL_HOL)}")
+    sheet.layout.put(("input", "holidays"), ws.title, HEADER_ROW + 1, COL_HOL)
 
 
 def _unit(kind: Kind, lang: str) -> str:

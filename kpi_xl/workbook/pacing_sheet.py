@@ -7,19 +7,18 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_xl.engine.plan import Plan
 from kpi_xl.i18n import label
-from kpi_xl.workbook import styles
-from kpi_xl.workbook.cells import Layout, a1
 from kpi_xl.workbook.inputs_sheet import InputRefs
+from kpi_xl.xlsx import styles
+from kpi_xl.xlsx.cells import Layout, a1
 
 MAX_BUSINESS_DAYS = 23
+HEAD = 10  # the header row of the stage table
 
 
 def write_pacing(ws: Worksheet, plan: Plan, refs: InputRefs, layout: Layout, lang: str,
                  month_row: str, bd_row: str, target_rows: dict[str, str]) -> None:
     """``month_row``/``bd_row``/``target_rows`` are the calendar's month-start, business-day
     and per-stage target ranges (same columns)."""
-    spec = plan.spec
-    tree = spec.template.tree
     styles.key_column(ws)
     styles.title(ws, label("pace_title", lang), label("pace_note", lang))
     ws.column_dimensions["B"].width = 30
@@ -39,7 +38,16 @@ def write_pacing(ws: Worksheet, plan: Plan, refs: InputRefs, layout: Layout, lan
         cell.font = styles.BOLD
     ws.row_dimensions[6].hidden = True
     layout.put(("pace", "elapsed"), ws.title, 8, 3)
-    head = 10
+    last = _stage_rows(ws, plan, layout, lang, target_rows)
+    _daily_rows(ws, plan, refs, layout, lang, last + 2)
+    styles.protect(ws)
+
+
+def _stage_rows(ws: Worksheet, plan: Plan, layout: Layout, lang: str, target_rows: dict[str, str]) -> int:
+    """Each stage's month target, pace to the as-of date, actual (input) and gap; returns the last row."""
+    spec = plan.spec
+    tree = spec.template.tree
+    head = HEAD
     styles.header(ws, head, 2, [label("item", lang), label("month_target", lang), label("pace_to_date", lang),
                                 label("actual_input", lang), label("gap", lang)])
     stages = plan.stages
@@ -62,7 +70,14 @@ def write_pacing(ws: Worksheet, plan: Plan, refs: InputRefs, layout: Layout, lan
     ws.conditional_formatting.add(f"F{head + 1}:F{last}",
                                   FormulaRule(formula=[f'AND(ISNUMBER(F{head + 1}),F{head + 1}>=0)'],
                                               fill=styles.GREEN.fill, font=styles.GREEN.font))
-    top = last + 2
+    return last
+
+
+def _daily_rows(ws: Worksheet, plan: Plan, refs: InputRefs, layout: Layout, lang: str, top: int) -> None:
+    """The cumulative target after each business day of the month."""
+    spec = plan.spec
+    tree = spec.template.tree
+    stages = plan.stages
     styles.header(ws, top, 2, [label("day_no", lang), label("date", lang)]
                   + [f"{tree.metrics[s].label(lang)} {label('cumulative', lang)}" for s in stages])
     for k in range(1, MAX_BUSINESS_DAYS + 1):
@@ -72,9 +87,8 @@ def write_pacing(ws: Worksheet, plan: Plan, refs: InputRefs, layout: Layout, lan
         for i, stage in enumerate(stages):
             metric = tree.metrics[stage]
             whole = metric.is_count and not spec.exact
-            month_target = a1(head + 1 + i, 3, True)
+            month_target = a1(HEAD + 1 + i, 3, True)
             value = f"{month_target}*{k}/$C$7"
             value = f"ROUNDUP({value},0)" if whole else value
             ws.cell(r, 4 + i, f'=IF(C{r}="","",{value})').number_format = styles.fmt(metric.kind)
             layout.put(("pace_day", stage, str(k)), ws.title, r, 4 + i)
-    styles.protect(ws)

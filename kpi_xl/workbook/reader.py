@@ -21,16 +21,17 @@ from openpyxl.utils.cell import coordinate_from_string, range_boundaries
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kpi_xl.engine.dates import parse_date
 from kpi_xl.engine.plan import PlanSpec
-from kpi_xl.engine.settings import spec_from_settings
+from kpi_xl.engine.settings import Display, PlanOptions, options_from_settings, spec_from_settings
+from kpi_xl.engine.templates import get_template
 from kpi_xl.engine.tree import Kind
 from kpi_xl.engine.values import parse_number, parse_rate
 from kpi_xl.errors import InputError, KpiXlError, WorkbookError
 from kpi_xl.i18n import Text, label
 from kpi_xl.workbook.inputs_sheet import COL_KEY, COL_LABEL, COL_S1, COL_UNIT, RAMP_MONTHS
-from kpi_xl.workbook.options import WorkbookOptions, options_from_settings
 from kpi_xl.workbook.writer import META_SHEET
-from kpi_xl.xlsx_safety import check_archive
+from kpi_xl.xlsx.safety import check_archive
 
 
 @dataclass
@@ -38,7 +39,7 @@ class PlanWorkbook:
     """What a plan workbook holds: the spec to recompute, presentation options, actuals."""
 
     spec: PlanSpec
-    options: WorkbookOptions
+    options: PlanOptions
     actuals: dict[str, dict[str, float]] = field(default_factory=dict)  # metric → month → value
     settings: dict[str, Any] = field(default_factory=dict)
 
@@ -63,8 +64,7 @@ def read_plan_workbook(path: Path | str) -> PlanWorkbook:
                                          "scenario": reader.scenario_index, "display": settings["display"]})
     except InputError as exc:
         sheet = meta["sheets"]["inputs"]
-        raise WorkbookError("wb_bad_cell", sheet=sheet, cell="-", problem=Text(exc.message("ja"),
-                                                                               exc.message("en"))) from None
+        raise WorkbookError("wb_bad_cell", sheet=sheet, cell="-", problem=_both(exc)) from None
     return PlanWorkbook(spec, options, reader.actuals(spec), settings)
 
 
@@ -119,12 +119,9 @@ class _Reader:
         try:
             return parse(raw, field)
         except KpiXlError as exc:
-            raise WorkbookError("wb_bad_cell", sheet=self.inputs.title, cell=cell,
-                                problem=Text(exc.message("ja"), exc.message("en"))) from None
+            raise WorkbookError("wb_bad_cell", sheet=self.inputs.title, cell=cell, problem=_both(exc)) from None
 
     def settings(self) -> dict[str, Any]:
-        from kpi_xl.engine.templates import get_template
-
         meta = self.meta
         template = get_template(meta["template"])
         tree = template.tree
@@ -132,14 +129,14 @@ class _Reader:
         for mid in meta["inputs"]:
             raw, cell = self.scenario_value(f"in_{mid}")
             metric = tree.metrics[mid]
-            field = Text(metric.ja, metric.en)
+            field = metric.name
             if metric.kind is Kind.RATE:
                 rates[mid] = self.located(parse_rate, raw, field, cell)
             else:
                 volumes[mid] = self.located(parse_number, raw, field, cell)
         goal, cell = self.scenario_value("in_kgi")
         target = tree.metrics[meta["target"]]
-        goal = self.located(parse_number, goal, Text(target.ja, target.en), cell)
+        goal = self.located(parse_number, goal, target.name, cell)
         split_words = label("split_words", self.lang).split("|")
         display_words = label("display_words", self.lang).split("|")
         split = self.value("in_split")
@@ -162,7 +159,8 @@ class _Reader:
             "lang": self.lang,
             "warn": self.value("in_warn"),
             "asof": _iso(self.value("in_asof")),
-            "display": ("yen", "man", "oku")[display_words.index(display)] if display in display_words else "yen",
+            "display": list(Display)[display_words.index(display)].value if display in display_words
+            else Display.YEN.value,
         }
         if "unit_price" in volumes and "unit_price" not in meta["inputs"]:
             settings["unit_price"] = volumes.pop("unit_price")
@@ -198,8 +196,6 @@ class _Reader:
             if isinstance(value, (datetime, date)):
                 out.append(_iso(value))
             else:
-                from kpi_xl.engine.calendar import parse_date
-
                 out.append(_iso(self.located(parse_date, str(value), "holiday", coord)))
         return out
 
@@ -227,8 +223,13 @@ class _Reader:
                         series[month] = parse_number(cell.value, metric)
                     except KpiXlError as exc:
                         raise WorkbookError("wb_bad_cell", sheet=ws.title, cell=cell.coordinate,
-                                            problem=Text(exc.message("ja"), exc.message("en"))) from None
+                                            problem=_both(exc)) from None
         return {metric: series for metric, series in found.items() if series}
+
+
+def _both(exc: KpiXlError) -> Text:
+    """An error's message in both languages, to quote inside another error."""
+    return Text(exc.message("ja"), exc.message("en"))
 
 
 def _iso(value: Any) -> Any:

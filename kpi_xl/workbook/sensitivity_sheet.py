@@ -8,10 +8,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kpi_xl.engine.plan import Plan
 from kpi_xl.engine.tree import Kind
 from kpi_xl.i18n import label
-from kpi_xl.workbook import styles
-from kpi_xl.workbook.cells import Layout, a1
-from kpi_xl.workbook.formulas import forward
 from kpi_xl.workbook.inputs_sheet import InputRefs
+from kpi_xl.xlsx import styles
+from kpi_xl.xlsx.cells import Layout, a1
+from kpi_xl.xlsx.formulas import forward
 
 HEAD = 6
 
@@ -67,28 +67,34 @@ def write_sensitivity(ws: Worksheet, plan: Plan, refs: InputRefs, layout: Layout
         ws.cell(r, 8, f"=RANK(G{r},$G${first}:$G${last},0)+COUNTIF($G${first}:G{r},G{r})-1")
         layout.put(("sens", leaf), ws.title, r, 7)
         layout.put(("sens_rank", leaf), ws.title, r, 8)
+    _ranked(ws, lang, len(items), first, target_fmt)
+    styles.protect(ws)
+
+
+def _ranked(ws: Worksheet, lang: str, n: int, first: int, target_fmt: str) -> None:
+    """The inputs in rank order (INDEX/MATCH on the rank column) and their bar chart."""
+    last = first + n - 1
     top = last + 3
     ws.cell(top - 1, 2, label("ranked", lang)).font = styles.BOLD
     styles.header(ws, top, 2, [label("sens_header", lang).split("|")[i] for i in (6, 0, 1, 5)])
-    for k in range(1, len(items) + 1):
+    for k in range(1, n + 1):
         r = top + k
         match = f"MATCH({k},$H${first}:$H${last},0)"
         ws.cell(r, 2, k)
         ws.cell(r, 3, f"=INDEX($B${first}:$B${last},{match})")
         ws.cell(r, 4, f"=INDEX($C${first}:$C${last},{match})")
         ws.cell(r, 5, f"=INDEX($G${first}:$G${last},{match})").number_format = target_fmt
-    if items:
+    if n:
         chart = BarChart()
         chart.type = "bar"
         chart.title = label("sens_chart", lang)
         chart.y_axis.title = label("sens_header", lang).split("|")[5]
         chart.y_axis.numFmt = target_fmt
-        data = Reference(ws, min_col=5, min_row=top, max_row=top + len(items))
-        cats = Reference(ws, min_col=3, min_row=top + 1, max_row=top + len(items))
+        data = Reference(ws, min_col=5, min_row=top, max_row=top + n)
+        cats = Reference(ws, min_col=3, min_row=top + 1, max_row=top + n)
         chart.add_data(data, titles_from_data=True)
         chart.set_categories(cats)
         chart.x_axis.scaling.orientation = "maxMin"
         chart.legend = None
         chart.height, chart.width = 8, 16
-        ws.add_chart(chart, a1(top + len(items) + 2, 2))
-    styles.protect(ws)
+        ws.add_chart(chart, a1(top + n + 2, 2))

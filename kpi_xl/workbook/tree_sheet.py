@@ -9,26 +9,18 @@ from __future__ import annotations
 from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kpi_xl.display import band_text
+from kpi_xl.engine.catalog import load_benchmarks
 from kpi_xl.engine.plan import Plan
-from kpi_xl.engine.templates import load_benchmarks
 from kpi_xl.engine.tree import Kind
 from kpi_xl.i18n import label
-from kpi_xl.workbook import styles
-from kpi_xl.workbook.cells import Layout, ref
-from kpi_xl.workbook.formulas import forward, invert
 from kpi_xl.workbook.inputs_sheet import InputRefs
+from kpi_xl.xlsx import styles
+from kpi_xl.xlsx.cells import Layout, ref
+from kpi_xl.xlsx.formulas import forward, invert
 
 FIRST_ROW = 5
 COL_KEY, COL_LEVEL, COL_METRIC, COL_VALUE, COL_UNIT, COL_DEF, COL_ACTUAL, COL_BENCH = range(1, 9)
-
-
-def band_text(mark, lang: str) -> str:
-    """"10.0%–20.0%" or "34 件/人日" for a benchmark."""
-    def show(x: float) -> str:
-        return f"{x:.1%}" if mark.unit == "%" else f"{x:,.0f}"
-    rng = show(mark.low) if mark.high in (None, mark.low) else f"{show(mark.low)}–{show(mark.high)}"
-    unit = "" if mark.unit == "%" else f" {mark.unit}"
-    return f"{rng}{unit}（{label('verify', lang)}）" if lang == "ja" else f"{rng}{unit} ({label('verify', lang)})"
 
 
 class TreeSheet:

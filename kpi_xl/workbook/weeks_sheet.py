@@ -6,10 +6,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_xl.engine.plan import Plan
 from kpi_xl.i18n import label
-from kpi_xl.workbook import styles
-from kpi_xl.workbook.cells import Layout, a1, span
-from kpi_xl.workbook.formulas import largest_remainder, proportional
 from kpi_xl.workbook.inputs_sheet import InputRefs
+from kpi_xl.xlsx import styles
+from kpi_xl.xlsx.cells import Layout, a1, span
+from kpi_xl.xlsx.formulas import largest_remainder, proportional
 
 FIRST = 6
 COL_WEEK, COL_START, COL_END, COL_BD, COL_STAGE = 2, 3, 4, 5, 6

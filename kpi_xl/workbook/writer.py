@@ -15,32 +15,34 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.styles.numbers import NumberFormat
 
-from kpi_xl import __version__
-from kpi_xl.engine.plan import Plan
-from kpi_xl.engine.templates import load_phases, template_dir
+from kpi_xl.engine.catalog import load_phases
+from kpi_xl.engine.plan import Plan, build_plan
+from kpi_xl.engine.settings import PlanOptions, Settings
+from kpi_xl.engine.toml_data import template_dir
+from kpi_xl.errors import InputError
 from kpi_xl.files import check_output, write_atomic
 from kpi_xl.i18n import label
-from kpi_xl.workbook import styles
+from kpi_xl.version import __version__
 from kpi_xl.workbook.calendar_sheet import ROW_BD, CalendarSheet
-from kpi_xl.workbook.cells import Layout, ref, span
 from kpi_xl.workbook.charts_sheet import write_charts
 from kpi_xl.workbook.inputs_sheet import InputRefs, write_inputs
-from kpi_xl.workbook.options import WorkbookOptions
 from kpi_xl.workbook.pacing_sheet import write_pacing
 from kpi_xl.workbook.phase_sheet import write_phase
 from kpi_xl.workbook.sensitivity_sheet import write_sensitivity
 from kpi_xl.workbook.tree_sheet import TreeSheet
 from kpi_xl.workbook.weeks_sheet import write_weeks
+from kpi_xl.xlsx import styles
+from kpi_xl.xlsx.cells import Layout, ref, span
 
 META_SHEET = "kpi_xl"
 FORMAT_VERSION = 1
 
 
-def build_workbook(plan: Plan, opts: WorkbookOptions | None = None) -> tuple[Workbook, Layout]:
+def build_workbook(plan: Plan, opts: PlanOptions | None = None) -> tuple[Workbook, Layout]:
     """The plan workbook and the map of where every engine number sits in it."""
     if not plan.months:
         raise ValueError("a plan workbook needs a fiscal year (PlanSpec.fiscal_year)")
-    opts = opts or WorkbookOptions()
+    opts = opts or PlanOptions()
     lang = opts.lang
     wb = Workbook()
     wb.remove(wb.active)
@@ -96,7 +98,7 @@ def _amount_display(wb: Workbook, refs: InputRefs, lang: str) -> None:
             ws.conditional_formatting.add(" ".join(cells), rule)
 
 
-def _meta(wb: Workbook, plan: Plan, opts: WorkbookOptions, layout: Layout) -> None:
+def _meta(wb: Workbook, plan: Plan, opts: PlanOptions, layout: Layout) -> None:
     """A very hidden sheet telling the reader how this workbook was built."""
     ws = wb.create_sheet(META_SHEET)
     spec = plan.spec
@@ -124,7 +126,16 @@ def _meta(wb: Workbook, plan: Plan, opts: WorkbookOptions, layout: Layout) -> No
     ws.sheet_state = "veryHidden"
 
 
-def write_plan(path: Path | str, plan: Plan, opts: WorkbookOptions | None = None, *,
+def write_plan_workbook(path: Path | str, settings: Settings, *, force: bool = False,
+                        inputs: Sequence[Path] = ()) -> tuple[Plan, Path]:
+    """Compute the plan for ``settings`` and write its workbook (a fiscal year is needed)."""
+    if settings.spec.fiscal_year is None:
+        raise InputError("missing", field="fiscal_year (--fy)", hint="例/e.g. --fy 2026")
+    plan = build_plan(settings.spec)
+    return plan, write_plan(path, plan, settings.options, force=force, inputs=inputs)
+
+
+def write_plan(path: Path | str, plan: Plan, opts: PlanOptions | None = None, *,
                force: bool = False, inputs: Sequence[Path] = ()) -> Path:
     """Write the plan workbook to ``path`` atomically; refuse to overwrite without ``force``
     or to write over one of ``inputs``."""

@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpi_xl.engine.allocation import Rep, largest_remainder, parse_rep, team
+from kpi_xl.engine.allocation import Rep, largest_remainder, team
+from kpi_xl.engine.settings import parse_rep
 from kpi_xl.errors import InputError
 
 

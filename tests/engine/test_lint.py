@@ -1,5 +1,6 @@
+from kpi_xl.engine.catalog import get_phase
 from kpi_xl.engine.lint import KpiSpec, lint
-from kpi_xl.engine.templates import get_phase, get_template
+from kpi_xl.engine.templates import get_template
 
 
 def full(metric):

@@ -1,14 +1,7 @@
 import pytest
 
-from kpi_xl.engine.templates import (
-    get_benchmark,
-    get_phase,
-    get_template,
-    load_benchmarks,
-    load_phases,
-    load_template_file,
-    template_names,
-)
+from kpi_xl.engine.catalog import get_phase
+from kpi_xl.engine.templates import get_template, load_template_file, template_names
 from kpi_xl.engine.tree import Kind
 from kpi_xl.errors import TemplateError, UnknownNameError
 
@@ -20,9 +13,9 @@ def test_every_funnel_and_style_of_the_domain_ships():
     assert set(template_names()) == FUNNELS | STYLES
     for name in template_names():
         t = get_template(name)
-        assert t.ja and t.en and t.chain[0] == t.root_id
+        assert t.name.ja and t.name.en and t.chain[0] == t.root_id
         for metric in t.tree.metrics.values():
-            assert metric.ja and metric.en
+            assert metric.name.ja and metric.name.en
 
 
 @pytest.mark.parametrize(("template", "rate", "numerator", "denominator"), [
@@ -46,8 +39,8 @@ def test_rate_definitions_follow_the_domain(template, rate, numerator, denominat
     t = get_template(template)
     metric = t.metric(rate)
     assert metric.kind is Kind.RATE
-    assert t.tree.metrics[metric.numerator].ja == numerator
-    assert t.tree.metrics[metric.denominator].ja == denominator
+    assert t.tree.metrics[metric.numerator].name.ja == numerator
+    assert t.tree.metrics[metric.denominator].name.ja == denominator
     assert t.definition(metric.id, "ja") == f"{rate} = {numerator} ÷ {denominator}"
 
 
@@ -75,33 +68,6 @@ def test_unknown_template_lists_the_known_ones():
     with pytest.raises(UnknownNameError) as info:
         get_template("sdrr")
     assert "sdr" in info.value.message("en") and "the_model" in info.value.message("en")
-
-
-def test_phases_and_limits():
-    phases = load_phases()
-    assert [p.ja for p in phases.values()] == ["立ち上げ期", "成長期", "安定・拡大期"]
-    assert [(p.min_kpis, p.max_kpis) for p in phases.values()] == [(3, 5), (5, 7), (3, 5)]
-    sdr = get_template("sdr")
-    for phase in phases.values():
-        assert len(phase.kpis_for(sdr)) <= phase.max_kpis
-    assert get_phase("launch").kpis_for(sdr)[0] == "calls"
-    assert get_phase("成長期").id == "growth"
-    with pytest.raises(UnknownNameError):
-        get_phase("mature")
-
-
-def test_benchmarks_carry_range_unit_direction_and_source():
-    marks = load_benchmarks()
-    assert marks["calls_per_rep_day"].low == 34
-    assert (marks["connect_rate"].low, marks["connect_rate"].high) == (0.10, 0.20)
-    assert (marks["appointment_rate"].low, marks["appointment_rate"].high) == (0.05, 0.10)
-    assert (marks["meeting_rate"].low, marks["meeting_rate"].high) == (0.20, 0.30)
-    assert (marks["win_rate"].low, marks["win_rate"].high) == (0.10, 0.15)
-    assert marks["reach_1s"].low == 0.5 and marks["reach_2min"].low == 0.2
-    assert (marks["sql_meetings_per_rep_month"].low, marks["sql_meetings_per_rep_month"].high) == (20, 40)
-    for mark in marks.values():
-        assert mark.source and mark.unit and mark.higher_is_better
-    assert get_benchmark("受注率").contains(0.12) and not get_benchmark("受注率").contains(0.2)
 
 
 GOOD = """

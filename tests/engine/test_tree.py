@@ -6,10 +6,11 @@ from kpi_xl.engine.funnel import reverse
 from kpi_xl.engine.templates import get_template
 from kpi_xl.engine.tree import Formula, Kind, KpiTree, Metric
 from kpi_xl.errors import TreeError
+from kpi_xl.i18n import Text
 
 
 def m(mid, kind=Kind.COUNT):
-    return Metric(mid, kind, mid, mid)
+    return Metric(mid, kind, Text(mid, mid))
 
 
 def tree(formulas, root="a", kinds=None):

@@ -108,10 +108,10 @@ def fill_actuals(path, actuals: dict[str, dict[str, float]], months: list[str]) 
 def expected_status(plan: Plan, actuals: dict[str, dict[str, float]], warn: float, lang: str,
                     layout) -> dict[tuple[str, ...], object]:
     """Achievement and status of every typed actual, by the engine's rules."""
-    from kpi_xl.engine.diagnosis import achievement, status
+    from kpi_xl.engine.diagnosis import Status, achievement, status
     from kpi_xl.i18n import label
 
-    words = dict(zip(("hit", "watch", "miss"), label("status_words", lang).split("|")))
+    words = dict(zip((Status.HIT, Status.WATCH, Status.MISS), label("status_words", lang).split("|")))
     tree = plan.spec.template.tree
     keys = [m.key for m in plan.fiscal_months]
     out: dict[tuple[str, ...], object] = {}

@@ -17,13 +17,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from kpi_xl.engine.catalog import load_phases
 from kpi_xl.engine.plan import build_plan
-from kpi_xl.engine.settings import spec_from_settings
-from kpi_xl.engine.templates import load_phases
-from kpi_xl.workbook.options import WorkbookOptions
+from kpi_xl.engine.settings import PlanOptions, spec_from_settings
 from kpi_xl.workbook.reader import read_plan_workbook
-from kpi_xl.workbook.recalc import convert
 from kpi_xl.workbook.writer import build_workbook
+from kpi_xl.xlsx.recalc import convert
 from tests.workbook.expected import compare, engine_values, expected_status, fill_actuals, read_values
 from tests.workbook.plans import random_settings
 
@@ -65,7 +64,7 @@ def generated(tmp_path_factory, libreoffice):
         plan = build_plan(spec_from_settings(settings))
         months = plan.fiscal_months
         asof = months[0].start + timedelta(rnd.randint(0, (months[-1].end - months[0].start).days))
-        opts = WorkbookOptions(lang=rnd.choice(["ja", "en"]), warn=rnd.choice([0.8, 0.9]), asof=asof)
+        opts = PlanOptions(lang=rnd.choice(["ja", "en"]), warn=rnd.choice([0.8, 0.9]), asof=asof)
         wb, layout = build_workbook(plan, opts)
         path = folder / f"plan{seed}.xlsx"
         wb.save(path)
@@ -126,7 +125,7 @@ def test_a_users_edits_recompute_everywhere(tmp_path, libreoffice):
                 "fiscal_year": 2026, "reps": ["佐藤", "鈴木:0.5", "新人:1:2026-07:0.5/0.75"],
                 "leads": {"受注数": 1}, "split": "weighted"}
     plan = build_plan(spec_from_settings(settings))
-    wb, layout = build_workbook(plan, WorkbookOptions(asof=date(2026, 10, 15)))
+    wb, layout = build_workbook(plan, PlanOptions(asof=date(2026, 10, 15)))
     base = tmp_path / "base.xlsx"
     wb.save(base)
     inputs = layout.sheets["inputs"]
@@ -203,7 +202,7 @@ def test_lower_is_better_flips_in_the_workbook(tmp_path, libreoffice):
         "template": str(template), "kgi": 120_000_000, "unit_price": 1_000_000,
         "rates": {"受注率": "20%", "商談化率": "10%", "コネクト率": "15%"}, "volumes": {"メール送信数": 0},
         "fiscal_year": 2026, "reps": 3}))
-    wb, layout = build_workbook(plan, WorkbookOptions(lang="en", warn=0.9))
+    wb, layout = build_workbook(plan, PlanOptions(lang="en", warn=0.9))
     path = tmp_path / "lower.xlsx"
     wb.save(path)
     keys = [m.key for m in plan.fiscal_months]

@@ -8,9 +8,8 @@ import pytest
 from openpyxl import load_workbook
 
 from kpi_xl.engine.plan import build_plan
-from kpi_xl.engine.settings import spec_from_settings
+from kpi_xl.engine.settings import PlanOptions, spec_from_settings
 from kpi_xl.i18n import label
-from kpi_xl.workbook.options import WorkbookOptions
 from kpi_xl.workbook.writer import build_workbook
 
 SETTINGS = {"template": "sdr", "kgi": 120_000_000, "unit_price": 1_000_000,
@@ -24,7 +23,7 @@ NEWER_THAN_2016 = re.compile(r"\b(XLOOKUP|FILTER|SORT|UNIQUE|SEQUENCE|LET|LAMBDA
 @pytest.fixture(scope="module", params=["ja", "en"])
 def book(request, tmp_path_factory):
     plan = build_plan(spec_from_settings(SETTINGS))
-    wb, layout = build_workbook(plan, WorkbookOptions(lang=request.param))
+    wb, layout = build_workbook(plan, PlanOptions(lang=request.param))
     path = tmp_path_factory.mktemp("wb") / f"plan-{request.param}.xlsx"
     wb.save(path)
     return request.param, load_workbook(path), layout, plan

@@ -7,14 +7,15 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
+from kpi_xl.demo import REPS, write_demo_data
+from kpi_xl.engine.diagnosis import Status
 from kpi_xl.engine.plan import build_plan
 from kpi_xl.engine.settings import spec_from_settings
 from kpi_xl.i18n import label
-from kpi_xl.sfa.demo_data import REPS, write_demo_data
+from kpi_xl.report.figures import build_report
+from kpi_xl.report.sheets import build_report_workbook
 from kpi_xl.sfa.ingest import ingest
-from kpi_xl.sfa.monthly import build_report
-from kpi_xl.workbook.recalc import convert
-from kpi_xl.workbook.report_writer import build_report_workbook
+from kpi_xl.xlsx.recalc import convert
 
 SETTINGS = {"template": "sdr", "kgi": 240_000_000, "unit_price": 1_000_000,
             "rates": {"受注率": "20%", "商談化率": "12%", "コネクト率": "15%"}, "volumes": {"メール送信数": 13_000},
@@ -47,7 +48,7 @@ def test_formulas_recalculate_to_the_engine(built, libreoffice):
     report, data, out, folder = built
     path, layout = out["ja"]
     wb = load_workbook(convert([path], folder / "recalc")[0], data_only=True)
-    words = dict(zip(("hit", "watch", "miss"), label("status_words", "ja").split("|")))
+    words = dict(zip((Status.HIT, Status.WATCH, Status.MISS), label("status_words", "ja").split("|")))
     tree = report.plan.spec.template.tree
     checked = 0
     for scope, lines in (("month", report.month_lines), ("ytd", report.ytd_lines)):

@@ -7,7 +7,7 @@ them in LibreOffice and compare.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from kpi_xl.engine.allocation import QUOTA_DIGITS
 from kpi_xl.engine.tree import Kind, KpiTree, Step
@@ -72,3 +72,17 @@ def largest_remainder(total: str, weights: str, weight: str, before: str) -> str
 def proportional(total: str, weights: str, weight: str) -> str:
     """Unrounded share of ``total`` for ``weight`` (amounts, exact mode)."""
     return f"IF({total}=0,0,{total}*{weight}/SUM({weights}))"
+
+
+def achievement(actual: str, target: str, higher_is_better: bool = True) -> str:
+    """Achievement as the engine's :func:`~kpi_xl.engine.diagnosis.achievement`: actual ÷
+    target (target ÷ actual when lower is better, 100% at zero); "" when undefined."""
+    if higher_is_better:
+        return f'IF(OR({actual}="",{target}="",{target}=0),"",{actual}/{target})'
+    return f'IF(OR({actual}="",{target}=""),"",IF({actual}=0,1,{target}/{actual}))'
+
+
+def status(ach: str, warn: str, words: Sequence[str]) -> str:
+    """The status word for an achievement cell: hit ≥ 100%, watch ≥ ``warn``, else miss."""
+    hit, watch, miss = words
+    return f'IF({ach}="","",IF({ach}>=1,"{hit}",IF({ach}>={warn},"{watch}","{miss}")))'

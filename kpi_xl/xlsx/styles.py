@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.worksheet.worksheet import Worksheet
@@ -96,3 +97,11 @@ def page_setup(ws: Worksheet) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
+
+
+def traffic_lights(ws: Worksheet, area: str, ach: str, warn: str) -> None:
+    """Colour ``area`` by the achievement in ``ach``: red below ``warn``, amber up to 100%,
+    green from 100%; a blank achievement stays white."""
+    for style, test in ((RED, f"{ach}<{warn}"), (AMBER, f"AND({ach}>={warn},{ach}<1)"), (GREEN, f"{ach}>=1")):
+        ws.conditional_formatting.add(area, FormulaRule(formula=[f"AND(ISNUMBER({ach}),{test})"],
+                                                        fill=style.fill, font=style.font))

@@ -1,0 +1,167 @@
+"""The main job on built-in demo data: a realistic synthetic SFA export (ten reps with
+Japanese names, a year of calls, emails and meetings as a CP932 CSV the way Japanese Excel
+writes it, and the deals they produced as an XLSX), a plan for FY2026, the plan workbook
+and the October 2026 monthly report.
+
+The export carries the dirt real exports carry: text and serial dates, full-width digits,
+¥ and separators, total and blank rows, duplicates, a missing owner, a name typed with a
+full-width space, a stage that went backwards and a rep whose name looks like a formula."""
+
+from __future__ import annotations
+
+import csv
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from kpi_xl.engine.calendar import BusinessCalendar, add_months
+from kpi_xl.engine.plan import Plan, build_plan
+from kpi_xl.engine.settings import read_settings
+from kpi_xl.errors import OutputError
+
+REPS = ["佐藤 健", "鈴木 美咲", "高橋 翔", "田中 結衣", "伊藤 大輔", "渡辺 彩", "山本 拓也", "中村 さくら",
+        "小林 亮", "加藤 真由"]
+SKILL = [1.1, 1.0, 0.9, 1.05, 0.8, 1.0, 0.95, 1.15, 0.85, 1.0]
+DEMO_MONTH = date(2026, 10, 1)
+DEMO_SETTINGS: dict[str, Any] = {
+    "template": "sdr",
+    "kgi": 240_000_000,
+    "unit_price": 1_000_000,
+    "rates": {"受注率": "20%", "商談化率": "12%", "コネクト率": "15%"},
+    "volumes": {"メール送信数": 13_000},
+    "fiscal_year": 2026,
+    "fy_start": 4,
+    "holidays": ["2026-12-29..2027-01-03"],
+    "reps": list(REPS),
+    "leads": {"受注数": 1},
+    "phase": "growth",
+}
+ACTIVITY_HEADER = ["活動ID", "日付", "担当者", "活動種別", "結果", "件数"]
+DEAL_HEADER = ["商談ID", "担当者", "商談ステータス", "商談開始日", "受注日", "金額"]
+
+
+@dataclass
+class DemoFiles:
+    activities: Path
+    opportunities: Path
+    dirty_rows: dict[str, int]
+
+
+@dataclass
+class Demo:
+    """What ``kpi-xl demo`` wrote, and the plan it printed."""
+
+    folder: Path
+    plan: Plan
+    files: list[Path]
+
+
+def run_demo(folder: Path | str, *, lang: str = "ja", force: bool = False) -> Demo:
+    """Write the demo export, plan.yaml, plan.xlsx and report-2026-10.xlsx into ``folder``
+    (refusing a non-empty folder without ``force``)."""
+    import yaml
+
+    from kpi_xl.report import make_report
+    from kpi_xl.workbook.writer import write_plan
+
+    folder = Path(folder)
+    if folder.exists() and any(folder.iterdir()) and not force:
+        raise OutputError("output_exists", path=str(folder))
+    files = write_demo_data(folder, DEMO_MONTH)
+    settings_data = {**DEMO_SETTINGS, "lang": lang}
+    (folder / "plan.yaml").write_text(yaml.safe_dump(settings_data, allow_unicode=True, sort_keys=False),
+                                      encoding="utf-8")
+    settings = read_settings(settings_data)
+    plan = build_plan(settings.spec)
+    write_plan(folder / "plan.xlsx", plan, settings.options, force=True)
+    make_report([files.activities, files.opportunities], folder / "plan.xlsx", f"{DEMO_MONTH:%Y-%m}", lang=lang,
+                output=folder / f"report-{DEMO_MONTH:%Y-%m}.xlsx", force=True)
+    return Demo(folder, plan, sorted(folder.iterdir()))
+
+
+def write_demo_data(folder: Path, last_month: date, *, seed: int = 7, months: int = 12) -> DemoFiles:
+    """The synthetic export for the ``months`` months up to ``last_month``, dirt included."""
+    rnd = random.Random(seed)
+    first = add_months(last_month, -(months - 1))
+    end = add_months(last_month, 1) - timedelta(1)
+    activities, deals = _activity_log(rnd, first, end)
+    dirty = _dirty_activities(activities)
+    folder.mkdir(parents=True, exist_ok=True)
+    act_path = folder / "activities.csv"
+    with act_path.open("w", encoding="cp932", newline="") as handle:  # Japanese Excel's CSV
+        writer = csv.writer(handle)
+        writer.writerow(ACTIVITY_HEADER)
+        writer.writerows(activities)
+    opp_path = folder / "opportunities.xlsx"
+    dirty.update(_write_deals(opp_path, deals))
+    return DemoFiles(act_path, opp_path, dirty)
+
+
+def _activity_log(rnd: random.Random, first: date, end: date) -> tuple[list[list[str]], list[list[Any]]]:
+    """Every business day, each rep's calls (some connect, a few set a meeting that becomes
+    a deal) and emails; the deals with their stage, dates and amount."""
+    activities: list[list[str]] = []
+    deals: list[list[Any]] = []
+    for day in BusinessCalendar().days(first, end):
+        for rep, skill in zip(REPS, SKILL):
+            for _ in range(rnd.randint(18, 30)):
+                connect = rnd.random() < 0.14 * skill
+                meeting = connect and rnd.random() < 0.12 * skill
+                result = "アポ獲得" if meeting else "通電" if connect else "不在"
+                activities.append([f"A{len(activities) + 1:07d}", f"{day:%Y-%m-%d}", rep, "架電", result, "1"])
+                if meeting:
+                    deals.append(_deal(rnd, len(deals) + 1, rep, skill, day, end))
+            for _ in range(rnd.randint(3, 8)):
+                activities.append([f"A{len(activities) + 1:07d}", f"{day:%Y-%m-%d}", rep, "メール", "", "1"])
+    return activities, deals
+
+
+def _deal(rnd: random.Random, number: int, rep: str, skill: float, day: date, end: date) -> list[Any]:
+    engaged = min(day + timedelta(rnd.randint(3, 10)), end)
+    won = rnd.random() < 0.2 * skill
+    closed = engaged + timedelta(rnd.randint(20, 70))
+    stage = ("受注" if won else "失注") if closed <= end else "商談中"
+    amount = rnd.randrange(600_000, 1_600_000, 10_000) if won else 0
+    return [f"D{number:05d}", rep, stage, engaged, closed if closed <= end else None,
+            amount if closed <= end else None]
+
+
+def _dirty_activities(activities: list[list[str]]) -> dict[str, int]:
+    """Dirt as found in real exports, put into the activity log in place."""
+    activities[5][1] = activities[5][1].replace("-", "/")  # 2025/11/04
+    y, m, d = activities[6][1].split("-")
+    activities[6][1] = f"{y}年{int(m)}月{int(d)}日"
+    activities[7][5] = "１"  # full-width digit
+    activities[8][2] = REPS[0].replace(" ", "\u3000")  # 佐藤\u3000健: a name variant
+    activities.insert(20, list(activities[19]))  # the same record exported twice
+    activities.insert(30, ["", "", "", "", "", ""])  # a blank row
+    activities.insert(40, ["A9999990", activities[40][1], "", "架電", "通電", "1"])  # no owner
+    activities.append(["合計", "", "", "", "", str(len(activities))])  # a total row
+    activities.insert(50, ["A9999991", activities[50][1], '=HYPERLINK("http://example.invalid","x")', "架電",
+                           "不在", "1"])
+    return {"text_dates": 2, "full_width": 1, "name_variant": 1, "duplicate": 1, "blank": 1, "no_owner": 1,
+            "total": 1, "formula": 1}
+
+
+def _write_deals(path: Path, deals: list[list[Any]]) -> dict[str, int]:
+    """The deal list as an XLSX, with amounts typed as text and a later snapshot of a won
+    deal back at 商談中 whose date is an Excel serial number."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "商談一覧"
+    ws.append(DEAL_HEADER)
+    for i, (deal, rep, stage, engaged, closed, amount) in enumerate(deals):
+        shown = f"¥{amount:,}" if i == 3 and amount else f"{amount:,}" if i == 4 and amount else amount
+        ws.append([deal, rep, stage, engaged, closed, shown])
+    first_won = next(d for d in deals if d[2] == "受注")
+    later = first_won[3] + timedelta(5)
+    ws.append([first_won[0], first_won[1], "商談中", later, None, None])  # a later snapshot, stage went back
+    serial = ws.cell(ws.max_row, 4)
+    serial.value = (later - date(1899, 12, 30)).days  # an Excel serial day number, formatted as a number
+    serial.number_format = "General"
+    wb.save(path)
+    return {"yen_text": 1, "separators": 1, "stage_backwards": 1, "serial_date": 1}

@@ -1,0 +1,36 @@
+"""Values as a person reads them: ¥ amounts, % rates, counts, benchmark bands. Shared by
+the terminal output, the reports, the workbooks and the Excel functions (pure Python)."""
+
+from __future__ import annotations
+
+from kpi_xl.engine.catalog import Benchmark
+from kpi_xl.engine.templates import Template
+from kpi_xl.engine.tree import Kind
+from kpi_xl.engine.values import format_percent
+from kpi_xl.i18n import label
+
+
+def fmt(template: Template, metric_id: str, value: float) -> str:
+    """A value formatted by its metric's kind: ¥ for amounts, % for rates."""
+    kind = template.tree.metrics[metric_id].kind
+    if kind is Kind.RATE:
+        return format_percent(value)
+    if kind is Kind.AMOUNT:
+        return f"-¥{-value:,.0f}" if value < 0 else f"¥{value:,.0f}"
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
+
+
+def short(template: Template, metric_id: str, value: float) -> str:
+    """A value for a narrow table column: amounts in 万, counts without decimals."""
+    if template.tree.metrics[metric_id].kind is Kind.AMOUNT:
+        return f"{value / 10_000:,.0f}万" if value else "0"
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+
+
+def band_text(mark: Benchmark, lang: str) -> str:
+    """"10.0%–20.0%" or "34 件/人日" for a benchmark, with "verify with your own data"."""
+    def show(x: float) -> str:
+        return f"{x:.1%}" if mark.unit == "%" else f"{x:,.0f}"
+    rng = show(mark.low) if mark.high in (None, mark.low) else f"{show(mark.low)}–{show(mark.high)}"
+    unit = "" if mark.unit == "%" else f" {mark.unit}"
+    return label("band", lang, band=f"{rng}{unit}", verify=label("verify", lang))

@@ -1,0 +1,31 @@
+"""Observed counts as the engine reads them: what they imply (sums such as アプローチ数 and
+every rate by its own numerator and denominator), and which metrics data can tell at all."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+
+from kpi_xl.engine.diagnosis import actual_rates
+from kpi_xl.engine.templates import Template
+from kpi_xl.engine.tree import Kind
+
+
+def derive(template: Template, counts: Mapping[str, float]) -> dict[str, float]:
+    """Counts plus what the engine derives from them: sums (アプローチ数) and every rate."""
+    known = {k: v for k, v in counts.items() if k in template.tree.metrics}
+    values = template.tree.evaluate(known)
+    values = {k: v for k, v in values.items() if template.tree.metrics[k].kind is not Kind.RATE or k in known}
+    return {**values, **actual_rates(template, values)}
+
+
+def observable(template: Template, metric: str, observed: Collection[str]) -> bool:
+    """Whether data holding the ``observed`` metrics can tell ``metric`` (observed itself,
+    a rate of two observable counts, or a formula over observable metrics)."""
+    if metric in observed:
+        return True
+    m = template.tree.metrics[metric]
+    if m.numerator and m.denominator:
+        return observable(template, m.numerator, observed) and observable(template, m.denominator, observed)
+    formula = template.tree.formulas.get(metric)
+    return bool(formula) and all(observable(template, a, observed) for a in formula.args
+                                 if template.tree.metrics[a].kind is not Kind.RATE)

@@ -1,0 +1,53 @@
+"""Dates and months as people type them: 2026-12-29, 2026/12/29, 2026年12月29日, closure
+ranges such as 2026-12-29..2027-01-03, and months such as 2026-10 or 2026年10月."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from kpi_xl.engine.values import normalise_text
+from kpi_xl.errors import InputError
+
+_RANGE = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2})\s*(?:(?:\.\.|〜|~|/)\s*(\d{4}-\d{1,2}-\d{1,2}))?\s*$")
+
+
+def parse_date(text: str | date, field: str = "date") -> date:
+    """A date from 2026-12-29, 2026/12/29 or 2026年12月29日."""
+    if isinstance(text, date):
+        return text
+    norm = re.sub(r"[年月/.]", "-", str(text).strip()).rstrip("日")
+    try:
+        y, m, d = (int(part) for part in norm.split("-"))
+        return date(y, m, d)
+    except (ValueError, TypeError):
+        raise InputError("bad_date", field=field, value=text) from None
+
+
+def parse_closures(texts: Iterable[str], field: str = "holiday") -> list[date]:
+    """Company closures from "2026-12-29..2027-01-03" ranges or single dates."""
+    days: list[date] = []
+    for text in texts:
+        for part in str(text).split(","):
+            norm = part.strip().replace("/", "-")
+            m = _RANGE.match(norm)
+            if not m:
+                raise InputError("bad_date", field=field, value=part)
+            start = parse_date(m.group(1), field)
+            end = parse_date(m.group(2), field) if m.group(2) else start
+            if end < start:
+                raise InputError("bad_date", field=field, value=part)
+            days.extend(start + timedelta(i) for i in range((end - start).days + 1))
+    return days
+
+
+_MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
+
+
+def parse_month(text: str, field: str = "month") -> str:
+    """A month key "2026-10" from 2026-10, 2026/10 or 2026年10月 (full-width digits too)."""
+    m = _MONTH.match(normalise_text(str(text)))
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise InputError("bad_month", field=field, value=text)
+    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}"
