@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from kpi_xl.display import fmt, short
+from kpi_xl.display import change, fmt, short
 from kpi_xl.engine.catalog import Phase
 from kpi_xl.engine.diagnosis import Status
 from kpi_xl.engine.lint import Finding
@@ -36,17 +36,29 @@ def table(rows: list[list[str]], left: frozenset[int] = frozenset({0})) -> str:
 
 
 def render_plan(plan: Plan, lang: str = "ja") -> str:
-    """The reverse chain, and with a calendar the monthly/weekly/daily/rep tables."""
+    """The reverse chain with the definition of every rate it used, and with a calendar the
+    monthly/weekly/daily/rep tables, the capacity check and the sensitivity."""
     result = plan.reverse
     t = result.template
-    m = t.tree.metrics
-    name = {k: v.label(lang) for k, v in m.items()}
+    name = {k: v.label(lang) for k, v in t.tree.metrics.items()}
     lines = [f"{label('template', lang)}: {t.label(lang)}",
-             f"{label('kgi', lang)}: {name[result.target]} {fmt(t, result.target, result.goal)}",
-             ""]
-    summary = " ← ".join(f"{name[s.metric]} {fmt(t, s.metric, s.value)}"
-                         for s in result.stages[1:])
-    lines += [summary, ""]
+             f"{label('kgi', lang)}: {name[result.target]} {fmt(t, result.target, result.goal)}", ""]
+    if len(result.stages) > 1:
+        lines += [" ← ".join(f"{name[s.metric]} {fmt(t, s.metric, s.value)}" for s in result.stages[1:]), ""]
+        lines.append(_chain_table(plan, lang, name))
+    lines += _definitions(plan, lang) + _next_inputs(plan, lang, name) + _unused(plan, lang) + _warnings(plan, lang)
+    if plan.months:
+        lines += ["", *_calendar(plan, lang, name)]
+    if plan.sensitivity:
+        lines += ["", f"{label('sensitivity', lang)}:"]
+        rows = [[name[e.metric] + f" {e.step}", change(t, result.target, e.delta)] for e in plan.sensitivity]
+        lines.append(table(rows))
+    return "\n".join(lines)
+
+
+def _chain_table(plan: Plan, lang: str, name: dict[str, str]) -> str:
+    """Each stage, its required count and how it follows from the stage above."""
+    result, t = plan.reverse, plan.reverse.template
     rows = [[label("stage", lang), label("required", lang), label("how", lang)]]
     above = result.stages[0]
     for stage in result.stages[1:]:
@@ -57,19 +69,53 @@ def render_plan(plan: Plan, lang: str = "ja") -> str:
         rows.append([name[stage.metric], fmt(t, stage.metric, stage.value),
                      f"= {name[above.metric]}{sign}{sign.join(parts)}"])
         above = stage
-    lines.append(table(rows, frozenset({0, 2})))
-    if result.missing:
-        lines += ["", f"{label('next_input', lang)}: " + ", ".join(
-            f"{name[x]} (--{'rate' if m[x].kind is Kind.RATE else 'volume'} {m[x].name.ja}=…)"
-            for x in result.missing)]
-    if plan.months:
-        lines += ["", *_calendar(plan, lang, name)]
-    if plan.sensitivity:
-        lines += ["", f"{label('sensitivity', lang)}:"]
-        rows = [[name[e.metric] + f" {e.step}", f"{'+' if e.delta >= 0 else ''}"
-                 f"{fmt(t, result.target, e.delta)}"] for e in plan.sensitivity]
-        lines.append(table(rows))
-    return "\n".join(lines)
+    return table(rows, frozenset({0, 2}))
+
+
+def _definitions(plan: Plan, lang: str) -> list[str]:
+    """The definition of every rate the walk used: the same label can mean another
+    denominator in another funnel (受注率 over 商談化数 in SDR, over 有効商談数 for calls)."""
+    t = plan.reverse.template
+    rates = [m for m in plan.reverse.used if t.tree.metrics[m].kind is Kind.RATE]
+    if not rates:
+        return []
+    return ["", f"{label('definitions', lang)}:", *(f"  {t.definition(r, lang)}" for r in rates)]
+
+
+def _next_inputs(plan: Plan, lang: str, name: dict[str, str]) -> list[str]:
+    missing = plan.reverse.missing
+    if not missing:
+        return []
+    m = plan.reverse.template.tree.metrics
+
+    def flag(x: str) -> str:
+        if m[x].kind is Kind.AMOUNT and plan.reverse.template.tree.children(plan.reverse.template.root_id).count(x):
+            return "--unit-price …"
+        return f"--{'rate' if m[x].kind is Kind.RATE else 'volume'} {m[x].name.ja}=…"
+
+    return ["", f"{label('next_input', lang)}: " + ", ".join(f"{name[x]} ({flag(x)})" for x in missing)]
+
+
+def _unused(plan: Plan, lang: str) -> list[str]:
+    """Inputs given but not used by the walk, each with its own definition, so a rate named
+    like another never silently takes the other's denominator."""
+    t = plan.reverse.template
+    used = set(plan.reverse.used) | {s.metric for s in plan.reverse.stages}
+    unused = [k for k in plan.spec.knowns if k not in used]
+    if not unused:
+        return []
+    def described(k: str) -> str:
+        metric = t.tree.metrics[k]
+        return t.definition(k, lang) if metric.kind is Kind.RATE else metric.label(lang)
+
+    return ["", label("unused_inputs", lang) + ":", *(f"  {described(k)}" for k in unused)]
+
+
+def _warnings(plan: Plan, lang: str) -> list[str]:
+    t = plan.reverse.template
+    return [label("rate_unrealistic", lang, metric=t.tree.metrics[w.metric].label(lang),
+                  value=format_percent(w.value), low=format_percent(w.low), high=format_percent(w.high),
+                  source=w.source) for w in plan.warnings]
 
 
 def _calendar(plan: Plan, lang: str, name: dict[str, str]) -> list[str]:
@@ -80,8 +126,8 @@ def _calendar(plan: Plan, lang: str, name: dict[str, str]) -> list[str]:
             + [str(sum(p.business_days for p in plan.months))]]
     for stage in plan.stages:
         series = plan.monthly[stage]
-        rows.append([name[stage]] + [short(t, stage, v) for v in series]
-                    + [short(t, stage, sum(series))])
+        total = "" if t.tree.metrics[stage].kind is Kind.RATE else short(t, stage, sum(series))
+        rows.append([name[stage]] + [short(t, stage, v) for v in series] + [total])
     lever = plan.reverse.lever
     rows.append([f"{name[lever]} / {label('per_day', lang)}"]
                 + [short(t, lever, v) for v in plan.daily[lever]] + [""])
@@ -102,13 +148,18 @@ def _calendar(plan: Plan, lang: str, name: dict[str, str]) -> list[str]:
 
 
 def _feasibility(plan: Plan, lang: str, name: dict[str, str]) -> list[str]:
-    """Whether the lever fits the capacity, and the ways to close the gap."""
+    """Whether the activity fits the capacity, and the ways to close the gap — or why the
+    check cannot be made."""
     feas = plan.feasibility
     if not feas:
         return []
     lines = ["", f"{label('feasibility', lang)}:"]
+    activity = name.get(feas.activity or "", "")
+    if not feas.measured:
+        missing = ", ".join(name[x] for x in feas.missing)
+        return [*lines, label(f"capacity_{feas.check.value}", lang, activity=activity, missing=missing)]
     key = "feasible" if feas.feasible else "infeasible"
-    lines.append(label(key, lang, activity=name[feas.activity], need=f"{feas.per_rep_day:,.1f}",
+    lines.append(label(key, lang, activity=activity, need=f"{feas.per_rep_day:,.1f}",
                        cap=f"{feas.capacity:,.0f}", util=f"{feas.utilisation:.0%}"))
     if not feas.feasible:
         lines.append(label("more_reps", lang, n=feas.more_reps))
@@ -143,7 +194,7 @@ def render_review(review: MonthReview, plan: Plan, lang: str = "ja") -> str:
     else:
         lines.append(label("bottleneck_line", lang, rate=m[b.rate].label(lang), actual=format_percent(b.actual),
                            reference=format_percent(b.reference), short=b.shortfall))
-        lines.append(d.hint(lang))
+    lines += [f"・{f.text(lang)}" for f in d.findings]
     if d.gap and d.planned_kgi is not None and d.actual_kgi is not None:
         target = plan.reverse.target
         kinds = dict(zip(("volume", "rate", "price", "other"), label("gap_kinds", lang).split("|")))
@@ -165,6 +216,7 @@ def review_json(review: MonthReview, plan: Plan) -> dict[str, Any]:
                    "shortfall": r.shortfall, "outside_benchmark": r.outside_benchmark} for r in d.rates],
         "bottleneck": d.bottleneck.rate if d.bottleneck else None,
         "hint": {"ja": d.hint("ja"), "en": d.hint("en")},
+        "findings": [{"hint": f.hint, "metric": f.metric, "ja": f.text("ja"), "en": f.text("en")} for f in d.findings],
         "planned_kgi": d.planned_kgi,
         "actual_kgi": d.actual_kgi,
         "gap": [{"metric": p.metric, "kind": p.kind, "planned": p.planned, "actual": p.actual,
@@ -185,6 +237,11 @@ def plan_json(plan: Plan, lang: str = "ja") -> dict[str, Any]:
         "chain": [{"metric": s.metric, "value": s.value} for s in result.stages],
         "missing_inputs": list(result.missing),
         "inputs": dict(plan.spec.knowns),
+        "unused_inputs": [k for k in plan.spec.knowns
+                          if k not in set(result.used) | {s.metric for s in result.stages}],
+        "definitions": {m: t.definition(m, lang) for m in result.used if t.tree.metrics[m].kind is Kind.RATE},
+        "warnings": [{"metric": w.metric, "value": w.value, "low": w.low, "high": w.high, "source": w.source}
+                     for w in plan.warnings],
         "sensitivity": [{"metric": e.metric, "step": e.step, "kgi_delta": e.delta}
                         for e in plan.sensitivity],
     }
@@ -201,8 +258,9 @@ def plan_json(plan: Plan, lang: str = "ja") -> dict[str, Any]:
         feas = plan.feasibility
         if feas:
             out["feasibility"] = {
-                "activity": feas.activity, "required": feas.required, "rep_days": feas.rep_days,
-                "per_rep_day": feas.per_rep_day, "capacity": feas.capacity,
+                "check": feas.check.value, "activity": feas.activity, "required": feas.required,
+                "rep_days": feas.rep_days, "per_rep_day": feas.per_rep_day if feas.measured else None,
+                "capacity": feas.capacity, "missing_inputs": list(feas.missing),
                 "feasible": feas.feasible, "more_reps": feas.more_reps,
                 "rate_options": [{"rate": o.rate, "current": o.current, "needed": o.needed,
                                   "points": o.points} for o in feas.rate_options],

@@ -22,9 +22,20 @@ def fmt(template: Template, metric_id: str, value: float) -> str:
 
 def short(template: Template, metric_id: str, value: float) -> str:
     """A value for a narrow table column: amounts in 万, counts without decimals."""
-    if template.tree.metrics[metric_id].kind is Kind.AMOUNT:
+    kind = template.tree.metrics[metric_id].kind
+    if kind is Kind.AMOUNT:
         return f"{value / 10_000:,.0f}万" if value else "0"
+    if kind is Kind.RATE:
+        return format_percent(value)
     return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+
+
+def change(template: Template, metric_id: str, delta: float) -> str:
+    """A signed change of a metric: ¥ for amounts, points for rates (+2.5pt)."""
+    if template.tree.metrics[metric_id].kind is Kind.RATE:
+        return f"{delta * 100:+.2f}pt"
+    text = fmt(template, metric_id, delta)
+    return text if delta < 0 else "+" + text
 
 
 def band_text(mark: Benchmark, lang: str) -> str:

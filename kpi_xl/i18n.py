@@ -300,6 +300,18 @@ _LABELS: dict[str, tuple[str, str]] = {
     "longer": ("・期間を {days} 営業日（約 {months:.1f} か月）延ばす",
                "- extend the period by {days} business days (about {months:.1f} months)"),
     "sensitivity": ("感度分析（KGIへの影響）", "Sensitivity (effect on the KGI)"),
+    "definitions": ("使った率の定義", "Definitions of the rates used"),
+    "unused_inputs": ("指定されたが逆算に使われなかった入力", "Given but not used by the chain"),
+    "rate_unrealistic": ("注意: {metric} {value} はベンチマーク {low}〜{high} から大きく外れています（出典: {source}）。"
+                         "達成可能か確認してください（SMART: Achievable）",
+                         "Note: {metric} {value} is far outside the benchmark {low}–{high} (source: {source}); "
+                         "check it is achievable (SMART: achievable)"),
+    "capacity_not_reached": ("{activity}まで逆算できないため能力は判定できません。次の入力が必要です: {missing}",
+                             "The chain stops above {activity}, so capacity cannot be checked; give: {missing}"),
+    "capacity_no_activity": ("この計画の段階は{activity}に至らないため、1人1営業日の能力とは比べません",
+                             "This plan's stages do not reach {activity}, so it is not compared with a daily capacity"),
+    "capacity_no_capacity": ("{activity}の1人1営業日あたりの上限が公開データにありません。--capacity で指定してください",
+                             "No published per-rep daily capacity for {activity}; set one with --capacity"),
     "benchmark_note": ("ベンチマークは公開データです。自社データで確認してください",
                        "Benchmarks are published figures; verify with your own data"),
     "rep": ("担当者", "Rep"),
@@ -378,6 +390,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "no_input": ("（入力なし）", "(no input)"),
     "verify": ("自社データで確認してください", "verify with your own data"),
     "band": ("{band}（{verify}）", "{band} ({verify})"),
+    "with_note": ("{text}（{note}）", "{text} ({note})"),
     # workbook: calendar
     "cal_title": ("カレンダー（月別・営業日・担当者別の目標）", "Calendar (targets per month, business day and rep)"),
     "cal_note": ("営業日数 = NETWORKDAYS(月初, 月末, 休日表)。担当者別の合計はチーム目標と一致します。",

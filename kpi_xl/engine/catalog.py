@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kpi_xl.engine.toml_data import broken, by_name, expect, read_table
+from kpi_xl.engine.values import normalise_text
 from kpi_xl.i18n import NO_TEXT, Text
 
 if TYPE_CHECKING:
@@ -28,16 +29,23 @@ class Phase:
     min_kpis: int
     max_kpis: int
     measurement: Text
+    aliases: tuple[str, ...] = ()
 
     def label(self, lang: str) -> str:
         return self.name.pick(lang)
 
     def kpis_for(self, template: Template) -> list[str]:
-        """The phase's KPIs present in ``template``, cut to the phase's count limit. A sales
-        style that names none of them (SaaS, 不動産 …) tracks its own chain and rates."""
+        """The phase's KPIs in ``template``: the template's own list for the phase, else the
+        phase's candidates it has (topped up from its chain to the phase's minimum), within
+        the phase's count limits."""
+        if self.id in template.phases:
+            return list(template.phases[self.id])
         present = [k for k in self.kpis if k in template.tree.metrics]
-        if not present:
-            present = [*template.chain, *template.chain_rates()]
+        for extra in [*template.chain, *template.chain_rates()]:
+            if len(present) >= self.min_kpis:
+                break
+            if extra not in present:
+                present.append(extra)
         return present[: self.max_kpis]
 
 
@@ -80,7 +88,8 @@ def _phase(pid: str, spec: dict, file: Path, where: str) -> Phase:
     if not 1 <= lo <= hi:
         raise broken(file, where + "min_kpis", f"need 1 ≤ min_kpis ≤ max_kpis, got {lo}, {hi}")
     return Phase(pid, _text(spec, "", file, where), _text(spec, "focus", file, where),
-                 tuple(expect(spec, "kpis", list, file, where)), lo, hi, _text(spec, "measurement", file, where))
+                 tuple(expect(spec, "kpis", list, file, where)), lo, hi, _text(spec, "measurement", file, where),
+                 tuple(expect(spec, "aliases", list, file, where, required=False) or ()))
 
 
 @cache
@@ -90,7 +99,12 @@ def load_phases() -> dict[str, Phase]:
 
 
 def get_phase(name: str) -> Phase:
+    """A phase by id, Japanese or English name, or alias (安定期 for 安定・拡大期)."""
     phases = load_phases()
+    key = normalise_text(str(name)).casefold()
+    for phase in phases.values():
+        if key in (a.casefold() for a in phase.aliases):
+            return phase
     return by_name(phases, name, "unknown_phase", ", ".join(f"{p.id} ({p.name.ja})" for p in phases.values()))
 
 

@@ -10,7 +10,7 @@ the parts add up exactly to the gap.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 from kpi_xl.engine.catalog import load_benchmarks, load_hints
@@ -18,6 +18,7 @@ from kpi_xl.engine.excelmath import round15
 from kpi_xl.engine.templates import Template, get_template, template_names
 from kpi_xl.engine.tree import Kind
 from kpi_xl.errors import UnknownNameError
+from kpi_xl.i18n import Text
 
 DEFAULT_WARN = 0.9  # below 90% achievement a KPI is "watch" (amber), below the threshold "miss"
 
@@ -105,6 +106,20 @@ class GapPart:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """A diagnosis the seeds name, with its hint: a weak rate, a volume below target, or KPIs
+    met while the KGI is missed."""
+
+    hint: str  # a hints.toml id
+    metric: str | None = None  # the rate or count it is about
+    name: Text | None = None  # that metric's name, for hints that say it
+
+    def text(self, lang: str) -> str:
+        hint = load_hints()[self.hint].pick(lang)
+        return hint.format(metric=self.name.pick(lang)) if self.name else hint
+
+
+@dataclass(frozen=True)
 class Diagnosis:
     kpis: list[KpiResult]
     rates: list[StageRate]
@@ -112,11 +127,11 @@ class Diagnosis:
     planned_kgi: float | None
     actual_kgi: float | None
     gap: list[GapPart]
+    findings: list[Finding] = field(default_factory=list)  # the bottleneck's first, then the rest
 
     def hint(self, lang: str) -> str:
-        if self.bottleneck is None or self.bottleneck.hint is None:
-            return ""
-        return load_hints()[self.bottleneck.hint].pick(lang)
+        """What the weakest point usually means (the first finding)."""
+        return self.findings[0].text(lang) if self.findings else ""
 
 
 def shortfall(actual: float, reference: float, higher_is_better: bool = True) -> float:
@@ -187,7 +202,37 @@ def diagnose(template: Template, actuals: Mapping[str, float], targets: Mapping[
     worst = weakest([r.shortfall for r in rates])
     bottleneck = None if worst is None else rates[worst]
     planned, actual_kgi, gap = _gap(template, actuals, got, plan_inputs, target)
-    return Diagnosis(kpis, rates, bottleneck, planned, actual_kgi, gap)
+    return Diagnosis(kpis, rates, bottleneck, planned, actual_kgi, gap,
+                     findings(template, kpis, bottleneck, target))
+
+
+def findings(template: Template, kpis: Sequence[KpiResult], bottleneck: StageRate | None, target: str
+             ) -> list[Finding]:
+    """The seeds' readings of the numbers, most telling first:
+    - the bottleneck rate's hint, but only when the volume it is measured over is on target
+      (「架電数は多いのにコネクト率が低い」 needs the calls); else that volume's shortfall;
+    - counts below target (002: 「アポイント件数が目標に届かない場合、ターゲットリストの
+      見直しやアプローチ手法の改善を検討」), the activity end of the funnel first;
+    - every KPI met but the KGI missed (001: 「KPI達成なのにKGI未達」: the tree's links)."""
+    tree = template.tree
+    by_metric = {k.metric: k for k in kpis}
+    short = {k.metric for k in kpis if k.status in (_WATCH, _MISS)}
+    out: list[Finding] = []
+    if bottleneck is not None and bottleneck.hint:
+        denominator = tree.metrics[bottleneck.rate].denominator
+        if denominator in short:
+            out.append(Finding("volume_short", denominator, tree.metrics[denominator].name))
+        else:
+            out.append(Finding(bottleneck.hint, bottleneck.rate))
+    order = {m: i for i, m in enumerate(reversed(template.chain))}
+    volumes = sorted((m for m in short if tree.metrics[m].is_count and m != target),
+                     key=lambda m: order.get(m, len(order)))
+    out += [Finding("volume_short", m, tree.metrics[m].name) for m in volumes if all(f.metric != m for f in out)]
+    others = [k for m, k in by_metric.items() if m != target and k.status is not _NONE
+              and tree.metrics[m].kind is not Kind.AMOUNT]
+    if target in short and others and all(k.status is _HIT for k in others):
+        out.append(Finding("tree_links"))
+    return out
 
 
 def _gap(template: Template, actuals: Mapping[str, float], rates: Mapping[str, float],

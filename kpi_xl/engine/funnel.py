@@ -43,6 +43,15 @@ class Reverse:
     def lever(self) -> str:
         return self.stages[-1].metric
 
+    @property
+    def used(self) -> tuple[str, ...]:
+        """The inputs the walk used, in order (rates, prices, fixed volumes)."""
+        seen: list[str] = []
+        for stage in self.stages:
+            for metric in stage.via:
+                seen.extend(m for m in self.template.tree.descendants(metric) if m not in seen)
+        return tuple(seen)
+
     def value(self, metric: str) -> float:
         for stage in self.stages:
             if stage.metric == metric:
@@ -61,25 +70,49 @@ def reverse(template: Template, goal: float, knowns: Mapping[str, float], *,
     """
     tree = template.tree
     target = target or template.root_id
-    if target not in template.chain:
-        raise InputError("bad_choice", field="target", value=tree.name(target),
-                         allowed=names(tree.metrics[m] for m in template.chain))
     if goal < 0:
         raise InputError("negative", field=tree.name(target), value=goal)
-    top = tree.metrics[target]
-    current = round_required(top, goal, exact)
-    stages = [Stage(target, current)]
-    missing: tuple[str, ...] = ()
-    chain = template.chain
-    start = chain.index(target)
-    for parent, child in pairwise(chain[start:]):
+    if target not in template.chain:
+        return _reverse_formula(template, goal, knowns, target, exact)
+    current = round_required(tree.metrics[target], goal, exact)
+    stages, missing = _walk_chain(template, [Stage(target, current)], knowns, exact)
+    return Reverse(template, target, goal, tuple(stages), missing, exact)
+
+
+def _walk_chain(template: Template, stages: list[Stage], knowns: Mapping[str, float], exact: bool
+                ) -> tuple[list[Stage], tuple[str, ...]]:
+    """Continue down the main chain from the last stage for as long as the inputs allow;
+    returns the stages and the inputs that would take it further."""
+    tree, chain = template.tree, template.chain
+    current = stages[-1].value
+    for parent, child in pairwise(chain[chain.index(stages[-1].metric):]):
         step = tree.path(parent, child)[0]
         absent = tuple(o for o in step.others if o not in knowns and not _available(template, o, knowns))
         if absent:
-            missing = absent
-            break
+            return stages, absent
         current = invert(step, current, knowns, tree, exact)
         stages.append(Stage(child, current, step.others))
+    return stages, ()
+
+
+def _reverse_formula(template: Template, goal: float, knowns: Mapping[str, float], target: str,
+                     exact: bool) -> Reverse:
+    """A goal on a metric off the main chain (継続率 90%, 002): its formula solved for the one
+    input not given (継続顧客数 = 90% × 更新対象顧客数)."""
+    tree = template.tree
+    formula = tree.formulas.get(target)
+    if formula is None:
+        raise InputError("bad_choice", field="target", value=tree.name(target),
+                         allowed=names(tree.metrics[m] for m in [*template.chain, *tree.formulas]))
+    top = round_required(tree.metrics[target], goal, exact)
+    unknown = [a for a in formula.args if a not in knowns and not _available(template, a, knowns)]
+    if len(unknown) != 1:
+        return Reverse(template, target, goal, (Stage(target, top),), tuple(unknown[1:]), exact)
+    step = tree.path(target, unknown[0])[0]
+    stages = [Stage(target, top), Stage(unknown[0], invert(step, top, knowns, tree, exact), step.others)]
+    missing: tuple[str, ...] = ()
+    if unknown[0] in template.chain:
+        stages, missing = _walk_chain(template, stages, knowns, exact)
     return Reverse(template, target, goal, tuple(stages), missing, exact)
 
 

@@ -22,6 +22,7 @@ from kpi_xl.engine.calendar import (
     per_day,
     split,
 )
+from kpi_xl.engine.catalog import load_benchmarks
 from kpi_xl.engine.feasibility import Effect, Feasibility, assess, sensitivity
 from kpi_xl.engine.funnel import Reverse, reverse
 from kpi_xl.engine.lag import shift, stage_offsets
@@ -48,6 +49,18 @@ class PlanSpec:
     split: str = "equal"
     exact: bool = False
     capacity_per_day: float | None = None
+    growth: Mapping[str, float] = field(default_factory=dict)  # stage → month-over-month growth (前月比)
+
+
+@dataclass(frozen=True)
+class RateWarning:
+    """A given rate far outside its published band (SMART: achievable?)."""
+
+    metric: str
+    value: float
+    low: float
+    high: float
+    source: str
 
 
 @dataclass(frozen=True)
@@ -66,6 +79,7 @@ class Plan:
     per_rep: dict[str, list[list[float]]] = field(default_factory=dict)
     per_rep_daily: dict[str, list[list[float]]] = field(default_factory=dict)
     feasibility: Feasibility | None = None
+    warnings: list[RateWarning] = field(default_factory=list)
 
     @property
     def stages(self) -> list[str]:
@@ -139,44 +153,85 @@ def build_plan(spec: PlanSpec) -> Plan:
     """Compute the plan for ``spec`` (only the chain and sensitivity without a fiscal year)."""
     result = reverse(spec.template, spec.goal, spec.knowns, target=spec.target, exact=spec.exact)
     inputs = {**spec.knowns, result.lever: result.stages[-1].value}
-    effects = sensitivity(spec.template, inputs, result.target)
+    effects = sensitivity(spec.template, inputs, result.target) if len(result.stages) > 1 else []
+    warnings = unrealistic_rates(spec.template, spec.knowns)
     if spec.fiscal_year is None:
-        return Plan(spec, result, effects)
+        return Plan(spec, result, effects, warnings=warnings)
     if not spec.reps:
         raise InputError("missing", field="reps", hint="--reps N / --rep 名前:稼働率")
     cal = BusinessCalendar(spec.closures, public=spec.public_holidays)
     fy_months = fiscal_months(spec.fiscal_year, spec.fy_start, cal, spec.quarter)
     offsets = stage_offsets(result.template.chain, spec.leads)
-    stages = [s.metric for s in result.stages]
-    lead_in = max(offsets[s] for s in stages)
+    lead_in = max(offsets.get(s.metric, 0) for s in result.stages)
     months = months_between(add_months(fy_months[0].start, -lead_in), fy_months[-1].end, cal) \
         if lead_in else fy_months
     weeks = iso_weeks(spec.fiscal_year, spec.fy_start, cal, spec.quarter)
     rep_weights = [[rep.weight(m.start) for rep in spec.reps] for m in months]
-    monthly, weekly, daily, per_rep, per_rep_daily = {}, {}, {}, {}, {}
+    plan = Plan(spec, result, effects, months, lead_in, weeks, warnings=warnings)
     for stage in result.stages:
-        total = stage.value
-        whole = not spec.exact and spec.template.tree.metrics[stage.metric].is_count
-        fy_series = split(total, [m.business_days for m in fy_months], spec.split, whole=whole)
-        series = shift(fy_series, offsets[stage.metric], lead_in)
-        monthly[stage.metric] = series
-        weekly[stage.metric] = split(total, [w.business_days for w in weeks], spec.split,
-                                     whole=whole)
-        daily[stage.metric] = [per_day(v, m.business_days, whole=whole)
-                               for v, m in zip(series, months)]
-        shares = [_share(v, weights, m, whole) for v, weights, m in zip(series, rep_weights, months)]
-        per_rep[stage.metric] = shares
-        per_rep_daily[stage.metric] = [[per_day(x, m.business_days, whole=whole) for x in row]
-                                       for row, m in zip(shares, months)]
-    if not spec.template.tree.metrics[result.lever].is_count:
-        return Plan(spec, result, effects, months, lead_in, weeks, monthly, weekly, daily, per_rep, per_rep_daily)
-    lever_months = [i for i, v in enumerate(monthly[result.lever]) if v > 0]
-    rep_days = sum(sum(rep_weights[i]) * months[i].business_days for i in lever_months)
-    business_days = sum(months[i].business_days for i in lever_months)
-    feas = assess(result, spec.knowns, rep_days=rep_days, business_days=business_days,
-                  months=len(lever_months), capacity=spec.capacity_per_day)
-    return Plan(spec, result, effects, months, lead_in, weeks, monthly, weekly, daily,
-                per_rep, per_rep_daily, feas)
+        _spread(plan, stage.metric, stage.value, fy_months, offsets.get(stage.metric, 0), rep_weights)
+    feas = _feasibility(plan, rep_weights)
+    return Plan(spec, result, effects, months, lead_in, weeks, plan.monthly, plan.weekly, plan.daily,
+                plan.per_rep, plan.per_rep_daily, feas, warnings)
+
+
+def _spread(plan: Plan, stage: str, total: float, fy_months: list[Period], offset: int,
+            rep_weights: list[list[float]]) -> None:
+    """A stage's total over fiscal months (moved ``offset`` months earlier), ISO weeks,
+    business days and reps. A rate stage (a rate KGI) is the same rate in every period."""
+    spec, months = plan.spec, plan.months
+    metric = spec.template.tree.metrics[stage]
+    if metric.kind is Kind.RATE:
+        plan.monthly[stage] = shift([total] * len(fy_months), offset, plan.lead_in)
+        plan.weekly[stage] = [total] * len(plan.weeks)
+        plan.daily[stage] = list(plan.monthly[stage])
+        plan.per_rep[stage] = [[v] * len(spec.reps) for v in plan.monthly[stage]]
+        plan.per_rep_daily[stage] = [list(row) for row in plan.per_rep[stage]]
+        return
+    whole = not spec.exact and metric.is_count
+    weights = [m.business_days for m in fy_months]
+    growth = spec.growth.get(stage)
+    fy_series = split(total, growth_weights(weights, growth, spec.split), "weighted", whole=whole) \
+        if growth else split(total, weights, spec.split, whole=whole)
+    series = shift(fy_series, offset, plan.lead_in)
+    plan.monthly[stage] = series
+    plan.weekly[stage] = split(total, [w.business_days for w in plan.weeks], spec.split, whole=whole)
+    plan.daily[stage] = [per_day(v, m.business_days, whole=whole) for v, m in zip(series, months)]
+    shares = [_share(v, weights, m, whole) for v, weights, m in zip(series, rep_weights, months)]
+    plan.per_rep[stage] = shares
+    plan.per_rep_daily[stage] = [[per_day(x, m.business_days, whole=whole) for x in row]
+                                 for row, m in zip(shares, months)]
+
+
+def growth_weights(business_days: Sequence[int], growth: float, method: str) -> list[float]:
+    """Month weights for a month-over-month growth rate (前月比): month k weighs (1+g)^k,
+    times its business days when the split is weighted."""
+    return [(1 + growth) ** k * (bd if method == "weighted" else 1) for k, bd in enumerate(business_days)]
+
+
+def _feasibility(plan: Plan, rep_weights: list[list[float]]) -> Feasibility:
+    """The capacity check over the months the activity has a target in."""
+    activity = plan.spec.template.activity
+    series = plan.monthly.get(activity) if activity else None
+    active = [i for i, v in enumerate(series) if v > 0] if series else \
+        list(range(plan.lead_in, len(plan.months)))
+    rep_days = sum(sum(rep_weights[i]) * plan.months[i].business_days for i in active)
+    business_days = sum(plan.months[i].business_days for i in active)
+    return assess(plan.reverse, plan.spec.knowns, rep_days=rep_days, business_days=business_days,
+                  months=len(active), capacity=plan.spec.capacity_per_day)
+
+
+def unrealistic_rates(template: Template, knowns: Mapping[str, float]) -> list[RateWarning]:
+    """SMART's A: a given rate far outside its published band (below half its low end or
+    above twice its high end) is probably not achievable — or a typo."""
+    marks = load_benchmarks()
+    out = []
+    for mid, value in knowns.items():
+        metric = template.tree.metrics[mid]
+        mark = marks.get(metric.benchmark) if metric.benchmark and metric.kind is Kind.RATE else None
+        if mark and (value < mark.low / 2 or value > (mark.high or mark.low) * 2):
+            out.append(RateWarning(mid, value, mark.low, mark.high or mark.low, mark.source))
+    return out
 
 
 def _share(total: float, weights: list[float], month: Period, whole: bool) -> list[float]:

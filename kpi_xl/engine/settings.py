@@ -37,7 +37,8 @@ from kpi_xl.i18n import Text
 
 KEYS = ("template", "kgi", "target", "unit_price", "rates", "volumes", "fiscal_year",
         "fy_start", "quarter", "holidays", "reps", "leads", "split", "exact",
-        "capacity_per_day", "phase", "lang", "warn", "public_holidays", "asof", "scenario", "display", "kpis")
+        "capacity_per_day", "phase", "lang", "warn", "public_holidays", "asof", "scenario", "display", "kpis",
+        "growth")
 SCENARIO_FACTORS = (1.0, 1.1, 0.9)  # base, upside, downside: rates × factor, capped at 100%
 
 
@@ -180,6 +181,12 @@ def spec_from_settings(settings: Mapping[str, Any]) -> PlanSpec:
         stage = _chain_stage(template, str(name))
         leads[stage] = _whole(raw, f"lead {name}", 0, 24)
     capacity = settings.get("capacity_per_day")
+    growth = {}
+    for name, raw in (settings.get("growth") or {}).items():  # 前月比: each month this much above the last
+        stage = _chain_stage(template, str(name))
+        growth[stage] = parse_number(raw, f"growth {name}")
+        if not -0.5 < growth[stage] <= 1:
+            raise InputError("out_of_range", field=f"growth {name}", value=raw, allowed="-50%–100%")
     return PlanSpec(
         template=template, goal=goal, knowns=_knowns(template, settings), target=target,
         fiscal_year=None if fiscal_year is None else _whole(fiscal_year, "fiscal_year", 1901, 2199),
@@ -191,6 +198,7 @@ def spec_from_settings(settings: Mapping[str, Any]) -> PlanSpec:
         reps=parse_reps(settings.get("reps")),
         leads=leads, split=split, exact=bool(settings.get("exact", False)),
         capacity_per_day=None if capacity is None else parse_positive(capacity, "capacity_per_day"),
+        growth=growth,
     )
 
 
@@ -259,10 +267,12 @@ def _goal(template: Template, settings: Mapping[str, Any]) -> tuple[str, float]:
         else:
             raise InputError("bad_pair", field="target", value=target)
         metric = template.metric(name.strip())
-        if metric.id not in template.chain:
+        if metric.id not in template.chain and metric.id not in template.tree.formulas:
             raise InputError("bad_choice", field="target", value=metric.name.ja, allowed=names(
-                template.tree.metrics[m] for m in template.chain))
-        return metric.id, parse_positive(raw, template.tree.name(metric.id))
+                template.tree.metrics[m] for m in [*template.chain, *template.tree.formulas]))
+        if metric.kind is Kind.RATE:
+            return metric.id, parse_rate(raw, metric.name)
+        return metric.id, parse_positive(raw, metric.name)
     if kgi is None:
         raise InputError("missing", field="kgi",
                          hint="例/e.g. --kgi 120000000 または/or --target 受注数=10")

@@ -9,19 +9,19 @@ problem.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from kpi_xl.engine.catalog import load_benchmarks, load_hints
+from kpi_xl.engine.catalog import load_benchmarks, load_hints, load_phases
 from kpi_xl.engine.toml_data import TOMLDecodeError, broken, expect, parse_toml, template_dir
-from kpi_xl.engine.tree import OPS, Formula, Kind, KpiTree, Metric
+from kpi_xl.engine.tree import OPS, Formula, Kind, KpiTree, Metric, Tier
 from kpi_xl.engine.values import normalise_text
 from kpi_xl.errors import TreeError, UnknownNameError
-from kpi_xl.i18n import NO_TEXT, Text
+from kpi_xl.i18n import NO_TEXT, Text, label
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,9 @@ class Template:
     chain: tuple[str, ...]
     source: str
     description: Text = NO_TEXT
+    phases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # phase id → its KPIs here
+    activity: str | None = None  # what a rep's daily capacity counts (架電数), if the template has it
+    capacity: str | None = None  # the benchmark giving that capacity by default (34 calls a day)
     _names: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def label(self, lang: str) -> str:
@@ -75,15 +78,18 @@ class Template:
         return rates
 
     def definition(self, metric_id: str, lang: str) -> str:
-        """How a metric is computed, e.g. "商談化率 = 商談化数 ÷ コネクト数"."""
+        """How a metric is computed, e.g. "商談化率 = 商談化数 ÷ コネクト数", with its note."""
         metric = self.tree.metrics[metric_id]
         labels = {m.id: m.label(lang) for m in self.tree.metrics.values()}
-        if metric.numerator and metric.denominator:
-            return f"{labels[metric_id]} = {labels[metric.numerator]} ÷ {labels[metric.denominator]}"
+        note = metric.definition.pick(lang)
         formula = self.tree.formulas.get(metric_id)
-        if formula:
-            return f"{labels[metric_id]} = {formula.text(labels)}"
-        return metric.definition.pick(lang)
+        if metric.numerator and metric.denominator:
+            text = f"{labels[metric_id]} = {labels[metric.numerator]} ÷ {labels[metric.denominator]}"
+        elif formula:
+            text = f"{labels[metric_id]} = {formula.text(labels)}"
+        else:
+            return note
+        return label("with_note", lang, text=text, note=note) if note else text
 
 
 def names(metrics: Iterable[Metric]) -> Text:
@@ -98,8 +104,8 @@ def _name_key(name: str) -> str:
 
 # -- loading -------------------------------------------------------------------------
 _TOP_KEYS = {"id", "kind", "ja", "en", "root", "chain", "metrics", "description_ja",
-             "description_en"}
-_METRIC_KEYS = {"kind", "ja", "en", "formula", "higher_is_better", "controllable",
+             "description_en", "phases", "activity", "capacity"}
+_METRIC_KEYS = {"kind", "tier", "ja", "en", "formula", "higher_is_better", "controllable",
                 "numerator", "denominator", "unit", "benchmark", "hint", "aliases",
                 "definition_ja", "definition_en"}
 _FORMULA = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*(\s*[*/+\-]\s*[A-Za-z_][A-Za-z0-9_]*)+\s*$")
@@ -155,6 +161,12 @@ def _metric(mid: str, spec: Any, file: Path) -> Metric:
     def optional(key: str, typ: type = str) -> Any:
         return expect(spec, key, typ, file, where, required=False)
 
+    tier_text = optional("tier")
+    try:
+        tier = Tier(tier_text) if tier_text else _default_tier(kind, "formula" in spec)
+    except ValueError:
+        raise broken(file, where + "tier", f"must be one of {', '.join(t.value for t in Tier)}, "
+                     f"got {tier_text!r}") from None
     return Metric(
         id=mid, kind=kind,
         name=Text(expect(spec, "ja", str, file, where), expect(spec, "en", str, file, where)),
@@ -164,7 +176,18 @@ def _metric(mid: str, spec: Any, file: Path) -> Metric:
         unit=optional("unit") or "", benchmark=optional("benchmark"), hint=optional("hint"),
         aliases=tuple(str(a) for a in optional("aliases", list) or []),
         definition=Text(optional("definition_ja") or "", optional("definition_en") or ""),
+        tier=tier,
     )
+
+
+def _default_tier(kind: Kind, derived: bool) -> Tier:
+    """For a template that does not say: rates are results, amounts outcomes, counts a rep
+    types in directly are actions and derived counts results."""
+    if kind is Kind.RATE:
+        return Tier.RESULT
+    if kind is Kind.AMOUNT:
+        return Tier.OUTCOME
+    return Tier.RESULT if derived else Tier.ACTION
 
 
 def _check_references(metrics: dict[str, Metric], formulas: dict[str, Formula], file: Path) -> None:
@@ -222,10 +245,43 @@ def load_template_file(path: Path | str) -> Template:
         tree = KpiTree(metrics, formulas, root)
     except TreeError as exc:
         raise broken(file, "metrics", exc.message("en")) from None
+    activity, capacity = _capacity(data, metrics, file)
     return Template(id=expect(data, "id", str, file, ""), kind=data["kind"],
                     name=Text(expect(data, "ja", str, file, ""), expect(data, "en", str, file, "")),
                     tree=tree, chain=chain, source=str(file),
-                    description=Text(data.get("description_ja", ""), data.get("description_en", "")))
+                    description=Text(data.get("description_ja", ""), data.get("description_en", "")),
+                    phases=_phases(data, metrics, file), activity=activity, capacity=capacity)
+
+
+def _phases(data: dict[str, Any], metrics: dict[str, Metric], file: Path) -> dict[str, tuple[str, ...]]:
+    """``[phases]``: each phase's KPIs in this template (metric ids)."""
+    table = expect(data, "phases", dict, file, "", required=False) or {}
+    out = {}
+    for phase, kpis in table.items():
+        if phase not in load_phases():
+            raise broken(file, f"phases.{phase}", f"unknown phase; known: {', '.join(load_phases())}")
+        if not isinstance(kpis, list) or any(k not in metrics for k in kpis):
+            raise broken(file, f"phases.{phase}", f"must list metric ids of this template, got {kpis!r}")
+        limits = load_phases()[phase]
+        if not limits.min_kpis <= len(kpis) <= limits.max_kpis:
+            raise broken(file, f"phases.{phase}", f"{len(kpis)} KPIs; {limits.name.ja} takes "
+                         f"{limits.min_kpis}–{limits.max_kpis}")
+        out[phase] = tuple(kpis)
+    return out
+
+
+def _capacity(data: dict[str, Any], metrics: dict[str, Metric], file: Path) -> tuple[str | None, str | None]:
+    """The activity a rep's daily capacity is counted in (default: 架電数 when there is one)
+    and the benchmark that gives the capacity by default."""
+    activity = expect(data, "activity", str, file, "", required=False)
+    if activity is None:
+        activity = "calls" if "calls" in metrics else None
+    elif activity not in metrics:
+        raise broken(file, "activity", f"unknown metric {activity!r}")
+    capacity = expect(data, "capacity", str, file, "", required=False)
+    if capacity is not None and capacity not in load_benchmarks():
+        raise broken(file, "capacity", f"unknown benchmark {capacity!r}; known: {', '.join(load_benchmarks())}")
+    return activity, capacity
 
 
 @cache

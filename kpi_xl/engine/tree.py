@@ -31,6 +31,22 @@ class Kind(str, Enum):
     RATIO = "ratio"
 
 
+class Tier(str, Enum):
+    """The KPI tiers of seed 001: 行動指標 (what a rep does), 結果指標 (what the activity
+    yields) and 成果指標 (the business outcome)."""
+
+    ACTION = "action"
+    RESULT = "result"
+    OUTCOME = "outcome"
+
+    def label(self, lang: str) -> str:
+        return _TIER_NAMES[self].pick(lang)
+
+
+_TIER_NAMES = {Tier.ACTION: Text("行動指標", "activity"), Tier.RESULT: Text("結果指標", "result"),
+               Tier.OUTCOME: Text("成果指標", "outcome")}
+
+
 @dataclass(frozen=True)
 class Metric:
     """One node of a KPI tree, with the labels and meaning a user reads."""
@@ -47,6 +63,7 @@ class Metric:
     hint: str | None = None
     aliases: tuple[str, ...] = ()
     definition: Text = NO_TEXT
+    tier: Tier = Tier.RESULT
 
     def label(self, lang: str) -> str:
         return self.name.pick(lang)

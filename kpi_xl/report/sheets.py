@@ -115,15 +115,20 @@ def _kpi_table(ws: Worksheet, report: MonthlyReport, lang: str, layout: Layout) 
 
 
 def _bottleneck_lines(ws: Worksheet, report: MonthlyReport, lang: str, row: int) -> int:
+    """The bottleneck rate and every finding the seeds name (volume short, KPIs met but KGI missed)."""
     diagnosis = report.review.diagnosis if report.review else None
-    if not (diagnosis and diagnosis.bottleneck):
+    if not (diagnosis and (diagnosis.bottleneck or diagnosis.findings)):
         return row
-    b = diagnosis.bottleneck
     ws.cell(row, 2, label("bottleneck", lang)).font = styles.BOLD
-    text(ws, row, 3, label("bottleneck_line", lang, rate=_metric_name(report, b.rate, lang),
-                           actual=f"{b.actual:.1%}", reference=f"{b.reference:.1%}", short=b.shortfall))
-    text(ws, row + 1, 3, diagnosis.hint(lang)).font = styles.NOTE_FONT
-    return row + 3
+    b = diagnosis.bottleneck
+    if b is not None:
+        text(ws, row, 3, label("bottleneck_line", lang, rate=_metric_name(report, b.rate, lang),
+                               actual=f"{b.actual:.1%}", reference=f"{b.reference:.1%}", short=b.shortfall))
+        row += 1
+    for finding in diagnosis.findings:
+        text(ws, row, 3, finding.text(lang)).font = styles.NOTE_FONT
+        row += 1
+    return row + 1
 
 
 def _gap_table(ws: Worksheet, report: MonthlyReport, lang: str, layout: Layout, row: int) -> int:

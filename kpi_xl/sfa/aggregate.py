@@ -131,7 +131,8 @@ def impossible_funnels(actuals: Actuals, template: Template) -> list[Finding]:
     calls, more meetings than connects …). Sum stages take a missing addend as zero
     (no email column: no emails)."""
     tree = template.tree
-    pairs = [(p, c, tree.formulas[p].op) for p, c in pairwise(template.chain) if tree.metrics[c].is_count]
+    pairs = [(p, c, tree.formulas[p].op) for p, c in pairwise(template.chain)
+             if tree.metrics[c].is_count and tree.metrics[p].is_count]  # never yen against deals
     found = []
     for (owner, month), row in actuals.by_month.iterrows():
         counts = {k: float(v) for k, v in row.items()}

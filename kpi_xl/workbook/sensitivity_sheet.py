@@ -5,8 +5,8 @@ from __future__ import annotations
 from openpyxl.chart import BarChart, Reference
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kpi_xl.engine.feasibility import levers as engine_levers
 from kpi_xl.engine.plan import Plan
-from kpi_xl.engine.tree import Kind
 from kpi_xl.i18n import label
 from kpi_xl.workbook.inputs_sheet import InputRefs
 from kpi_xl.xlsx import styles
@@ -17,19 +17,11 @@ HEAD = 6
 
 
 def levers(plan: Plan) -> list[tuple[str, str]]:
-    """(metric, step) for every input the engine's sensitivity moves, in tree-leaf order."""
-    tree = plan.spec.template.tree
+    """(metric, step) for every input the engine's sensitivity moves (the same rule)."""
+    if len(plan.reverse.stages) < 2:
+        return []
     inputs = {**plan.spec.knowns, plan.reverse.lever: plan.reverse.stages[-1].value}
-    out = []
-    for leaf in tree.leaves(plan.reverse.target):
-        if leaf not in inputs:
-            continue
-        kind = tree.metrics[leaf].kind
-        if kind is Kind.RATE:
-            out.append((leaf, "+1pt"))
-        elif kind in (Kind.COUNT, Kind.AMOUNT) and inputs[leaf] > 0:
-            out.append((leaf, "+10%"))
-    return out
+    return engine_levers(plan.spec.template, inputs, plan.reverse.target)
 
 
 def write_sensitivity(ws: Worksheet, plan: Plan, refs: InputRefs, layout: Layout, lang: str,

@@ -35,7 +35,7 @@ def test_settings_become_a_spec():
     ({"leads": {"有効商談数": 1}}, InputError, "lead"),
     ({"volumes": {"架電数": -3}}, InputError, "zero or more"),
     ({"colour": "red"}, InputError, "settings"),
-    ({"target": "有効商談数=3"}, InputError, "target"),
+    ({"target": "追客数=3"}, InputError, "target"),
 ])
 def test_bad_settings_name_the_field(change, error, text):
     settings = {**BASE, **change}
