@@ -298,3 +298,23 @@ def template_json(t: Template, lang: str) -> dict[str, Any]:
     return {"id": t.id, "kind": t.kind, "name": t.label(lang), "chain": list(t.chain),
             "metrics": [{"id": mid, "name": m.label(lang), "kind": m.kind.value,
                          "definition": t.definition(mid, lang)} for mid, m in t.tree.metrics.items()]}
+
+
+def rate_table(lang: str = "ja") -> str:
+    """Every rate of every shipped template with its numerator, denominator and published
+    band, as a Markdown table (README's domain section is this table)."""
+    from kpi_xl.display import band_text
+    from kpi_xl.engine.catalog import load_benchmarks
+    from kpi_xl.engine.templates import template_names
+
+    marks = load_benchmarks()
+    rows = ["| template | rate | = numerator ÷ denominator | tier | benchmark |", "|---|---|---|---|---|"]
+    for tid in template_names():
+        t = get_template(tid)
+        for metric in t.tree.metrics.values():
+            if metric.kind is not Kind.RATE or not metric.numerator:
+                continue
+            num, den = (t.tree.metrics[x].label(lang) for x in (metric.numerator, metric.denominator))
+            band = band_text(marks[metric.benchmark], lang).split("（")[0] if metric.benchmark else "—"
+            rows.append(f"| {tid} | {metric.label(lang)} | {num} ÷ {den} | {metric.tier.label(lang)} | {band} |")
+    return "\n".join(rows)

@@ -31,6 +31,14 @@ def flat(value: Any) -> list[Any]:
     return [] if value in (None, "") else [value]
 
 
+def grid_numbers(value: Any, field: str) -> list[float | None]:
+    """Every cell of a range in reading order, as a number or None for a blank (kept, so
+    two same-shaped ranges pair up cell by cell)."""
+    rows = value if isinstance(value, (list, tuple)) else [value]
+    cells = [c for row in rows for c in (row if isinstance(row, (list, tuple)) else [row])]
+    return [None if c in (None, "") else parse_number(c, f"{field}[{i + 1}]") for i, c in enumerate(cells)]
+
+
 def column(values: Sequence[Any]) -> list[list[Any]]:
     """A list as a spilled column."""
     return [[v] for v in values]

@@ -143,6 +143,18 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "{metric}: 担当者が決まっていません",
         "{metric}: no owner",
     ),
+    "lint_smart_achievable": (
+        "{metric}: 目標 {value} はベンチマーク {low}〜{high} から大きく外れています。達成可能か確認してください（SMART: Achievable）",
+        "{metric}: the target {value} is far outside the benchmark {low}–{high}; check it is achievable (SMART: achievable)",
+    ),
+    "lint_smart_relevant": (
+        "{metric}: KGI（{kgi}）の計算につながっていません。KGIとの因果関係を確認してください（SMART: Relevant）",
+        "{metric}: does not feed the KGI ({kgi}); check how it moves the goal (SMART: relevant)",
+    ),
+    "lint_outcome": (
+        "{metric}: 成果指標です。担当者が日々動かせる行動指標・結果指標をKPIにしてください",
+        "{metric}: an outcome metric; make the KPIs the activity and result metrics a rep moves day to day",
+    ),
     "lint_smart_definition": (
         "{metric}: 測定方法（定義）がありません。部門間で定義を合意してください",
         "{metric}: no measurable definition; agree one across departments",

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import xlwings as xw
 
 from kpi_xl.display import band_text
+from kpi_xl.engine.actuals import period_rate
 from kpi_xl.engine.allocation import largest_remainder
 from kpi_xl.engine.calendar import (
     BusinessCalendar,
@@ -38,6 +39,7 @@ from kpi_xl.excel_values import (
     excel_date,
     flag,
     flat,
+    grid_numbers,
     lang_of,
     number,
     rate,
@@ -99,10 +101,17 @@ def KPI_FORWARD(volume, rates, unit_price=None):
     numerator=("分子（例: 商談化数） / numerator, e.g. meetings set", 2),
     denominator=("分母（例: コネクト数） / denominator, e.g. connects", 2),
     lang="ja / en",
+    total="TRUE: 期間の率 = Σ分子 ÷ Σ分母（月の率の平均ではない） / TRUE: one rate over the period, Σ ÷ Σ",
 )
-def KPI_RATE(numerator, denominator, lang="ja"):
+def KPI_RATE(numerator, denominator, lang="ja", total=False):
     """率 = 分子 ÷ 分母（分母0は説明を表示） / A rate; a zero denominator gives a readable message."""
     code = lang_of(lang)
+    if flag(total):
+        nums, dens = grid_numbers(numerator, "numerator"), grid_numbers(denominator, "denominator")
+        if len(nums) != len(dens):
+            raise InputError("shape_mismatch", field="denominator", got=len(dens), other="numerator", want=len(nums))
+        value = period_rate(nums, dens)
+        return "#KPI! " + message("zero_denominator", code) if value is None else value
 
     def one(num, den):
         if num in (None, "") or den in (None, ""):

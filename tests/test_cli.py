@@ -226,7 +226,7 @@ def test_lint_a_plan(tmp_path):
     plan.write_text(plan.read_text(encoding="utf-8") + "  - {metric: 売上}\n", encoding="utf-8")
     data = json.loads(run("lint", str(plan), "--json").stdout)
     codes = {(f["code"], f["metric"]) for f in data}
-    assert ("lint_uncontrollable", "revenue") in codes and ("lint_smart_owner", "revenue") in codes
+    assert ("lint_outcome", "revenue") in codes and ("lint_smart_owner", "revenue") in codes
 
 
 def test_every_command_answers_in_json_with_the_text_modes_exit_code(tmp_path):

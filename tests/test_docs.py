@@ -43,3 +43,16 @@ def test_the_architecture_section_lists_every_module():
         assert f"{folder}/" in section
     for named in re.findall(r"\b([a-z_]+\.py)\b", section):
         assert list(package.rglob(named)) or (ROOT / "scripts" / named).exists(), f"README names {named}"
+
+
+def test_the_rate_table_is_generated_from_the_templates():
+    """README lists each template's rates with numerator and denominator; it cannot drift."""
+    from kpi_xl.console import rate_table
+
+    block = re.search(r"<!-- rates:begin -->\n(.*?)\n<!-- rates:end -->", README, re.S)
+    assert block, "README lacks the generated rate table"
+    assert block.group(1) == rate_table("ja"), "regenerate: python -c 'from kpi_xl.console import rate_table; " \
+        "print(rate_table())'"
+    assert "| call | 有効架電率 | 有効架電数 ÷ 架電数 |" in block.group(1)  # 003: 架電のうち…
+    assert "| sdr | 通電率 | 通電数 ÷ 架電数 |" in block.group(1)
+    assert "| real_estate | 契約率 | 契約数 ÷ 来店数・問い合わせ件数 |" in block.group(1)

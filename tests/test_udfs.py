@@ -48,7 +48,7 @@ def test_vba_signatures(udfs):
     assert set(signatures) == set(NAMES)
     assert signatures["KPI_REVERSE"] == ("kgi, rates, Optional unit_price, Optional labels, Optional rounding, "
                                          "Optional lang")
-    assert signatures["KPI_RATE"] == "numerator, denominator, Optional lang"
+    assert signatures["KPI_RATE"] == "numerator, denominator, Optional lang, Optional total"
     assert signatures["KPI_SPLIT"] == ("total, fiscal_year, Optional period, Optional fy_start, Optional holidays, "
                                        "Optional method")
     reserved = {"end", "date", "type", "name", "error", "function", "sub", "next", "for", "to", "step", "rem"}
@@ -169,3 +169,11 @@ def test_no_argument_makes_a_udf_raise(args, name):
     assert out is not None or name == "KPI_BENCHMARK"
     if isinstance(out, str) and out.startswith("#KPI!"):
         assert "Traceback" not in out and "\n" not in out
+
+
+def test_a_rate_over_a_period_is_the_ratio_of_the_sums(udfs):
+    """000: コネクト率 = コネクト数 ÷ アプローチ数 — over April and May, Σ connects ÷ Σ touches."""
+    assert call(udfs, "KPI_RATE", [[10.0], [300.0]], [[100.0], [1000.0]], "ja", True) == pytest.approx(310 / 1100)
+    assert call(udfs, "KPI_RATE", [[10.0], [300.0]], [[100.0], [1000.0]]) == [[0.1], [0.3]]  # per month
+    assert call(udfs, "KPI_RATE", [[10.0], [None]], [[100.0], [1000.0]], "en", True) == pytest.approx(0.1)
+    assert call(udfs, "KPI_RATE", [[1.0]], [[0.0]], "en", True).startswith("#KPI!")

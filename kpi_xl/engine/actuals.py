@@ -3,7 +3,8 @@ every rate by its own numerator and denominator), and which metrics data can tel
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import math
+from collections.abc import Collection, Mapping, Sequence
 
 from kpi_xl.engine.diagnosis import actual_rates
 from kpi_xl.engine.templates import Template
@@ -29,3 +30,12 @@ def observable(template: Template, metric: str, observed: Collection[str]) -> bo
     formula = template.tree.formulas.get(metric)
     return bool(formula) and all(observable(template, a, observed) for a in formula.args
                                  if template.tree.metrics[a].kind is not Kind.RATE)
+
+
+def period_rate(numerators: Sequence[float | None], denominators: Sequence[float | None]) -> float | None:
+    """A rate over a period: Σ numerator ÷ Σ denominator over the periods that have both,
+    never the average of the periods' rates (000: コネクト率 = コネクト数 ÷ アプローチ数).
+    April 10/100 and May 300/1,000 make 310/1,100 = 28.2%, not 20.0%. None without data."""
+    pairs = [(n, d) for n, d in zip(numerators, denominators) if n is not None and d is not None]
+    total = math.fsum(d for _, d in pairs)
+    return math.fsum(n for n, _ in pairs) / total if pairs and total else None

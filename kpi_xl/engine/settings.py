@@ -73,8 +73,8 @@ class Settings:
 
 def read_settings(settings: Mapping[str, Any]) -> Settings:
     """Validate a whole settings document once (every command starts here)."""
-    return Settings(spec_from_settings(settings), options_from_settings(settings),
-                    kpis_from_settings(settings))
+    spec = spec_from_settings(settings)
+    return Settings(spec, options_from_settings(settings), kpis_from_settings(settings, spec.template))
 
 
 def _whole(value: Any, field: str, low: int, high: int) -> int:
@@ -223,14 +223,14 @@ def options_from_settings(settings: Mapping[str, Any]) -> PlanOptions:
     )
 
 
-def kpis_from_settings(settings: Mapping[str, Any]) -> tuple[KpiSpec, ...]:
-    """The ``kpis:`` list (metric, target, deadline, owner, definition) ``kpi-xl lint`` checks."""
+def kpis_from_settings(settings: Mapping[str, Any], template: Template) -> tuple[KpiSpec, ...]:
+    """The ``kpis:`` list (metric, target, deadline, owner, definition) ``kpi-xl lint`` checks;
+    each target is read by its metric's kind (a rate as 15% or 0.15)."""
     out = []
     for item in settings.get("kpis") or []:
         entry = item if isinstance(item, Mapping) else {"metric": item}
-        target = entry.get("target")
-        out.append(KpiSpec(str(entry.get("metric", "")),
-                           None if target is None else parse_number(target, "target"),
+        name, target = str(entry.get("metric", "")), entry.get("target")
+        out.append(KpiSpec(name, None if target is None else metric_value(template, name, target, "kpis")[1],
                            None if entry.get("deadline") is None else str(entry["deadline"]),
                            entry.get("owner"), entry.get("definition")))
     return tuple(out)
