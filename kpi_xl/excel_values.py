@@ -65,6 +65,14 @@ def number(value: Any, field: str, default: float | None = None) -> float | None
     return parse_number(value, field)
 
 
+def whole_number(value: Any, field: str) -> int:
+    """A whole number (a fiscal year, a month): 2026.7 is refused, not cut to 2026."""
+    number_value = parse_number(value, field)
+    if number_value != int(number_value):
+        raise InputError("not_whole", field=field, value=value)
+    return int(number_value)
+
+
 def flag(value: Any, default: bool = False) -> bool:
     """Excel's TRUE/FALSE, 1/0 or text "TRUE"/"はい"."""
     if value in (None, ""):

@@ -12,13 +12,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kpi_xl.engine.templates import get_template
 from kpi_xl.files import write_atomic
 from kpi_xl.i18n import label
 from kpi_xl.xlsx import formulas, styles
-from kpi_xl.xlsx.cells import Layout
+from kpi_xl.xlsx.cells import Layout, text_cell
 
 HOWTO = "使い方 (How to use)"
 EXAMPLES = "例 (Examples)"
@@ -35,6 +37,14 @@ STEPS = [
      "4. Use them in any sheet, e.g. =KPI_REVERSE(12000000, {0.2;0.1}, 1000000)"),
     ("エラーはセルに #KPI! … と表示されます（例: 受注率は0〜100%）",
      "Errors show in the cell as #KPI! … (e.g. a win rate must be 0–100%)"),
+    ("表を返す関数は Excel 365/2021 では自動でスピルします。Excel 2016/2019 では結果の大きさの範囲を選び、"
+     "Ctrl+Shift+Enter で配列数式として入力してください",
+     "Functions that return a table spill in Excel 365/2021; in Excel 2016/2019 select a range of the "
+     "result's size and enter the formula with Ctrl+Shift+Enter"),
+    ("ImportPythonUDFs には「VBA プロジェクト オブジェクト モデルへのアクセスを信頼する」の設定が必要です"
+     "（ファイル → オプション → トラスト センター → マクロの設定）",
+     "ImportPythonUDFs needs \"Trust access to the VBA project object model\" "
+     "(File → Options → Trust Center → Macro Settings)"),
 ]
 FUNCTIONS = [
     ("KPI_REVERSE(kgi, rates, [unit_price], [labels], [rounding], [lang])", "KGIから各段階の必要件数（切り上げ）",
@@ -115,61 +125,71 @@ KGI, PRICE, WIN, MEET, FY = "$C$4", "$C$5", "$C$6", "$C$7", "$C$9"
 CAPS, ACTUAL, TARGET, WARN = "$C$10:$C$12", "$C$13", "$C$14", "$C$15"
 
 
+RESULT, NATIVE_TEXT, NATIVE = 5, 8, 9  # columns: the =KPI_* result (up to 3 wide), its native twin
+
+
 class _Examples:
     """Writes example blocks one under another: the =KPI_* call and its native twin."""
 
     def __init__(self, ws: Worksheet, layout: Layout, row: int) -> None:
         self.ws, self.layout, self.row = ws, layout, row
 
-    def block(self, title: str, udf: str, rows: int, natives: list[str], key: str, number_format: str) -> None:
+    def block(self, title: str, udf: str, shape: tuple[int, int], natives: list[str], key: str,
+              number_format: str) -> None:
+        """``shape`` is the (rows, columns) the function returns: the array formula spans it."""
         ws, r = self.ws, self.row
+        rows, cols = shape
         ws.cell(r, 2, title).font = styles.BOLD
-        shown = ws.cell(r, 4, udf)
-        shown.data_type = "s"  # the call as text, to read beside its result
-        shown.font = styles.NOTE_FONT
-        target_ref = f"E{r}:E{r + rows - 1}" if rows > 1 else f"E{r}"
-        ws[f"E{r}"] = ArrayFormula(target_ref, udf) if rows > 1 else udf
+        text_cell(ws, r, 4, udf).font = styles.NOTE_FONT  # the call as text, to read beside its result
+        corner = f"{get_column_letter(RESULT + cols - 1)}{r + rows - 1}"
+        ws.cell(r, RESULT).value = ArrayFormula(f"{get_column_letter(RESULT)}{r}:{corner}", udf) \
+            if (rows, cols) != (1, 1) else udf
         for k, native in enumerate(natives):
             text = native.lstrip("=")
-            ws.cell(r + k, 6, text if len(text) <= 60 else text[:57] + "…").font = styles.NOTE_FONT
-            cell = ws.cell(r + k, 7, native)
+            text_cell(ws, r + k, NATIVE_TEXT, text if len(text) <= 60 else text[:57] + "…").font = styles.NOTE_FONT
+            cell = ws.cell(r + k, NATIVE, native)
             cell.number_format = number_format
-            self.layout.put(("native", key, str(k)), ws.title, r + k, 7)
+            self.layout.put(("native", key, str(k)), ws.title, r + k, NATIVE)
         self.row += max(rows, len(natives)) + 1
 
 
 def _examples(ws: Worksheet, layout: Layout) -> None:
     styles.title(ws, "例: 関数と通常の数式 / Examples: functions beside native formulas",
-                 "B列の値を変えると両方が再計算されます / change column C and both sides recompute")
-    for col, width in zip("ABCDEFG", (3, 30, 14, 34, 16, 34, 16)):
+                 "C列の値を変えると両方が再計算されます / change column C and both sides recompute")
+    for col, width in zip("ABCDEFGHI", (3, 30, 14, 36, 14, 14, 34, 36, 16)):
         ws.column_dimensions[col].width = width
     for i, (text, value, number_format) in enumerate(EXAMPLE_INPUTS):
         ws.cell(4 + i, 2, text)
         styles.as_input(ws.cell(4 + i, 3, value), number_format)
     top = 18
-    styles.header(ws, top, 2, ["", "", "=KPI_* (Python)", "", "通常の数式 / native", ""])
+    styles.header(ws, top, 2, ["", "", "=KPI_* (Python)", "", "", "", "通常の数式 / native", ""])
     ex = _Examples(ws, layout, top + 1)
+    g = get_column_letter(NATIVE)
     r = ex.row
-    ex.block("逆算 / reverse", f"=KPI_REVERSE({KGI},{WIN}:{MEET},{PRICE})", 3,
-             [f"=ROUNDUP({KGI}/{PRICE},0)", f"=ROUNDUP(G{r}/{WIN},0)", f"=ROUNDUP(G{r + 1}/{MEET},0)"],
+    ex.block("逆算 / reverse", f"=KPI_REVERSE({KGI},{WIN}:{MEET},{PRICE})", (3, 1),
+             [f"=ROUNDUP({KGI}/{PRICE},0)", f"=ROUNDUP({g}{r}/{WIN},0)", f"=ROUNDUP({g}{r + 1}/{MEET},0)"],
              "reverse", styles.COUNT)
     r = ex.row
-    ex.block("見込み / forward", f"=KPI_FORWARD(600,{WIN}:{MEET},{PRICE})", 4,
-             ["=600", f"=G{r}*{MEET}", f"=G{r + 1}*{WIN}", f"=G{r + 2}*{PRICE}"], "forward", "#,##0.##")
-    ex.block("率 / rate", "=KPI_RATE(60,600)", 1, ['=IF(600=0,"#KPI!",60/600)'], "rate", styles.RATE)
-    ex.block("月次配分 / monthly split", f"=KPI_SPLIT(500,{FY})", 12, ["=ROUNDUP(500/12,0)"], "split", styles.COUNT)
-    ex.block("担当者別 / per rep", f"=KPI_PER_REP(42,{CAPS})", 3,
+    ex.block("見込み / forward", f"=KPI_FORWARD(600,{WIN}:{MEET},{PRICE})", (4, 1),
+             ["=600", f"={g}{r}*{MEET}", f"={g}{r + 1}*{WIN}", f"={g}{r + 2}*{PRICE}"], "forward", "#,##0.##")
+    ex.block("率 / rate", "=KPI_RATE(60,600)", (1, 1), ['=IF(600=0,"#KPI!",60/600)'], "rate", styles.RATE)
+    ex.block("月次配分 / monthly split", f"=KPI_SPLIT(500,{FY})", (12, 3), ["=ROUNDUP(500/12,0)"], "split",
+             styles.COUNT)
+    ex.block("担当者別 / per rep", f"=KPI_PER_REP(42,{CAPS})", (3, 1),
              ["=" + formulas.largest_remainder("42", CAPS, f"$C${10 + k}", f"(ROW({CAPS})<ROW($C${10 + k}))")
               for k in range(3)], "per_rep", styles.COUNT)
     ach = formulas.achievement(ACTUAL, TARGET)
-    ex.block("達成率 / achievement", f"=KPI_ACHIEVEMENT({ACTUAL},{TARGET})", 1, ["=" + ach], "achievement", styles.RATE)
-    ex.block("状況 / status", f"=KPI_STATUS({ACTUAL},{TARGET},{WARN})", 1,
+    ex.block("達成率 / achievement", f"=KPI_ACHIEVEMENT({ACTUAL},{TARGET})", (1, 1), ["=" + ach], "achievement",
+             styles.RATE)
+    ex.block("状況 / status", f"=KPI_STATUS({ACTUAL},{TARGET},{WARN})", (1, 1),
              ["=" + formulas.status(ach, WARN, label("status_words", "ja").split("|"))], "status", "@")
-    ex.block("実現可能性 / feasibility", "=KPI_FEASIBILITY(400,8)", 1, ["=MAX(0,ROUNDUP((400-8*34)/34,0))"],
+    ex.block("実現可能性 / feasibility", "=KPI_FEASIBILITY(400,8)", (1, 1), ["=MAX(0,ROUNDUP((400-8*34)/34,0))"],
              "feasibility", "0")
-    ex.block("ベンチマーク / benchmark", '=KPI_BENCHMARK("受注率","low")', 1, ["=0.1"], "benchmark", styles.RATE)
-    ex.block("ボトルネック / bottleneck", '=KPI_BOTTLENECK({"コネクト率","商談化率"},{0.1,0.09},{0.15,0.1})', 1,
+    ex.block("ベンチマーク / benchmark", '=KPI_BENCHMARK("受注率","low")', (1, 1), ["=0.1"], "benchmark", styles.RATE)
+    ex.block("ボトルネック / bottleneck", '=KPI_BOTTLENECK({"コネクト率","商談化率"},{0.1,0.09},{0.15,0.1})', (1, 2),
              ['=INDEX({"コネクト率","商談化率"},MATCH(MAX(1-{0.1,0.09}/{0.15,0.1}),1-{0.1,0.09}/{0.15,0.1},0))'],
              "bottleneck", "@")
-    ex.block("テンプレート / template", '=KPI_TEMPLATE("sdr")', 6, [], "template", "@")
+    sdr = get_template("sdr")
+    ex.block("テンプレート / template", '=KPI_TEMPLATE("sdr")', (len(sdr.chain) + len(sdr.chain_rates()), 3), [],
+             "template", "@")
     styles.protect(ws)

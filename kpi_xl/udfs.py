@@ -44,6 +44,7 @@ from kpi_xl.excel_values import (
     number,
     rate,
     rate_list,
+    whole_number,
 )
 from kpi_xl.i18n import label, message
 
@@ -129,16 +130,17 @@ def KPI_RATE(numerator, denominator, lang="ja", total=False):
     fy_start="期首月（既定 4） / first month of the fiscal year (default 4)",
     holidays="会社休業日の範囲（祝日は自動） / company closures (public holidays are included)",
     method='"equal"（既定、切り上げ）/ "weighted"（営業日比例）',
+    rounding="件数は TRUE（既定、切り上げ）、金額は FALSE / TRUE for counts (rounded up), FALSE for amounts",
 )
-def KPI_SPLIT(total, fiscal_year, period="month", fy_start=4, holidays=None, method="equal"):
+def KPI_SPLIT(total, fiscal_year, period="month", fy_start=4, holidays=None, method="equal", rounding=True):
     """目標を月・週・営業日に配分（期首・営業日・目標の表） / Split a target into months, weeks or days."""
     amount = parse_number(total, "total")
-    fy = int(parse_number(fiscal_year, "fiscal_year"))
-    start = int(number(fy_start, "fy_start", 4))
+    fy = whole_number(fiscal_year, "fiscal_year")
+    start = whole_number(number(fy_start, "fy_start", 4), "fy_start")
     cal = BusinessCalendar(dates(holidays, "holidays"))
     kind = str(period or "month").strip().lower()
     how = str(method or "equal").strip().lower()
-    whole = amount == int(amount)
+    whole = flag(rounding, True)
     if kind in ("month", "week"):
         periods = fiscal_months(fy, start, cal) if kind == "month" else iso_weeks(fy, start, cal)
         shares = split(amount, [p.business_days for p in periods], how, whole=whole)

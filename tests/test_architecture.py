@@ -28,7 +28,7 @@ ALLOWED = {
     "console": BASE | {"engine", "display"},
     "excel_values": BASE | {"engine"},
     "udfs": BASE | {"engine", "display", "excel_values"},
-    "macro_workbook": BASE | {"files", "xlsx"},
+    "macro_workbook": BASE | {"engine", "files", "xlsx"},
     "demo": BASE | {"engine", "report", "workbook"},
     "__init__": BASE | {"engine"},
     "cli": BASE | {"engine", "console", "settings_file", "report", "workbook", "macro_workbook", "demo"},

@@ -151,12 +151,12 @@ def test_review_reads_typed_actuals_back(tmp_path):
     done = run("review", str(out))
     assert done.returncode == 2 and "実績" in done.stderr
     wb = load_workbook(out)
-    typed = {"calls": 3000, "approaches": 3000, "connects": 300, "meetings": 40, "won": 8}
-    for ws in wb.worksheets:
-        for row in range(1, ws.max_row + 1):
-            marker = ws.cell(row, 1).value
-            if isinstance(marker, str) and marker.startswith("actual:") and marker[7:] in typed:
-                ws.cell(row, 4, typed[marker[7:]])  # April 2026
+    typed = {"calls": 3000, "emails_sent": 0, "connects": 300, "meetings": 40, "won": 8}
+    ws = wb["実績"]
+    for row in range(1, ws.max_row + 1):
+        marker = ws.cell(row, 1).value
+        if isinstance(marker, str) and marker.startswith("act:") and marker[4:] in typed:
+            ws.cell(row, 4, typed[marker[4:]])  # April 2026
     wb.save(out)
     done = run("review", str(out), "--lang", "en")
     assert done.returncode == 0, done.stderr

@@ -50,7 +50,7 @@ def test_vba_signatures(udfs):
                                          "Optional lang")
     assert signatures["KPI_RATE"] == "numerator, denominator, Optional lang, Optional total"
     assert signatures["KPI_SPLIT"] == ("total, fiscal_year, Optional period, Optional fy_start, Optional holidays, "
-                                       "Optional method")
+                                       "Optional method, Optional rounding")
     reserved = {"end", "date", "type", "name", "error", "function", "sub", "next", "for", "to", "step", "rem"}
     for params in signatures.values():
         for param in params.split(", "):
@@ -177,3 +177,13 @@ def test_a_rate_over_a_period_is_the_ratio_of_the_sums(udfs):
     assert call(udfs, "KPI_RATE", [[10.0], [300.0]], [[100.0], [1000.0]]) == [[0.1], [0.3]]  # per month
     assert call(udfs, "KPI_RATE", [[10.0], [None]], [[100.0], [1000.0]], "en", True) == pytest.approx(0.1)
     assert call(udfs, "KPI_RATE", [[1.0]], [[0.0]], "en", True).startswith("#KPI!")
+
+
+def test_split_rounds_counts_and_keeps_amounts(udfs):
+    """Counts get the seeds' ROUNDUP pace (500 → 42 a month); a yen amount is never rounded,
+    as the plan workbook never rounds it (¥100,000,000 / 12 months)."""
+    counts = call(udfs, "KPI_SPLIT", 500.0, 2026.0)
+    assert [row[2] for row in counts] == [42] * 12
+    amounts = call(udfs, "KPI_SPLIT", 100_000_000.0, 2026.0, "month", 4.0, None, "equal", False)
+    assert [row[2] for row in amounts] == pytest.approx([100_000_000 / 12] * 12)
+    assert call(udfs, "KPI_SPLIT", 500.0, 2026.7).startswith("#KPI!")  # not silently FY2026

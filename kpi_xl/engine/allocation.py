@@ -14,7 +14,7 @@ from datetime import date
 
 from kpi_xl.errors import InputError
 
-QUOTA_DIGITS = 10  # quotas are rounded to this many decimals, in Python and in Excel alike
+QUOTA_DIGITS = 10  # quotas and remainders are rounded to this many decimals, in Python and in Excel alike
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,8 @@ def largest_remainder(total: int, weights: Sequence[float]) -> list[int]:
     quotas = [round(total * w / weight_sum, QUOTA_DIGITS) for w in weights]
     shares = [math.floor(q) for q in quotas]
     left = int(total) - sum(shares)
-    order = sorted(range(len(weights)), key=lambda i: (-(quotas[i] - shares[i]), i))
+    remainders = [round(q - s, QUOTA_DIGITS) for q, s in zip(quotas, shares)]  # equal remainders tie exactly
+    order = sorted(range(len(weights)), key=lambda i: (-remainders[i], i))
     for i in order[:left]:
         shares[i] += 1
     return shares

@@ -225,9 +225,9 @@ def findings(template: Template, kpis: Sequence[KpiResult], bottleneck: StageRat
         else:
             out.append(Finding(bottleneck.hint, bottleneck.rate))
     order = {m: i for i, m in enumerate(reversed(template.chain))}
-    volumes = sorted((m for m in short if tree.metrics[m].is_count and m != target),
-                     key=lambda m: order.get(m, len(order)))
-    out += [Finding("volume_short", m, tree.metrics[m].name) for m in volumes if all(f.metric != m for f in out)]
+    volumes = sorted((m for m in short if tree.metrics[m].is_count and m != target and m in order), key=order.get)
+    if volumes and all(f.metric != volumes[0] for f in out):  # the shortfall nearest the activity: the cause
+        out.append(Finding("volume_short", volumes[0], tree.metrics[volumes[0]].name))
     others = [k for m, k in by_metric.items() if m != target and k.status is not _NONE
               and tree.metrics[m].kind is not Kind.AMOUNT]
     if target in short and others and all(k.status is _HIT for k in others):

@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from enum import Enum
 
 from kpi_xl.engine.catalog import load_benchmarks
-from kpi_xl.engine.excelmath import roundup
+from kpi_xl.engine.excelmath import excel_round, roundup
 from kpi_xl.engine.funnel import Reverse
 from kpi_xl.engine.templates import Template
 from kpi_xl.engine.tree import Kind
 from kpi_xl.errors import TreeError
+
+EFFECT_DIGITS = 10  # an effect keeps this many significant digits of the KGI it moves (Excel alike)
 
 
 def default_capacity() -> float:
@@ -161,7 +163,15 @@ class Effect:
 
     @property
     def delta(self) -> float:
-        return self.kgi_after - self.kgi_before
+        """The KGI change, to 10 significant digits of the KGI: float noise (1e-9 yen on a
+        ¥500M goal) is zero, and equal effects are equal, here and in the workbook."""
+        return excel_round(self.kgi_after - self.kgi_before, effect_decimals(self.kgi_before))
+
+
+def effect_decimals(base: float) -> int:
+    """Decimals that keep EFFECT_DIGITS significant digits of ``base`` (Excel:
+    ``EFFECT_DIGITS-1-INT(LOG10(ABS(base)))``)."""
+    return EFFECT_DIGITS - 1 - math.floor(math.log10(abs(base))) if base else EFFECT_DIGITS
 
 
 def levers(template: Template, inputs: Mapping[str, float], target: str | None = None) -> list[tuple[str, str]]:
@@ -194,5 +204,5 @@ def sensitivity(template: Template, inputs: Mapping[str, float], target: str | N
         after = min(1.0, value + 0.01) if step == "+1pt" else value * 1.1
         kgi = tree.evaluate({**inputs, metric: after})[target]
         effects.append(Effect(metric, step, value, after, base, kgi))
-    effects.sort(key=lambda e: -e.delta)
+    effects.sort(key=lambda e: -e.delta)  # equal effects keep tree order, as the workbook ranks them
     return effects

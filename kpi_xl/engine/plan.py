@@ -50,6 +50,7 @@ class PlanSpec:
     exact: bool = False
     capacity_per_day: float | None = None
     growth: Mapping[str, float] = field(default_factory=dict)  # stage → month-over-month growth (前月比)
+    base_knowns: Mapping[str, float] | None = None  # the base scenario's inputs when another is active
 
 
 @dataclass(frozen=True)
@@ -134,19 +135,43 @@ class Plan:
                 for i, o in enumerate(owners)]
 
     def month_targets(self, metric: str) -> list[float | None]:
-        """Per fiscal month (lead-in excluded): a stage's target, a rate's value, a side
-        metric computed forward from that month's stage targets; None when undetermined."""
+        """Per fiscal month (lead-in excluded): see :meth:`targets`."""
+        return self.targets(metric)[self.lead_in:]
+
+    def targets(self, metric: str) -> list[float | None]:
+        """Per plan month (lead-in months first): a stage's or fixed volume's target, a
+        rate's value, a side metric computed forward from that month's targets; None when
+        undetermined."""
         tree = self.reverse.template.tree
-        months = range(self.lead_in, len(self.months))
         if metric in self.monthly:
-            return [self.monthly[metric][i] for i in months]
+            return list(self.monthly[metric])
         if tree.metrics[metric].kind is Kind.RATE:
-            return [self.spec.knowns.get(metric)] * len(months)
+            return [self.spec.knowns.get(metric)] * len(self.months)
         out: list[float | None] = []
-        for i in months:
+        for i in range(len(self.months)):
             month_inputs = {**self.spec.knowns, **{s: self.monthly[s][i] for s in self.monthly}}
             out.append(tree.evaluate(month_inputs).get(metric))
         return out
+
+    def anchor(self, metric: str) -> str:
+        """The chain stage whose lead time moves ``metric``: itself for a stage, for a fixed
+        volume the stage beside it (メール送信数 moves with 架電数, both make アプローチ数)."""
+        chain = self.spec.template.chain
+        if metric in chain:
+            return metric
+        parent = next((s for s in chain if metric in self.spec.template.tree.children(s)), None)
+        return _below(chain, parent) if parent else chain[0]
+
+    @property
+    def series(self) -> list[str]:
+        """Every metric with a monthly target of its own: the stages, then the fixed volumes."""
+        return [*self.stages, *self.volumes()]
+
+    def volumes(self) -> list[str]:
+        """Fixed counts given as inputs (メール送信数 13,000 a year): spread over the months
+        like the chain stage whose formula they sit in."""
+        tree = self.spec.template.tree
+        return [k for k in self.spec.knowns if tree.metrics[k].is_count and k not in self.stages]
 
 
 def build_plan(spec: PlanSpec) -> Plan:
@@ -170,6 +195,8 @@ def build_plan(spec: PlanSpec) -> Plan:
     plan = Plan(spec, result, effects, months, lead_in, weeks, warnings=warnings)
     for stage in result.stages:
         _spread(plan, stage.metric, stage.value, fy_months, offsets.get(stage.metric, 0), rep_weights)
+    for volume in plan.volumes():
+        _spread(plan, volume, spec.knowns[volume], fy_months, offsets.get(plan.anchor(volume), 0), rep_weights)
     feas = _feasibility(plan, rep_weights)
     return Plan(spec, result, effects, months, lead_in, weeks, plan.monthly, plan.weekly, plan.daily,
                 plan.per_rep, plan.per_rep_daily, feas, warnings)
@@ -201,6 +228,12 @@ def _spread(plan: Plan, stage: str, total: float, fy_months: list[Period], offse
     plan.per_rep[stage] = shares
     plan.per_rep_daily[stage] = [[per_day(x, m.business_days, whole=whole) for x in row]
                                  for row, m in zip(shares, months)]
+
+
+def _below(chain: Sequence[str], stage: str) -> str:
+    """The chain stage under ``stage`` (a volume beside it moves with it)."""
+    index = chain.index(stage)
+    return chain[index + 1] if index + 1 < len(chain) else stage
 
 
 def growth_weights(business_days: Sequence[int], growth: float, method: str) -> list[float]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from kpi_xl.engine.actuals import derive
 from kpi_xl.engine.diagnosis import DEFAULT_WARN, Diagnosis, diagnose
 from kpi_xl.engine.plan import Plan
 
@@ -31,7 +32,8 @@ def review_month(plan: Plan, actuals: Mapping[str, Mapping[str, float]], month: 
         if month is None:
             return None
     index = plan.month_index(month)
-    got = {m: series[month] for m, series in actuals.items() if month in series}
+    typed = {m: series[month] for m, series in actuals.items() if month in series}
+    got = derive(plan.spec.template, typed)  # sums (アプローチ数) and every rate, by its own definition
     targets = {}
     for metric in got:
         value = plan.month_targets(metric)[index]

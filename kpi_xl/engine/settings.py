@@ -10,7 +10,7 @@ everywhere, and a bad value is reported once, the same way, naming the field.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
 from typing import Any
@@ -72,9 +72,23 @@ class Settings:
 
 
 def read_settings(settings: Mapping[str, Any]) -> Settings:
-    """Validate a whole settings document once (every command starts here)."""
+    """Validate a whole settings document once (every command starts here). The active
+    scenario (upside: rates × 1.1, downside: × 0.9, capped at 100%) is applied here, so the
+    plan printed, returned as JSON and written as a workbook is the same plan."""
     spec = spec_from_settings(settings)
-    return Settings(spec, options_from_settings(settings), kpis_from_settings(settings, spec.template))
+    options = options_from_settings(settings)
+    if options.scenario:
+        spec = replace(spec, knowns=scenario_knowns(spec, options.scenario), base_knowns=dict(spec.knowns))
+    return Settings(spec, options, kpis_from_settings(settings, spec.template))
+
+
+def scenario_knowns(spec: PlanSpec, scenario: int, base: Mapping[str, float] | None = None) -> dict[str, float]:
+    """The inputs of scenario 0 (base), 1 (upside) or 2 (downside): rates scaled by the
+    scenario's factor and capped at 100%; volumes and prices unchanged."""
+    factor = SCENARIO_FACTORS[scenario]
+    tree = spec.template.tree
+    return {k: min(1.0, v * factor) if tree.metrics[k].kind is Kind.RATE else v
+            for k, v in (spec.knowns if base is None else base).items()}
 
 
 def _whole(value: Any, field: str, low: int, high: int) -> int:

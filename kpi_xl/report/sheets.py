@@ -4,8 +4,6 @@ the numbers written; text from data files is always written as text, never as a 
 
 from __future__ import annotations
 
-from typing import Any
-
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.formatting.rule import FormulaRule
@@ -22,18 +20,13 @@ from kpi_xl.sfa.header import Shape
 from kpi_xl.sfa.ingest import Ingested
 from kpi_xl.version import __version__
 from kpi_xl.xlsx import formulas, styles
-from kpi_xl.xlsx.cells import Layout, a1
+from kpi_xl.xlsx.cells import Layout, a1, text_cell
 
 MAX_ROWS_TEXT = 32_000  # a cell holds 32,767 characters
 WARN_CELL = "$C$3"  # the summary's warn threshold, which every sheet's colours follow
 
 
-def text(ws: Worksheet, row: int, col: int, value: Any):
-    """Write ``value`` as plain text (a rep named =HYPERLINK(...) stays text)."""
-    cell = ws.cell(row, col, None if value is None else str(value))
-    if value is not None:
-        cell.data_type = "s"
-    return cell
+text = text_cell  # every string from a data file is written as text, never as a formula
 
 
 def _ach_status(ws: Worksheet, row: int, col: int, higher: bool, lang: str, warn: str = WARN_CELL) -> None:

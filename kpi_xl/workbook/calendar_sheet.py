@@ -9,9 +9,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_xl.engine.plan import Plan
 from kpi_xl.i18n import label
-from kpi_xl.workbook.inputs_sheet import InputRefs
+from kpi_xl.workbook.inputs_sheet import InputRefs, plan_numbers
 from kpi_xl.xlsx import styles
-from kpi_xl.xlsx.cells import Layout, a1, ref, span
+from kpi_xl.xlsx.cells import Layout, a1, ref, span, text_cell
 from kpi_xl.xlsx.formulas import largest_remainder, proportional
 
 COL_KEY, COL_LABEL, COL_TOTAL, COL_FIRST = 1, 2, 3, 4
@@ -31,6 +31,10 @@ class CalendarSheet:
         """Absolute ref of ``stage``'s target in fiscal month ``fy_index`` (0-based)."""
         return ref(self.ws.title, self.target_row[stage], self.fy_cols[fy_index])
 
+    def plan_month_cell(self, metric: str, index: int) -> str:
+        """Absolute ref of ``metric``'s target in plan month ``index`` (lead-in months first)."""
+        return ref(self.ws.title, self.target_row[metric], self.month_cols[index])
+
     def month_range(self, stage: str | None) -> str:
         row = ROW_MONTH if stage is None else self.target_row[stage]
         return span(self.ws.title, row, self.month_cols[0], row, self.month_cols[-1])
@@ -41,21 +45,23 @@ class CalendarSheet:
         styles.title(ws, label("cal_title", lang), label("cal_note", lang))
         ws.column_dimensions["B"].width = 30
         ws.column_dimensions["C"].width = 12
-        for col in self.month_cols:
-            ws.column_dimensions[get_column_letter(col)].width = 13
+        width = styles.width_for(plan_numbers(plan, plan.series))
+        for col in [COL_TOTAL, *self.month_cols]:
+            ws.column_dimensions[get_column_letter(col)].width = width
         lead_sum = "+".join(refs.lead.values()) or "0"
         lag_warning = label("lag_warning", lang, n=plan.lead_in)
         warn = ws.cell(3, COL_LABEL, f'=IF({lead_sum}>{plan.lead_in},"{lag_warning}","")')
         warn.font = styles.Font(bold=True, color="C00000")
         self._month_rows()
         row = ROW_BD + 2
-        for stage in plan.stages:  # first pass: fix the rows of every block
+        for stage in plan.series:  # first pass: fix the rows of every block
             self.target_row[stage] = row
             row += 3
-        for stage in plan.stages:
+        for stage in plan.series:
             self._stage_block(stage)
         self._reps(row + 1)
         ws.freeze_panes = ws.cell(ROW_MONTH + 1, COL_FIRST)
+        styles.repeat_on_pages(ws, ROW_MONTH)
         styles.protect(ws)
 
     def _month_rows(self) -> None:
@@ -87,10 +93,10 @@ class CalendarSheet:
         t_row = self.target_row[stage]
         s_row, d_row = t_row + 1, t_row + 2
         chain = list(plan.spec.template.chain)
-        earlier = [refs.lead[c] for c in chain[: chain.index(stage)] if c in refs.lead]
+        earlier = [refs.lead[c] for c in chain[: chain.index(plan.anchor(stage))] if c in refs.lead]
         offset = "+".join(earlier) if earlier else "0"
         ws.cell(t_row, COL_KEY, f"month:{stage}").font = styles.KEY_FONT
-        ws.cell(t_row, COL_LABEL, f"{metric.label(lang)} {label('target', lang)}").font = styles.BOLD
+        text_cell(ws, t_row, COL_LABEL, f"{metric.label(lang)} {label('target', lang)}").font = styles.BOLD
         ws.cell(s_row, COL_LABEL, f"  {label('before_lag', lang)}").font = styles.NOTE_FONT
         ws.cell(d_row, COL_LABEL, f"  {label('per_day', lang)}")
         number_format = styles.fmt(metric.kind)
@@ -124,7 +130,7 @@ class CalendarSheet:
     def _reps(self, row: int) -> None:
         """Capacity weights per rep and month, then each stage's per-rep shares."""
         row, (w_first, w_last) = self._weights(row)
-        for stage in self.plan.stages:
+        for stage in self.plan.series:
             row = self._rep_block(stage, row, w_first, w_last)
 
     def _weights(self, row: int) -> tuple[int, tuple[int, int]]:
@@ -154,7 +160,7 @@ class CalendarSheet:
         ws, plan, refs, lang = self.ws, self.plan, self.refs, self.lang
         metric = plan.spec.template.tree.metrics[stage]
         whole = metric.is_count and not plan.spec.exact
-        head = ws.cell(row, COL_LABEL, f"{metric.label(lang)} {label('per_rep', lang)}")
+        head = text_cell(ws, row, COL_LABEL, f"{metric.label(lang)} {label('per_rep', lang)}")
         head.font = styles.BOLD
         head.fill = styles.SECTION_FILL
         row += 1
@@ -188,7 +194,7 @@ class CalendarSheet:
         """The lever's per-rep share per business day."""
         ws, plan, refs, lang = self.ws, self.plan, self.refs, self.lang
         metric = plan.spec.template.tree.metrics[stage]
-        ws.cell(row, COL_LABEL, f"{metric.label(lang)} {label('per_rep_day', lang)}").font = styles.BOLD
+        text_cell(ws, row, COL_LABEL, f"{metric.label(lang)} {label('per_rep_day', lang)}").font = styles.BOLD
         row += 1
         for r, rep in enumerate(plan.spec.reps):
             ws.cell(row, COL_LABEL, f"={refs.reps[r].name}")

@@ -1,64 +1,92 @@
-"""The グラフ / Charts sheet: funnel (year target vs actual per stage) and the monthly KGI trend."""
+"""The グラフ / Charts sheet: the funnel (plan-period target vs actual to date per stage, on
+a log scale) and the monthly KGI trend. The charts read a hidden data sheet where a missing
+actual is #N/A (a gap in the chart, not a zero); the tables a user reads show blanks."""
 
 from __future__ import annotations
 
 from openpyxl.chart import BarChart, LineChart, Reference
-from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_xl.engine.plan import Plan
 from kpi_xl.i18n import label
+from kpi_xl.workbook.actuals_sheet import ActualsSheet
+from kpi_xl.workbook.calendar_sheet import CalendarSheet
 from kpi_xl.xlsx import styles
+from kpi_xl.xlsx.cells import text_cell
+
+TREND_TOP = 20
 
 
-def write_charts(ws: Worksheet, plan: Plan, lang: str, stage_cell: dict[str, str],
-                 stage_actual: dict[str, str], months: list[str], kgi_month: list[str],
-                 kgi_actual: list[str] | None) -> None:
+def write_charts(ws: Worksheet, data: Worksheet, plan: Plan, lang: str, totals: dict[str, str],
+                 actuals: ActualsSheet, month_header: list[str], cal: CalendarSheet) -> None:
     tree = plan.spec.template.tree
     styles.key_column(ws)
     styles.title(ws, label("charts_title", lang))
-    ws.column_dimensions["B"].width = 22
-    ws.column_dimensions["C"].width = 14
-    ws.column_dimensions["D"].width = 14
+    for col, width in zip("BCD", (22, 16, 16)):
+        ws.column_dimensions[col].width = width
     counts = [s for s in plan.stages if tree.metrics[s].is_count]
     styles.header(ws, 4, 2, [label("stage", lang), label("target_word", lang), label("actual_word", lang)])
+    styles.header(data, 1, 1, [label("stage", lang), label("target_word", lang), label("actual_word", lang)])
     for i, stage in enumerate(counts):
-        r = 5 + i
-        ws.cell(r, 2, tree.metrics[stage].label(lang))
-        ws.cell(r, 3, f"={stage_cell[stage]}").number_format = styles.COUNT
-        if stage in stage_actual:
-            ws.cell(r, 4, f'=IF({stage_actual[stage]}="",NA(),{stage_actual[stage]})').number_format = styles.COUNT
-    funnel = BarChart()
-    funnel.type = "bar"
-    funnel.title = label("funnel_chart", lang)
-    funnel.add_data(Reference(ws, min_col=3, max_col=4, min_row=4, max_row=4 + len(counts)), titles_from_data=True)
-    funnel.set_categories(Reference(ws, min_col=2, min_row=5, max_row=4 + len(counts)))
-    funnel.x_axis.scaling.orientation = "maxMin"
-    funnel.y_axis.numFmt = styles.COUNT
+        actual = actuals.period_cell(stage, "todate") if stage in actuals.row_of else None
+        text_cell(ws, 5 + i, 2, tree.metrics[stage].label(lang))
+        ws.cell(5 + i, 3, f"={totals[stage]}").number_format = styles.COUNT
+        ws.cell(5 + i, 4, f'=IF(ISNUMBER({actual}),{actual},"")' if actual else None).number_format = styles.COUNT
+        text_cell(data, 2 + i, 1, tree.metrics[stage].label(lang))
+        for col, source in ((2, f"C{5 + i}"), (3, f"D{5 + i}")):  # log scale: a zero or blank is a gap
+            data.cell(2 + i, col, f"=IF(AND(ISNUMBER('{ws.title}'!{source}),'{ws.title}'!{source}>0),"
+                                  f"'{ws.title}'!{source},NA())")
+    funnel = _bar(label("funnel_chart", lang))
+    funnel.add_data(Reference(data, min_col=2, max_col=3, min_row=1, max_row=1 + len(counts)), titles_from_data=True)
+    funnel.set_categories(Reference(data, min_col=1, min_row=2, max_row=1 + len(counts)))
     funnel.y_axis.scaling.logBase = 10  # stages span orders of magnitude (120 deals, 40,000 calls)
-    funnel.height, funnel.width = 8, 18
+    funnel.y_axis.numFmt = styles.COUNT
     ws.add_chart(funnel, "F4")
+    _trend(ws, data, plan, lang, actuals, month_header, cal)
+    data.sheet_state = "hidden"
+    styles.protect(ws)
 
-    top = 6 + max(len(counts), 14)
-    target = tree.metrics[plan.reverse.target]
-    styles.header(ws, top, 2, [label("month", lang), f"{target.label(lang)} {label('target_word', lang)}",
-                               f"{target.label(lang)} {label('actual_word', lang)}"])
-    for i, month in enumerate(months):
-        r = top + 1 + i
-        ws.cell(r, 2, f"={month}").number_format = styles.MONTH
-        ws.cell(r, 3, f"={kgi_month[i]}").number_format = styles.fmt(target.kind)
-        if kgi_actual:
-            ws.cell(r, 4, f'=IF({kgi_actual[i]}="",NA(),{kgi_actual[i]})').number_format = styles.fmt(target.kind)
+
+def _bar(title: str) -> BarChart:
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = title
+    chart.x_axis.scaling.orientation = "maxMin"
+    chart.x_axis.delete = False  # Excel hides an axis openpyxl leaves undecided
+    chart.y_axis.delete = False
+    chart.height, chart.width = 8, 18
+    return chart
+
+
+def _trend(ws: Worksheet, data: Worksheet, plan: Plan, lang: str, actuals: ActualsSheet,
+           month_header: list[str], cal: CalendarSheet) -> None:
+    """The KGI per plan month: target and actual (a gap where nothing is typed yet)."""
+    target = plan.spec.template.tree.metrics[plan.reverse.target]
+    fmt = styles.fmt(target.kind)
+    names = [label("month", lang), f"{target.label(lang)} {label('target_word', lang)}",
+             f"{target.label(lang)} {label('actual_word', lang)}"]
+    styles.header(ws, TREND_TOP, 2, names)
+    top = 20
+    styles.header(data, top, 1, names)
+    for i, _month in enumerate(plan.months):
+        r, d = TREND_TOP + 1 + i, top + 1 + i
+        actual = actuals.cell(target.id, i) if target.id in actuals.row_of else None
+        ws.cell(r, 2, f"={month_header[i]}").number_format = styles.MONTH
+        ws.cell(r, 3, f"={cal.plan_month_cell(target.id, i)}").number_format = fmt
+        ws.cell(r, 4, f'=IF(ISNUMBER({actual}),{actual},"")' if actual else None).number_format = fmt
+        data.cell(d, 1, f"='{ws.title}'!B{r}").number_format = styles.MONTH
+        data.cell(d, 2, f"='{ws.title}'!C{r}")
+        data.cell(d, 3, f"=IF(ISNUMBER('{ws.title}'!D{r}),'{ws.title}'!D{r},NA())")
     trend = LineChart()
     trend.title = label("trend_chart", lang)
-    trend.add_data(Reference(ws, min_col=3, max_col=4, min_row=top, max_row=top + len(months)),
+    trend.add_data(Reference(data, min_col=2, max_col=3, min_row=top, max_row=top + len(plan.months)),
                    titles_from_data=True)
-    trend.set_categories(Reference(ws, min_col=2, min_row=top + 1, max_row=top + len(months)))
-    trend.y_axis.numFmt = styles.fmt(target.kind)
+    trend.set_categories(Reference(data, min_col=1, min_row=top + 1, max_row=top + len(plan.months)))
+    trend.y_axis.numFmt = fmt
     trend.x_axis.number_format = styles.MONTH
+    trend.x_axis.delete = False
+    trend.y_axis.delete = False
+    for series in trend.series:
+        series.smooth = False  # straight segments between months
     trend.height, trend.width = 8, 18
-    ws.add_chart(trend, f"F{top}")
-    grey = Font(color="BFBFBF")
-    ws.conditional_formatting.add(f"D5:D{top + len(months)}", FormulaRule(formula=["ISNA(D5)"], font=grey))
-    styles.protect(ws)
+    ws.add_chart(trend, f"F{TREND_TOP}")

@@ -22,13 +22,30 @@ from kpi_xl.engine.settings import SCENARIO_FACTORS, Display, PlanOptions
 from kpi_xl.engine.tree import Kind
 from kpi_xl.i18n import label
 from kpi_xl.xlsx import styles
-from kpi_xl.xlsx.cells import Layout, a1, define, name_for, quote, span
+from kpi_xl.xlsx.cells import Layout, a1, define, name_for, quote, span, text_cell
 
 COL_KEY, COL_LABEL, COL_UNIT, COL_S1, COL_ACTIVE, COL_NOTE = 1, 2, 3, 4, 7, 8
-COL_HOL = 10
+COL_HOL, HOLIDAY_HEAD = 2, 4  # on the 休日 sheet
 HEADER_ROW = 6
 SPARE_HOLIDAY_ROWS = 30
-RAMP_MONTHS = 3
+RAMP_MONTHS = 3  # ramp columns shown at least; more when a rep's ramp is longer
+FY_EDIT_RANGE = (-1, 2)  # the fiscal years the FY cell accepts, around the plan's (the holiday table covers them)
+
+
+def plan_numbers(plan: Plan, metrics: list[str]) -> list[tuple[Kind, float]]:
+    """Every value of ``metrics`` the plan's sheets show: totals, monthly targets, inputs."""
+    tree = plan.spec.template.tree
+    out = []
+    for mid in metrics:
+        kind = tree.metrics[mid].kind
+        values = [plan.reverse.as_dict().get(mid), plan.spec.knowns.get(mid), *plan.monthly.get(mid, [])]
+        out += [(kind, v) for v in values if v is not None]
+    return out
+
+
+def ramp_columns(plan: Plan) -> int:
+    """How many ramp-factor columns the rep table needs: the longest ramp, at least three."""
+    return max(RAMP_MONTHS, *(len(rep.ramp) for rep in plan.spec.reps))
 
 
 @dataclass
@@ -98,19 +115,26 @@ def _validation(ws: Worksheet, kind: str, lang: str, **kw: Any) -> DataValidatio
     return dv
 
 
-def _validations(ws: Worksheet, lang: str) -> dict[str, DataValidation]:
+def _validations(ws: Worksheet, lang: str, fiscal_year: int) -> dict[str, DataValidation]:
     """The bilingual data validations of the input cells, by kind."""
     specs: dict[str, dict[str, str]] = {
         "rate": {"type": "decimal", "operator": "between", "formula1": "0.000001", "formula2": "1"},
         "count": {"type": "whole", "operator": "greaterThanOrEqual", "formula1": "0"},
         "amount": {"type": "decimal", "operator": "greaterThan", "formula1": "0"},
         "date": {"type": "date", "operator": "between", "formula1": "DATE(1901,1,1)", "formula2": "DATE(2199,12,31)"},
-        "fy": {"type": "whole", "operator": "between", "formula1": "1901", "formula2": "2199"},
+        "fy": {"type": "whole", "operator": "between", "formula1": "{fy_low}", "formula2": "{fy_high}"},
         "month": {"type": "whole", "operator": "between", "formula1": "1", "formula2": "12"},
         "share": {"type": "decimal", "operator": "between", "formula1": "0", "formula2": "1"},
         "nonneg": {"type": "decimal", "operator": "greaterThanOrEqual", "formula1": "0"},
     }
-    return {kind: _validation(ws, kind, lang, **spec) for kind, spec in specs.items()}
+    low, high = (fiscal_year + d for d in FY_EDIT_RANGE)
+    specs["fy"] = {k: v.format(fy_low=low, fy_high=high) for k, v in specs["fy"].items()}
+    out = {kind: _validation(ws, kind, lang, **spec) for kind, spec in specs.items() if kind != "fy"}
+    message = label("v_fy", lang).format(low=low, high=high)
+    out["fy"] = DataValidation(showErrorMessage=True, showInputMessage=True, errorTitle=label("v_title", lang),
+                               error=message, promptTitle=label("v_title", lang)[:32], prompt=message, **specs["fy"])
+    ws.add_data_validation(out["fy"])
+    return out
 
 
 def write_inputs(wb: Workbook, plan: Plan, opts: PlanOptions, layout: Layout) -> InputRefs:
@@ -119,10 +143,14 @@ def write_inputs(wb: Workbook, plan: Plan, opts: PlanOptions, layout: Layout) ->
     layout.sheets["inputs"] = ws.title
     styles.key_column(ws)
     styles.title(ws, label("in_title", lang), label("in_note", lang))
-    widths = {"B": 34, "C": 8, "D": 14, "E": 14, "F": 14, "G": 16, "H": 40, "I": 3, "J": 13, "K": 22}
+    widths = {"B": 34, "C": 8, "D": 14, "E": 14, "F": 14, "G": 16, "H": 40}
     for col, width in widths.items():
         ws.column_dimensions[col].width = width
-    sheet = _Sheet(wb, ws, plan, opts, layout, InputRefs(), _validations(ws, lang))
+    sheet = _Sheet(wb, ws, plan, opts, layout, InputRefs(), _validations(ws, lang, plan.spec.fiscal_year or 0))
+    refs = sheet.refs
+    for fixed in (refs.kgi, refs.fy, refs.fy_start, refs.split, refs.asof, refs.warn, refs.capacity, refs.display,
+                  refs.holidays, refs.scenario, "in_scenario_names"):
+        layout.names.add(fixed.casefold())  # a metric id can never take one of these
     scen_range = _scenario_selector(sheet)
     _scenario_rows(sheet, scen_range)
     _settings_rows(sheet)
@@ -143,8 +171,6 @@ def _scenario_selector(sheet: _Sheet) -> str:
     styles.as_input(selector)
     styles.header(ws, HEADER_ROW, COL_LABEL, [label("item", lang), label("unit", lang), *scen_names,
                                               label("active", lang), label("notes", lang)])
-    for i in range(3):
-        styles.as_input(ws.cell(HEADER_ROW, COL_S1 + i))
     scen_range = span(None, HEADER_ROW, COL_S1, HEADER_ROW, COL_S1 + 2)
     _validation(ws, "list", lang, type="list", formula1=scen_range).add(selector)
     sheet.define(refs.scenario, 4, COL_S1)
@@ -160,18 +186,19 @@ def _scenario_rows(sheet: _Sheet, scen_range: str) -> None:
     target = template.tree.metrics[plan.reverse.target]
     rows: list[tuple[str, str, str, Kind, float, bool]] = [
         ("kgi", label("goal_of", lang, metric=target.label(lang)), refs.kgi, target.kind, plan.reverse.goal, False)]
-    ordered = [m for m in template.chain_rates() if m in spec.knowns]
-    ordered += [m for m in spec.knowns if m not in ordered]
+    base = spec.base_knowns or spec.knowns  # the base scenario's values; the columns scale them
+    ordered = [m for m in template.chain_rates() if m in base]
+    ordered += [m for m in base if m not in ordered]
     for mid in ordered:
         metric = template.tree.metrics[mid]
-        refs.metric[mid] = name_for(mid)
-        rows.append((mid, metric.label(lang), refs.metric[mid], metric.kind, spec.knowns[mid],
+        refs.metric[mid] = sheet.layout.unique_name(name_for(mid))
+        rows.append((mid, metric.label(lang), refs.metric[mid], metric.kind, base[mid],
                      metric.kind is Kind.RATE))
     valid = {Kind.RATE: "rate", Kind.COUNT: "count"}
     for key, text, dname, kind, value, scales in rows:
         row = sheet.row
         ws.cell(row, COL_KEY, f"in:{key}").font = styles.KEY_FONT
-        ws.cell(row, COL_LABEL, text)
+        text_cell(ws, row, COL_LABEL, text)
         ws.cell(row, COL_UNIT, _unit(kind, lang))
         for i, factor in enumerate(SCENARIO_FACTORS):
             cell = ws.cell(row, COL_S1 + i, min(1.0, value * factor) if scales else value)
@@ -185,7 +212,7 @@ def _scenario_rows(sheet: _Sheet, scen_range: str) -> None:
         sheet.define(dname, row, COL_ACTIVE)
         sheet.layout.put(("input", key), ws.title, row, COL_S1)
         if key != "kgi":
-            ws.cell(row, COL_NOTE, template.definition(key, lang)).font = styles.NOTE_FONT
+            text_cell(ws, row, COL_NOTE, template.definition(key, lang)).font = styles.NOTE_FONT
         sheet.row += 1
 
 
@@ -235,13 +262,13 @@ def _lead_rows(sheet: _Sheet) -> None:
     for i, stage in enumerate(chain[:-1]):
         row = sheet.row
         ws.cell(row, COL_KEY, f"lead:{stage}").font = styles.KEY_FONT
-        ws.cell(row, COL_LABEL, label("lead_row", lang, stage=tree.metrics[stage].label(lang),
+        text_cell(ws, row, COL_LABEL, label("lead_row", lang, stage=tree.metrics[stage].label(lang),
                                       below=tree.metrics[chain[i + 1]].label(lang)))
         ws.cell(row, COL_UNIT, label("unit_months", lang))
         cell = ws.cell(row, COL_S1, int(spec.leads.get(stage, 0)))
         styles.as_input(cell, "0")
         sheet.valid["count"].add(cell)
-        sheet.refs.lead[stage] = name_for(f"lead_{stage}")
+        sheet.refs.lead[stage] = sheet.layout.unique_name(name_for(f"lead_{stage}"))
         sheet.define(sheet.refs.lead[stage], row, COL_S1)
         sheet.layout.put(("input", f"lead:{stage}"), ws.title, row, COL_S1)
         sheet.row += 1
@@ -251,14 +278,16 @@ def _rep_rows(sheet: _Sheet) -> None:
     """One row per rep: name, capacity, start month and ramp factors."""
     ws, lang = sheet.ws, sheet.lang
     sheet.section(label("reps", lang))
-    styles.header(ws, sheet.row, COL_LABEL, label("rep_header", lang).split("|"))
+    months = ramp_columns(sheet.plan)
+    styles.header(ws, sheet.row, COL_LABEL, [*label("rep_header", lang).split("|"),
+                                             *(label("ramp_month", lang, n=k + 1) for k in range(months))])
     sheet.row += 1
     for rep in sheet.plan.spec.reps:
         row = sheet.row
         ws.cell(row, COL_KEY, "rep").font = styles.KEY_FONT
-        name, cap, start = ws.cell(row, COL_LABEL, rep.name), ws.cell(row, COL_UNIT, rep.capacity), \
+        name, cap, start = text_cell(ws, row, COL_LABEL, rep.name), ws.cell(row, COL_UNIT, rep.capacity), \
             ws.cell(row, COL_S1, rep.start)
-        ramp = [ws.cell(row, COL_S1 + 1 + k, rep.ramp[k] if k < len(rep.ramp) else None) for k in range(RAMP_MONTHS)]
+        ramp = [ws.cell(row, COL_S1 + 1 + k, rep.ramp[k] if k < len(rep.ramp) else None) for k in range(months)]
         styles.as_input(name, "@")
         styles.as_input(cap, "0%")
         styles.as_input(start, styles.MONTH)
@@ -275,24 +304,35 @@ def _rep_rows(sheet: _Sheet) -> None:
 
 
 def _holidays(sheet: _Sheet) -> None:
-    """Public holidays and closures of every calendar year the plan touches, plus spare rows."""
-    ws, lang, plan = sheet.ws, sheet.lang, sheet.plan
-    ws.cell(HEADER_ROW - 1, COL_HOL, label("holidays", lang)).font = styles.BOLD
-    styles.header(ws, HEADER_ROW, COL_HOL, label("holiday_header", lang).split("|"))
+    """The 休日 sheet: public holidays and closures of every year a fiscal year the FY cell
+    accepts can touch, and spare rows for the company's own closures."""
+    lang, plan = sheet.lang, sheet.plan
+    ws = sheet.wb.create_sheet(label("sheet_holidays", lang))
+    sheet.layout.sheets["holidays"] = ws.title
+    styles.key_column(ws)
+    styles.title(ws, label("holidays", lang), label("holiday_note", lang))
+    ws.column_dimensions["B"].width = 13
+    ws.column_dimensions["C"].width = 26
+    styles.header(ws, HOLIDAY_HEAD, COL_HOL, label("holiday_header", lang).split("|"))
     cal = BusinessCalendar(plan.spec.closures, public=plan.spec.public_holidays)
     first, last = plan.months[0].start, plan.months[-1].end
-    r = HEADER_ROW + 1
-    for day, text in cal.holidays(date(first.year, 1, 1), date(last.year, 12, 31)):
+    r = HOLIDAY_HEAD + 1
+    years = (first.year + FY_EDIT_RANGE[0] - 1, last.year + FY_EDIT_RANGE[1] + 1)  # any FY the FY cell accepts
+    for day, text in cal.holidays(date(years[0], 1, 1), date(years[1], 12, 31)):
         ws.cell(r, COL_HOL, day)
-        ws.cell(r, COL_HOL + 1, label("closure", lang) if text == CLOSURE else text)
+        text_cell(ws, r, COL_HOL + 1, label("closure", lang) if text == CLOSURE else text)
         r += 1
     end = r + SPARE_HOLIDAY_ROWS - 1
-    for rr in range(HEADER_ROW + 1, end + 1):
+    for rr in range(HOLIDAY_HEAD + 1, end + 1):
         styles.as_input(ws.cell(rr, COL_HOL), styles.DATE)
         styles.as_input(ws.cell(rr, COL_HOL + 1))
-    sheet.valid["date"].add(f"{a1(HEADER_ROW + 1, COL_HOL)}:{a1(end, COL_HOL)}")
-    define(sheet.wb, sheet.refs.holidays, f"{quote(ws.title)}!{span(None, HEADER_ROW + 1, COL_HOL, end, COL_HOL)}")
-    sheet.layout.put(("input", "holidays"), ws.title, HEADER_ROW + 1, COL_HOL)
+    date_check = _validation(ws, "date", lang, type="date", operator="between", formula1="DATE(1901,1,1)",
+                             formula2="DATE(2199,12,31)")
+    date_check.add(f"{a1(HOLIDAY_HEAD + 1, COL_HOL)}:{a1(end, COL_HOL)}")
+    define(sheet.wb, sheet.refs.holidays, f"{quote(ws.title)}!{span(None, HOLIDAY_HEAD + 1, COL_HOL, end, COL_HOL)}")
+    sheet.layout.put(("input", "holidays"), ws.title, HOLIDAY_HEAD + 1, COL_HOL)
+    ws.freeze_panes = ws.cell(HOLIDAY_HEAD + 1, COL_HOL)
+    styles.protect(ws)
 
 
 def _unit(kind: Kind, lang: str) -> str:

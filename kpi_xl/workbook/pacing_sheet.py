@@ -9,7 +9,7 @@ from kpi_xl.engine.plan import Plan
 from kpi_xl.i18n import label
 from kpi_xl.workbook.inputs_sheet import InputRefs
 from kpi_xl.xlsx import styles
-from kpi_xl.xlsx.cells import Layout, a1
+from kpi_xl.xlsx.cells import Layout, a1, text_cell
 
 MAX_BUSINESS_DAYS = 23
 HEAD = 10  # the header row of the stage table
@@ -55,7 +55,7 @@ def _stage_rows(ws: Worksheet, plan: Plan, layout: Layout, lang: str, target_row
         r = head + 1 + i
         metric = tree.metrics[stage]
         whole = metric.is_count and not spec.exact
-        ws.cell(r, 2, metric.label(lang))
+        text_cell(ws, r, 2, metric.label(lang))
         ws.cell(r, 3, f'=IF($C$6="","",INDEX({target_rows[stage]},$C$6))').number_format = styles.fmt(metric.kind)
         pace = f"C{r}*$C$8/$C$7"
         pace = f"ROUNDUP({pace},0)" if whole else pace

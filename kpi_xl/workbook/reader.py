@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -65,6 +65,8 @@ def read_plan_workbook(path: Path | str) -> PlanWorkbook:
     except InputError as exc:
         sheet = meta["sheets"]["inputs"]
         raise WorkbookError("wb_bad_cell", sheet=sheet, cell="-", problem=_both(exc)) from None
+    if reader.scenario_index:  # the base column, so the workbook can be written again as it was
+        spec = replace(spec, base_knowns=reader.base_values(spec))
     return PlanWorkbook(spec, options, reader.actuals(spec), settings)
 
 
@@ -96,18 +98,35 @@ class _Reader:
         return self.wb[name]
 
     def cell_of(self, name: str, multi: bool = False) -> Any:
+        """The cell (or, with ``multi``, every cell) a defined name points at, on the Inputs sheet."""
+        _ws, cells = self.destination(name)
+        return cells if multi else cells[0]
+
+    def destination(self, name: str) -> tuple[Worksheet, list[str]]:
+        """The sheet a defined name points into and its cells, in reading order."""
         defined = self.wb.defined_names.get(name)
         if defined is None:
             raise WorkbookError("wb_missing_name", name=name, sheet=self.inputs.title)
-        (_sheet, coord), = list(defined.destinations)
-        coord = coord.replace("$", "")
-        if not multi:
-            return coord
-        c1, r1, c2, r2 = range_boundaries(coord)
-        return [self.inputs.cell(r, c).coordinate for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
+        destinations = list(defined.destinations)
+        if len(destinations) != 1 or destinations[0][0] not in self.wb.sheetnames:
+            raise WorkbookError("wb_bad_name", name=name, target=defined.attr_text)
+        sheet, coord = destinations[0]
+        ws = self.wb[sheet]
+        c1, r1, c2, r2 = range_boundaries(coord.replace("$", ""))
+        return ws, [ws.cell(r, c).coordinate for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)]
 
     def value(self, name: str) -> Any:
         return self.inputs[self.cell_of(name)].value
+
+    def base_values(self, spec: PlanSpec) -> dict[str, float]:
+        """The base scenario's value of each input (the first scenario column)."""
+        names = self.meta.get("names", {})
+        out = {}
+        for mid in spec.knowns:
+            _letter, row = coordinate_from_string(self.cell_of(names.get(mid, f"in_{mid}")))
+            cell = self.inputs.cell(row, COL_S1)
+            out[mid] = self.located(parse_number, cell.value, spec.template.tree.metrics[mid].name, cell.coordinate)
+        return out
 
     def scenario_value(self, name: str) -> tuple[Any, str]:
         """The active scenario's value of the input whose active cell is ``name``."""
@@ -115,19 +134,22 @@ class _Reader:
         cell = self.inputs.cell(row, COL_S1 + self.scenario_index)
         return cell.value, cell.coordinate
 
-    def located(self, parse, raw: Any, field: str, cell: str) -> Any:
+    def located(self, parse, raw: Any, field: Any, cell: str, ws: Worksheet | None = None) -> Any:
+        """``parse(raw, field)``; an error names the sheet and the cell."""
         try:
             return parse(raw, field)
         except KpiXlError as exc:
-            raise WorkbookError("wb_bad_cell", sheet=self.inputs.title, cell=cell, problem=_both(exc)) from None
+            sheet = (ws or self.inputs).title
+            raise WorkbookError("wb_bad_cell", sheet=sheet, cell=cell, problem=_both(exc)) from None
 
     def settings(self) -> dict[str, Any]:
         meta = self.meta
         template = get_template(meta["template"])
         tree = template.tree
         rates, volumes = {}, {}
+        names = meta.get("names", {})
         for mid in meta["inputs"]:
-            raw, cell = self.scenario_value(f"in_{mid}")
+            raw, cell = self.scenario_value(names.get(mid, f"in_{mid}"))
             metric = tree.metrics[mid]
             field = metric.name
             if metric.kind is Kind.RATE:
@@ -152,7 +174,8 @@ class _Reader:
             "split": "weighted" if split == split_words[1] else "equal" if split == split_words[0] else split,
             "exact": bool(meta.get("exact")),
             "capacity_per_day": self.value("in_capacity"),
-            "leads": {stage: self.value(f"in_lead_{stage}") or 0 for stage in template.chain[:-1]},
+            "leads": {stage: self.value(meta.get("names", {}).get(f"lead:{stage}", f"in_lead_{stage}")) or 0
+                      for stage in template.chain[:-1]},
             "reps": self.reps(),
             "holidays": self.holidays(),
             "public_holidays": False,  # the holiday table is the whole truth once written
@@ -176,7 +199,7 @@ class _Reader:
             if name is None or str(name).strip() == "":
                 continue
             start = ws.cell(row, COL_S1).value
-            ramp = [ws.cell(row, COL_S1 + 1 + k).value for k in range(RAMP_MONTHS)]
+            ramp = [ws.cell(row, COL_S1 + 1 + k).value for k in range(self.meta.get("ramp_months", RAMP_MONTHS))]
             while ramp and ramp[-1] in (None, ""):
                 ramp.pop()
             reps.append({"name": str(name).strip(),
@@ -187,44 +210,54 @@ class _Reader:
         return reps
 
     def holidays(self) -> list[str]:
-        coords = self.cell_of("in_holidays", multi=True)
+        ws, coords = self.destination("in_holidays")
         out = []
         for coord in coords:
-            value = self.inputs[coord].value
+            value = ws[coord].value
             if value in (None, ""):
                 continue
             if isinstance(value, (datetime, date)):
                 out.append(_iso(value))
             else:
-                out.append(_iso(self.located(parse_date, str(value), "holiday", coord)))
+                out.append(_iso(self.located(parse_date, str(value), "holiday", coord, ws)))
         return out
 
     def actuals(self, spec: PlanSpec) -> dict[str, dict[str, float]]:
-        months = self.meta["months_keys"]
-        found: dict[str, dict[str, float]] = {}
-        for key in ("launch", "growth", "stable"):
-            name = self.meta["sheets"].get(key)
-            if name not in self.wb.sheetnames:
-                continue
-            ws = self.wb[name]
-            for row in range(1, ws.max_row + 1):
-                marker = ws.cell(row, COL_KEY).value
-                if not isinstance(marker, str) or not marker.startswith("actual:"):
-                    continue
-                metric = marker.split(":", 1)[1]
-                if metric not in spec.template.tree.metrics:
-                    continue
-                series = found.setdefault(metric, {})
-                for i, month in enumerate(months):
-                    cell = ws.cell(row, 4 + i)
-                    if cell.value in (None, "") or month in series:
-                        continue
-                    try:
-                        series[month] = parse_number(cell.value, metric)
-                    except KpiXlError as exc:
-                        raise WorkbookError("wb_bad_cell", sheet=ws.title, cell=cell.coordinate,
-                                            problem=_both(exc)) from None
+        """metric → month → typed value: from the 実績 sheet (format 2), or from the phase
+        sheets' actual rows of a format-1 workbook."""
+        sheets = self.meta["sheets"]
+        if "actuals" in sheets:
+            found = self._typed(self.sheet(sheets["actuals"]), "act:", self.meta["plan_months"], spec)
+        else:
+            found = {}
+            for key in ("launch", "growth", "stable"):
+                if sheets.get(key) in self.wb.sheetnames:
+                    for metric, series in self._typed(self.wb[sheets[key]], "actual:", self.meta["months_keys"],
+                                                      spec).items():
+                        found[metric] = {**series, **found.get(metric, {})}
         return {metric: series for metric, series in found.items() if series}
+
+    def _typed(self, ws: Worksheet, marker: str, months: list[str], spec: PlanSpec) -> dict[str, dict[str, float]]:
+        """The numbers typed in the rows marked ``marker<metric>``, by month (columns from D)."""
+        found: dict[str, dict[str, float]] = {}
+        for row in range(1, ws.max_row + 1):
+            key = ws.cell(row, COL_KEY).value
+            if not isinstance(key, str) or not key.startswith(marker):
+                continue
+            metric = key[len(marker):]
+            if metric not in spec.template.tree.metrics:
+                continue
+            series = found.setdefault(metric, {})
+            for i, month in enumerate(months):
+                cell = ws.cell(row, COL_S1 + i)
+                if cell.value in (None, ""):
+                    continue
+                try:
+                    series[month] = parse_number(cell.value, spec.template.tree.metrics[metric].name)
+                except KpiXlError as exc:
+                    raise WorkbookError("wb_bad_cell", sheet=ws.title, cell=cell.coordinate,
+                                        problem=_both(exc)) from None
+        return found
 
 
 def _both(exc: KpiXlError) -> Text:

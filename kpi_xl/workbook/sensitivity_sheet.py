@@ -5,12 +5,13 @@ from __future__ import annotations
 from openpyxl.chart import BarChart, Reference
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kpi_xl.engine.feasibility import EFFECT_DIGITS
 from kpi_xl.engine.feasibility import levers as engine_levers
 from kpi_xl.engine.plan import Plan
 from kpi_xl.i18n import label
 from kpi_xl.workbook.inputs_sheet import InputRefs
 from kpi_xl.xlsx import styles
-from kpi_xl.xlsx.cells import Layout, a1
+from kpi_xl.xlsx.cells import Layout, a1, text_cell
 from kpi_xl.xlsx.formulas import forward
 
 HEAD = 6
@@ -22,6 +23,14 @@ def levers(plan: Plan) -> list[tuple[str, str]]:
         return []
     inputs = {**plan.spec.knowns, plan.reverse.lever: plan.reverse.stages[-1].value}
     return engine_levers(plan.spec.template, inputs, plan.reverse.target)
+
+
+def rank(effects: str, effect: str) -> str:
+    """1 for the largest effect; equal effects go to the earlier row — a permutation always,
+    so the ranked table never looks up a missing rank."""
+    above = f"SUMPRODUCT(--({effects}>{effect}))"
+    tied_before = f"SUMPRODUCT(({effects}={effect})*(ROW({effects})<ROW({effect})))"
+    return f"1+{above}+{tied_before}"
 
 
 def write_sensitivity(ws: Worksheet, plan: Plan, refs: InputRefs, layout: Layout, lang: str,
@@ -41,6 +50,8 @@ def write_sensitivity(ws: Worksheet, plan: Plan, refs: InputRefs, layout: Layout
     base.number_format = target_fmt
     base.font = styles.BOLD
     layout.put(("sens_base",), ws.title, 4, 7)
+    digits = ws.cell(4, 8, f"=IF($G$4=0,{EFFECT_DIGITS},{EFFECT_DIGITS - 1}-INT(LOG10(ABS($G$4))))")
+    digits.font = styles.KEY_FONT  # the decimals an effect keeps (10 significant digits of the KGI)
     styles.header(ws, HEAD, 2, label("sens_header", lang).split("|"))
     items = levers(plan)
     first, last = HEAD + 1, HEAD + len(items)
@@ -48,15 +59,15 @@ def write_sensitivity(ws: Worksheet, plan: Plan, refs: InputRefs, layout: Layout
         r = first + i
         metric = tree.metrics[leaf]
         ws.cell(r, 1, f"sens:{leaf}").font = styles.KEY_FONT
-        ws.cell(r, 2, metric.label(lang))
+        text_cell(ws, r, 2, metric.label(lang))
         ws.cell(r, 3, step)
         ws.cell(r, 4, f"={given[leaf]}").number_format = styles.fmt(metric.kind)
         after = f"MIN(1,D{r}+0.01)" if step == "+1pt" else f"D{r}*1.1"
         ws.cell(r, 5, f"={after}").number_format = styles.fmt(metric.kind)
         bumped = {**given, leaf: f"$E${r}"}
         ws.cell(r, 6, f"={forward(tree, target, bumped.get, bumped)}").number_format = target_fmt
-        ws.cell(r, 7, f"=F{r}-$G$4").number_format = target_fmt
-        ws.cell(r, 8, f"=RANK(G{r},$G${first}:$G${last},0)+COUNTIF($G${first}:G{r},G{r})-1")
+        ws.cell(r, 7, f"=ROUND(F{r}-$G$4,$H$4)").number_format = target_fmt  # as the engine rounds an effect
+        ws.cell(r, 8, "=" + rank(f"$G${first}:$G${last}", f"G{r}"))
         layout.put(("sens", leaf), ws.title, r, 7)
         layout.put(("sens_rank", leaf), ws.title, r, 8)
     _ranked(ws, lang, len(items), first, target_fmt)
@@ -89,4 +100,6 @@ def _ranked(ws: Worksheet, lang: str, n: int, first: int, target_fmt: str) -> No
         chart.x_axis.scaling.orientation = "maxMin"
         chart.legend = None
         chart.height, chart.width = 8, 16
-        ws.add_chart(chart, a1(top + n + 2, 2))
+        chart.x_axis.delete = False  # Excel hides an axis openpyxl leaves undecided
+        chart.y_axis.delete = False
+        ws.add_chart(chart, a1(HEAD, 10))  # beside the tables, not across a page break

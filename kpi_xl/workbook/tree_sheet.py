@@ -6,7 +6,6 @@ to the Inputs sheet, other metrics are computed forward; each row shows its defi
 
 from __future__ import annotations
 
-from openpyxl.styles import Alignment
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_xl.display import band_text
@@ -16,11 +15,11 @@ from kpi_xl.engine.tree import Kind
 from kpi_xl.i18n import label
 from kpi_xl.workbook.inputs_sheet import InputRefs
 from kpi_xl.xlsx import styles
-from kpi_xl.xlsx.cells import Layout, ref
+from kpi_xl.xlsx.cells import Layout, ref, text_cell
 from kpi_xl.xlsx.formulas import forward, invert
 
 FIRST_ROW = 5
-COL_KEY, COL_LEVEL, COL_METRIC, COL_VALUE, COL_UNIT, COL_DEF, COL_ACTUAL, COL_BENCH = range(1, 9)
+COL_KEY, COL_LEVEL, COL_METRIC, COL_VALUE, COL_UNIT, COL_DEF, COL_ACTUAL, COL_BENCH, COL_TIER = range(1, 10)
 
 
 class TreeSheet:
@@ -48,6 +47,7 @@ class TreeSheet:
                 seen.add(node)
                 self.rows.append((node, -1))
         self.row_of: dict[str, int] = {}
+        self.values: dict[str, bool] = {}  # metric → whether its value cell holds a formula
         row = FIRST_ROW
         for i, (node, _) in enumerate(self.rows):
             if i == self.other_start:
@@ -57,6 +57,10 @@ class TreeSheet:
 
     def cell(self, metric: str) -> str:
         return ref(self.ws.title, self.row_of[metric], COL_VALUE)
+
+    def value_cell(self, metric: str) -> str | None:
+        """The metric's value cell when it has one (None: no input reaches it)."""
+        return self.cell(metric) if self.values.get(metric) else None
 
     def leaf(self, metric: str) -> str | None:
         return self.refs.metric.get(metric)
@@ -70,7 +74,7 @@ class TreeSheet:
         styles.key_column(ws)
         styles.title(ws, label("tree_title", lang), label("tree_note", lang))
         styles.header(ws, FIRST_ROW - 1, COL_LEVEL, label("tree_header", lang).split("|"))
-        for col, width in zip("BCDEFGH", (8, 30, 18, 7, 60, 18, 34)):
+        for col, width in zip("BCDEFGHI", (8, 34, 18, 7, 60, 18, 34, 10)):
             ws.column_dimensions[col].width = width
         marks = load_benchmarks()
         for i, (node, depth) in enumerate(self.rows):
@@ -82,11 +86,11 @@ class TreeSheet:
             metric = tree.metrics[node]
             ws.cell(row, COL_KEY, f"node:{node}").font = styles.KEY_FONT
             ws.cell(row, COL_LEVEL, "KGI" if depth == 0 else "KSF" if depth == 1 else "KPI")
-            name = ws.cell(row, COL_METRIC, metric.label(lang))
-            name.alignment = Alignment(indent=max(depth, 0) * 2)
+            name = text_cell(ws, row, COL_METRIC, ("　" * (depth - 1) + "└ " if depth > 0 else "") + metric.label(lang))
             if 0 <= depth <= 1:
                 name.font = styles.BOLD
             value = ws.cell(row, COL_VALUE, self._formula(node, stages, stage_cells))
+            self.values[node] = value.value is not None
             if value.value is None:
                 value.value = label("no_input", lang)
                 value.font = styles.NOTE_FONT
@@ -94,7 +98,8 @@ class TreeSheet:
             value.border = styles.BOX
             ws.cell(row, COL_UNIT, {Kind.AMOUNT: label("unit_yen", lang), Kind.COUNT: label("unit_count", lang),
                                     Kind.RATE: "%", Kind.RATIO: metric.unit}[metric.kind])
-            ws.cell(row, COL_DEF, template.definition(node, lang))
+            text_cell(ws, row, COL_DEF, template.definition(node, lang))
+            ws.cell(row, COL_TIER, metric.tier.label(lang))
             mark = marks.get(metric.benchmark) if metric.benchmark else None
             if mark:
                 ws.cell(row, COL_BENCH, band_text(mark, lang)).font = styles.NOTE_FONT
@@ -120,9 +125,9 @@ class TreeSheet:
         return None if expr is None else f"={expr}"
 
     def add_actuals(self, actual_refs: dict[str, str]) -> None:
-        """Link each metric's year-to-date actual from the phase sheet that tracks it."""
+        """Link each metric's actual to date from the 実績 sheet (blank until one is typed)."""
         for node, row in self.row_of.items():
             if node in actual_refs:
-                cell = self.ws.cell(row, COL_ACTUAL, f'=IF({actual_refs[node]}="","",{actual_refs[node]})')
+                cell = self.ws.cell(row, COL_ACTUAL, f'=IF(ISNUMBER({actual_refs[node]}),{actual_refs[node]},"")')
                 cell.number_format = styles.fmt(self.plan.reverse.template.tree.metrics[node].kind)
                 cell.border = styles.BOX

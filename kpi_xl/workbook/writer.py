@@ -23,19 +23,24 @@ from kpi_xl.errors import InputError
 from kpi_xl.files import check_output, write_atomic
 from kpi_xl.i18n import label
 from kpi_xl.version import __version__
-from kpi_xl.workbook.calendar_sheet import ROW_BD, CalendarSheet
+from kpi_xl.workbook.actuals_sheet import ActualsSheet
+from kpi_xl.workbook.calendar_sheet import ROW_BD, ROW_MONTH, CalendarSheet
 from kpi_xl.workbook.charts_sheet import write_charts
-from kpi_xl.workbook.inputs_sheet import InputRefs, write_inputs
+from kpi_xl.workbook.inputs_sheet import InputRefs, ramp_columns, write_inputs
 from kpi_xl.workbook.pacing_sheet import write_pacing
-from kpi_xl.workbook.phase_sheet import write_phase
+from kpi_xl.workbook.phase_sheet import write_phase, year_actual_ref
 from kpi_xl.workbook.sensitivity_sheet import write_sensitivity
 from kpi_xl.workbook.tree_sheet import TreeSheet
 from kpi_xl.workbook.weeks_sheet import write_weeks
 from kpi_xl.xlsx import styles
-from kpi_xl.xlsx.cells import Layout, ref, span
+from kpi_xl.xlsx.cells import Layout, rectangles, ref, span
 
 META_SHEET = "kpi_xl"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: actuals on their own sheet (1: typed into the phase sheets)
+
+
+SHEETS = ("actuals", "tree", "launch", "growth", "stable", "calendar", "weeks", "pacing", "sensitivity", "charts",
+          "chart_data")
 
 
 def build_workbook(plan: Plan, opts: PlanOptions | None = None) -> tuple[Workbook, Layout]:
@@ -48,38 +53,30 @@ def build_workbook(plan: Plan, opts: PlanOptions | None = None) -> tuple[Workboo
     wb.remove(wb.active)
     layout = Layout()
     refs = write_inputs(wb, plan, opts, layout)
-    sheets = {key: wb.create_sheet(label(f"sheet_{key}", lang))
-              for key in ("tree", "launch", "growth", "stable", "calendar", "weeks", "pacing",
-                          "sensitivity", "charts")}
+    sheets = {key: wb.create_sheet(label(f"sheet_{key}", lang)) for key in SHEETS}
     for key, ws in sheets.items():
         layout.sheets[key] = ws.title
     tree = TreeSheet(sheets["tree"], plan, refs, layout, lang)
     tree.write()
-    stage_total = {s: tree.cell(s) for s in plan.stages}
-    cal = CalendarSheet(sheets["calendar"], plan, refs, layout, lang, stage_total)
+    totals = {s: tree.cell(s) for s in plan.series}
+    cal = CalendarSheet(sheets["calendar"], plan, refs, layout, lang, totals)
     cal.write()
-    write_weeks(sheets["weeks"], plan, refs, layout, lang, stage_total)
+    write_weeks(sheets["weeks"], plan, refs, layout, lang, totals)
     write_pacing(sheets["pacing"], plan, refs, layout, lang, cal.month_range(None),
                  span(cal.ws.title, ROW_BD, cal.month_cols[0], ROW_BD, cal.month_cols[-1]),
                  {s: cal.month_range(s) for s in plan.stages})
-    month_header = [ref(cal.ws.title, 4, col) for col in cal.fy_cols]
-    actual_year: dict[str, str] = {}
-    month_actual: dict[str, list[str]] = {}
+    month_header = [ref(cal.ws.title, ROW_MONTH, col) for col in cal.month_cols]
+    actuals = ActualsSheet(sheets["actuals"], plan, layout, lang, month_header)
+    actuals.write()
     for phase in load_phases().values():
-        found = write_phase(sheets[phase.id], phase, plan, refs, layout, lang, cal.month_cell, month_header)
-        for metric, cell in found.items():
-            actual_year.setdefault(metric, cell)
-            if metric not in month_actual:
-                month_actual[metric] = [layout.cells[("phase", phase.id, metric, "actual", m.key)]
-                                        for m in plan.fiscal_months]
-    tree.add_actuals(actual_year)
+        write_phase(sheets[phase.id], phase, plan, refs, layout, lang, cal.plan_month_cell, month_header, actuals,
+                    tree.value_cell)
+    tree.add_actuals({m: cell for m in tree.row_of if (cell := year_actual_ref(actuals, m))})
     write_sensitivity(sheets["sensitivity"], plan, refs, layout, lang, tree.cell(plan.reverse.lever))
-    target = plan.reverse.target
-    write_charts(sheets["charts"], plan, lang, stage_total, actual_year, month_header,
-                 [cal.month_cell(target, i) for i in range(len(plan.fiscal_months))],
-                 month_actual.get(target))
+    write_charts(sheets["charts"], sheets["chart_data"], plan, lang, totals, actuals, month_header, cal)
     _amount_display(wb, refs, lang)
-    _meta(wb, plan, opts, layout)
+    _meta(wb, plan, opts, layout, refs)
+    wb.calculation.fullCalcOnLoad = True  # no cached values (openpyxl cannot compute them): Excel computes on open
     wb.active = 0
     return wb, layout
 
@@ -89,16 +86,17 @@ def _amount_display(wb: Workbook, refs: InputRefs, lang: str) -> None:
     words = label("display_words", lang).split("|")
     rules = [(words[1], styles.MAN_YEN), (words[2], styles.OKU_YEN)]
     for ws in wb.worksheets:
-        cells = [c.coordinate for row in ws.iter_rows() for c in row if c.number_format == styles.YEN]
+        cells = [(c.row, c.column) for row in ws.iter_rows() for c in row if c.number_format == styles.YEN]
         if not cells:
             continue
+        areas = " ".join(rectangles(cells))
         for i, (word, code) in enumerate(rules):
             rule = FormulaRule(formula=[f'{refs.display}="{word}"'])
             rule.dxf = DifferentialStyle(numFmt=NumberFormat(numFmtId=200 + i, formatCode=code))
-            ws.conditional_formatting.add(" ".join(cells), rule)
+            ws.conditional_formatting.add(areas, rule)
 
 
-def _meta(wb: Workbook, plan: Plan, opts: PlanOptions, layout: Layout) -> None:
+def _meta(wb: Workbook, plan: Plan, opts: PlanOptions, layout: Layout, refs: InputRefs) -> None:
     """A very hidden sheet telling the reader how this workbook was built."""
     ws = wb.create_sheet(META_SHEET)
     spec = plan.spec
@@ -119,6 +117,9 @@ def _meta(wb: Workbook, plan: Plan, opts: PlanOptions, layout: Layout) -> None:
         "inputs": sorted(spec.knowns),
         "sheets": dict(layout.sheets),
         "months_keys": [m.key for m in plan.fiscal_months],
+        "plan_months": [m.key for m in plan.months],
+        "ramp_months": ramp_columns(plan),
+        "names": {**refs.metric, **{f"lead:{k}": v for k, v in refs.lead.items()}},
     }
     for i, (key, value) in enumerate(meta.items(), start=1):
         ws.cell(i, 1, key)

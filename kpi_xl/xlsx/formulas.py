@@ -61,7 +61,7 @@ def largest_remainder(total: str, weights: str, weight: str, before: str) -> str
         return f"ROUND({total}*{x}/SUM({weights}),{QUOTA_DIGITS})"
 
     def rem(x: str) -> str:
-        return f"({quota(x)}-INT({quota(x)}))"
+        return f"ROUND({quota(x)}-INT({quota(x)}),{QUOTA_DIGITS})"
 
     rank = (f"SUMPRODUCT(--({rem(weights)}>{rem(weight)}))"
             f"+SUMPRODUCT(({rem(weights)}={rem(weight)})*{before})")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.styles.differential import DifferentialStyle
@@ -60,6 +62,8 @@ def header(ws: Worksheet, row: int, col: int, values: list[str]) -> None:
     ws.row_dimensions[row].height = 30
     for i, value in enumerate(values):
         cell = ws.cell(row, col + i, value)
+        if isinstance(value, str) and value:
+            cell.data_type = "s"  # a header is never a formula, whatever a template calls a metric
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -90,6 +94,12 @@ def protect(ws: Worksheet) -> None:
     page_setup(ws)
 
 
+def repeat_on_pages(ws: Worksheet, header_row: int, label_cols: str = "A:C") -> None:
+    """Print the title and header rows, and the label columns, on every page."""
+    ws.print_title_rows = f"1:{header_row}"
+    ws.print_title_cols = label_cols
+
+
 def page_setup(ws: Worksheet) -> None:
     """Print landscape on A4, one page wide."""
     ws.page_setup.orientation = "landscape"
@@ -105,3 +115,12 @@ def traffic_lights(ws: Worksheet, area: str, ach: str, warn: str) -> None:
     for style, test in ((RED, f"{ach}<{warn}"), (AMBER, f"AND({ach}>={warn},{ach}<1)"), (GREEN, f"{ach}>=1")):
         ws.conditional_formatting.add(area, FormulaRule(formula=[f"AND(ISNUMBER({ach}),{test})"],
                                                         fill=style.fill, font=style.font))
+
+
+def width_for(values: Iterable[tuple[Kind, float]], least: float = 11) -> float:
+    """A column width that shows every (kind, value) without ### (digits, separators, ¥)."""
+    widest = 0
+    for kind, value in values:
+        text = f"¥{value:,.0f}" if kind is Kind.AMOUNT else f"{value:,.1f}%" if kind is Kind.RATE else f"{value:,.0f}"
+        widest = max(widest, len(text))
+    return max(least, widest * 1.2 + 2)

@@ -29,10 +29,11 @@ def plan_file(tmp_path):
 def test_a_user_edited_workbook_still_loads(plan_file):
     path, layout, _plan = plan_file
     wb = load_workbook(path)
-    growth = wb["成長期"]
-    growth.insert_rows(6, 3)  # rows added above the KPI blocks
-    marker_row = next(r for r in range(1, growth.max_row + 1) if growth.cell(r, 1).value == "actual:meetings")
-    growth.cell(marker_row, 4, 55)
+    actuals = wb["実績"]
+    actuals.insert_rows(6, 3)  # rows added among the actuals
+    marker_row = next(r for r in range(1, actuals.max_row + 1) if actuals.cell(r, 1).value == "act:meetings")
+    actuals.cell(marker_row, 4, 55)
+    wb["成長期"].insert_rows(6, 3)
     wb.create_sheet("メモ")["A1"] = "my notes"
     inputs = wb["入力"]
     inputs[layout.cells[("input", "win_rate")].split("!")[1].replace("$", "")] = "25%"  # typed as text
@@ -64,13 +65,13 @@ def test_a_bad_input_names_sheet_and_cell(plan_file, where, value, text):
 def test_a_bad_actual_names_sheet_and_cell(plan_file):
     path, _, _ = plan_file
     wb = load_workbook(path)
-    ws = wb["立ち上げ期"]
-    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "actual:calls")
+    ws = wb["実績"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "act:calls")
     ws.cell(row, 5, "many")
     wb.save(path)
     with pytest.raises(WorkbookError) as info:
         read_plan_workbook(path)
-    assert "立ち上げ期" in info.value.message("en") and f"E{row}" in info.value.message("en")
+    assert "実績" in info.value.message("en") and f"E{row}" in info.value.message("en")
 
 
 def test_a_deleted_name_or_sheet_is_reported(plan_file):

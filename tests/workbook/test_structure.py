@@ -39,11 +39,13 @@ def formulas(wb):
 
 def test_sheets_in_order_and_language(book):
     lang, wb, _, _ = book
-    keys = ["inputs", "tree", "launch", "growth", "stable", "calendar", "weeks", "pacing", "sensitivity", "charts"]
-    assert wb.sheetnames[:10] == [label(f"sheet_{k}", lang) for k in keys]
+    keys = ["inputs", "holidays", "actuals", "tree", "launch", "growth", "stable", "calendar", "weeks", "pacing",
+            "sensitivity", "charts", "chart_data"]
+    assert wb.sheetnames[:13] == [label(f"sheet_{k}", lang) for k in keys]
     assert wb["kpi_xl"].sheet_state == "veryHidden"
+    assert wb[label("sheet_chart_data", lang)].sheet_state == "hidden"  # the charts' #N/A gaps, out of sight
     if lang == "ja":
-        assert wb.sheetnames[2:5] == ["立ち上げ期", "成長期", "安定期"]
+        assert wb.sheetnames[4:7] == ["立ち上げ期", "成長期", "安定期"]
 
 
 def test_every_input_is_a_defined_name_on_the_inputs_sheet(book):
@@ -56,13 +58,15 @@ def test_every_input_is_a_defined_name_on_the_inputs_sheet(book):
     assert expected <= names
     for name in names:
         (sheet, _), = list(wb.defined_names[name].destinations)
-        assert sheet == inputs
+        assert sheet in (inputs, label("sheet_holidays", lang))
+    folded = [n.casefold() for n in names]
+    assert len(folded) == len(set(folded))  # Excel treats names differing only by case as one
 
 
 def test_inputs_are_unlocked_validated_and_the_rest_protected(book):
     lang, wb, layout, _ = book
     ws = wb[label("sheet_inputs", lang)]
-    for sheet in wb.worksheets[:10]:
+    for sheet in wb.worksheets[:12]:
         assert sheet.protection.sheet, sheet.title
         assert not sheet.protection.password
     rate = ws[layout.cells[("input", "win_rate")].split("!")[1].replace("$", "")]
@@ -82,10 +86,12 @@ def test_inputs_are_unlocked_validated_and_the_rest_protected(book):
 
 def test_public_holidays_are_filled_in(book):
     lang, wb, _layout, _ = book
-    ws = wb[label("sheet_inputs", lang)]
-    dates = {c.value.date() for (c,) in ws["J7:J80"] if c.value is not None}
+    ws = wb[label("sheet_holidays", lang)]
+    dates = {c.value.date() for (c,) in ws["B5:B400"] if c.value is not None}
     import datetime as dt
     assert {dt.date(2026, 5, 6), dt.date(2026, 9, 22), dt.date(2027, 1, 1), dt.date(2026, 12, 29)} <= dates
+    # every fiscal year the FY cell accepts (2025–2028) has its holidays, so editing the year keeps them
+    assert {dt.date(2025, 5, 5), dt.date(2029, 1, 1), dt.date(2029, 3, 20)} <= dates
 
 
 def test_no_volatile_or_post_2016_functions_and_no_external_links(book):
