@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from kpi_xl.engine.catalog import load_benchmarks, load_hints
-from kpi_xl.engine.excelmath import round15
+from kpi_xl.engine.excelmath import excel_round
 from kpi_xl.engine.templates import Template, get_template, template_names
 from kpi_xl.engine.tree import Kind
 from kpi_xl.errors import UnknownNameError
 from kpi_xl.i18n import Text
 
 DEFAULT_WARN = 0.9  # below 90% achievement a KPI is "watch" (amber), below the threshold "miss"
+STATUS_DECIMALS = 12  # an achievement is judged rounded to this many decimals, here and in every workbook
 
 
 class Status(str, Enum):
@@ -56,10 +57,10 @@ def status(actual: float | None, target: float | None, warn: float = DEFAULT_WAR
     ratio = achievement(actual, target, higher_is_better)
     if ratio is None:
         return _NONE
-    ratio = round15(ratio)  # compare as Excel does: 3 ÷ 3.333… is 90%, not 89.99…%
+    ratio = excel_round(ratio, STATUS_DECIMALS)  # as the workbook compares it: 3 ÷ 3.333… is 90%, not 89.99…%
     if ratio >= 1:
         return _HIT
-    return _WATCH if ratio >= round15(warn) else _MISS
+    return _WATCH if ratio >= warn else _MISS
 
 
 @dataclass(frozen=True)

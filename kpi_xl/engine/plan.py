@@ -163,6 +163,11 @@ class Plan:
         return _below(chain, parent) if parent else chain[0]
 
     @property
+    def paced(self) -> list[str]:
+        """The stages that accumulate over a month (a rate goal does not: it holds every day)."""
+        return [s for s in self.stages if self.spec.template.tree.metrics[s].kind is not Kind.RATE]
+
+    @property
     def series(self) -> list[str]:
         """Every metric with a monthly target of its own: the stages, then the fixed volumes."""
         return [*self.stages, *self.volumes()]

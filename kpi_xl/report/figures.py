@@ -202,7 +202,7 @@ def _pace(inputs: _Inputs, data: Ingested) -> Pace:
     elapsed = min(cal.count(start, as_of), period.business_days)
     values = inputs.team(inputs.month)
     lines = []
-    for stage in plan.stages:
+    for stage in plan.paced:
         whole = tree.metrics[stage].is_count and not plan.spec.exact
         goal = pace(plan.monthly[stage][plan.lead_in + inputs.index], period.business_days, elapsed, whole=whole)
         lines.append(Line(stage, values.get(stage) if stage in inputs.seen else None, goal))

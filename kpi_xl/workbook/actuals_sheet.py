@@ -21,7 +21,7 @@ from kpi_xl.engine.templates import Template
 from kpi_xl.engine.tree import Kind
 from kpi_xl.i18n import label
 from kpi_xl.workbook.inputs_sheet import plan_numbers
-from kpi_xl.xlsx import styles
+from kpi_xl.xlsx import formulas, styles
 from kpi_xl.xlsx.cells import Layout, a1, ref, text_cell
 
 COL_KEY, COL_LABEL, COL_UNIT, COL_FIRST = 1, 2, 3, 4
@@ -179,9 +179,7 @@ class ActualsSheet:
         own = f"{a1(r, members[0])}:{a1(r, members[-1])}"
         if row.how is Row.RATIO:
             num, den = (f"{a1(self.row_of[p], members[0])}:{a1(self.row_of[p], members[-1])}" for p in row.parts)
-            both_num = f"SUMPRODUCT({num},--ISNUMBER({den}))"
-            both_den = f"SUMPRODUCT({den},--ISNUMBER({num}))"
-            return f'IF({both_den}=0,"",{both_num}/{both_den})'
+            return formulas.period_rate(num, den)
         if kind in (Kind.RATE, Kind.RATIO):  # typed rates of a template without counts, NPS …
             return f'IF(COUNT({own})=0,"",AVERAGE({own}))'
         return f'IF(COUNT({own})=0,"",SUM({own}))'

@@ -8,6 +8,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_xl.engine.plan import Plan
+from kpi_xl.engine.tree import Kind
 from kpi_xl.i18n import label
 from kpi_xl.workbook.inputs_sheet import InputRefs, plan_numbers
 from kpi_xl.xlsx import styles
@@ -15,7 +16,7 @@ from kpi_xl.xlsx.cells import Layout, a1, ref, span, text_cell
 from kpi_xl.xlsx.formulas import largest_remainder, proportional
 
 COL_KEY, COL_LABEL, COL_TOTAL, COL_FIRST = 1, 2, 3, 4
-ROW_MONTH, ROW_LAST, ROW_BD = 4, 5, 6
+ROW_INDEX, ROW_MONTH, ROW_LAST, ROW_BD = 3, 4, 5, 6  # ROW_INDEX: month positions (ties)
 
 
 class CalendarSheet:
@@ -56,7 +57,7 @@ class CalendarSheet:
         row = ROW_BD + 2
         for stage in plan.series:  # first pass: fix the rows of every block
             self.target_row[stage] = row
-            row += 3
+            row += 4  # target, split before the lag, per business day, split weights
         for stage in plan.series:
             self._stage_block(stage)
         self._reps(row + 1)
@@ -80,6 +81,7 @@ class CalendarSheet:
             ws.cell(ROW_LAST, col, f"=EOMONTH({a1(ROW_MONTH, col)},0)").number_format = styles.DATE
             bd = ws.cell(ROW_BD, col, f"=NETWORKDAYS({a1(ROW_MONTH, col)},{a1(ROW_LAST, col)},{refs.holidays})")
             bd.font = styles.BOLD
+            ws.cell(ROW_INDEX, col, j + 1).font = styles.KEY_FONT  # a tie goes to the earlier month
             self.layout.put(("month", month.key), ws.title, ROW_MONTH, col)
             self.layout.put(("bd", month.key), ws.title, ROW_BD, col)
         ws.cell(ROW_BD, COL_TOTAL, f"=SUM({span(None, ROW_BD, self.fy_cols[0], ROW_BD, self.fy_cols[-1])})")
@@ -91,7 +93,7 @@ class CalendarSheet:
         whole = metric.is_count and not plan.spec.exact
         total, n_fy = self.stage_total[stage], len(plan.fiscal_months)
         t_row = self.target_row[stage]
-        s_row, d_row = t_row + 1, t_row + 2
+        s_row, d_row, w_row = t_row + 1, t_row + 2, t_row + 3
         chain = list(plan.spec.template.chain)
         earlier = [refs.lead[c] for c in chain[: chain.index(plan.anchor(stage))] if c in refs.lead]
         offset = "+".join(earlier) if earlier else "0"
@@ -99,16 +101,24 @@ class CalendarSheet:
         text_cell(ws, t_row, COL_LABEL, f"{metric.label(lang)} {label('target', lang)}").font = styles.BOLD
         ws.cell(s_row, COL_LABEL, f"  {label('before_lag', lang)}").font = styles.NOTE_FONT
         ws.cell(d_row, COL_LABEL, f"  {label('per_day', lang)}")
+        ws.cell(w_row, COL_LABEL, f"  {label('weights_row', lang)}").font = styles.NOTE_FONT
         number_format = styles.fmt(metric.kind)
-        bd_fy = span(None, ROW_BD, self.fy_cols[0], ROW_BD, self.fy_cols[-1])
+        weights = span(None, w_row, self.fy_cols[0], w_row, self.fy_cols[-1])
         equal = f'{refs.split}="{refs.split_words[0]}"'
+        growth = refs.growth.get(stage, "0")
+        plain = f"AND({equal},{growth}=0)"  # the seeds' equal pace: ROUNDUP(total ÷ months)
         for col in self.fy_cols:
             bd = a1(ROW_BD, col)
-            before = f"(COLUMN({bd_fy})<COLUMN({bd}))"
-            if whole:
-                share = f"IF({equal},ROUNDUP({total}/{n_fy},0),{largest_remainder(total, bd_fy, bd, before)})"
+            k = a1(ROW_INDEX, col)
+            ws.cell(w_row, col, f"=POWER(1+{growth},{k}-1)*IF({equal},1,{bd})").font = styles.NOTE_FONT
+            before = f"({span(None, ROW_INDEX, self.fy_cols[0], ROW_INDEX, self.fy_cols[-1])}<{k})"
+            weight = a1(w_row, col)
+            if metric.kind is Kind.RATE:  # a rate goal (継続率 90%) holds in every month
+                share = total
+            elif whole:
+                share = f"IF({plain},ROUNDUP({total}/{n_fy},0),{largest_remainder(total, weights, weight, before)})"
             else:
-                share = f"IF({equal},{total}/{n_fy},{proportional(total, bd_fy, bd)})"
+                share = f"IF({plain},{total}/{n_fy},{proportional(total, weights, weight)})"
             cell = ws.cell(s_row, col, f"={share}")
             cell.number_format = number_format
             cell.font = styles.NOTE_FONT
@@ -121,7 +131,8 @@ class CalendarSheet:
             target.border = styles.BOX
             t, bd = a1(t_row, col), a1(ROW_BD, col)
             per_day = f"ROUNDUP({t}/{bd},0)" if whole else f"{t}/{bd}"
-            ws.cell(d_row, col, f"=IF({bd}=0,0,{per_day})").number_format = number_format
+            ws.cell(d_row, col, f"={t}" if metric.kind is Kind.RATE else f"=IF({bd}=0,0,{per_day})"
+                    ).number_format = number_format
             self.layout.put(("monthly", stage, plan.months[j].key), ws.title, t_row, col)
             self.layout.put(("daily", stage, plan.months[j].key), ws.title, d_row, col)
         ws.cell(t_row, COL_TOTAL, f"=SUM({span(None, t_row, self.month_cols[0], t_row, self.month_cols[-1])})"
@@ -143,6 +154,7 @@ class CalendarSheet:
         for rep in refs.reps:
             ws.cell(row, COL_KEY, "weight").font = styles.KEY_FONT
             ws.cell(row, COL_LABEL, f"={rep.name}")
+            ws.cell(row, COL_TOTAL, row - w_first + 1).font = styles.KEY_FONT  # a tie goes to the earlier rep
             for col in self.month_cols:
                 m = a1(ROW_MONTH, col)
                 idx = f"((YEAR({m})-YEAR({rep.start}))*12+MONTH({m})-MONTH({rep.start}))"
@@ -173,8 +185,9 @@ class CalendarSheet:
                 total = f"{letter}${self.target_row[stage]}"
                 weights = f"{letter}${w_first}:{letter}${w_last}"
                 weight = f"{letter}{w_first + r}"
-                share = largest_remainder(total, weights, weight, f"(ROW({weights})<ROW({weight}))") if whole \
-                    else proportional(total, weights, weight)
+                before = f"($C${w_first}:$C${w_last}<$C${w_first + r})"  # positions in column C
+                share = total if metric.kind is Kind.RATE else \
+                    largest_remainder(total, weights, weight, before) if whole else proportional(total, weights, weight)
                 ws.cell(row, col, f"={share}").number_format = styles.fmt(metric.kind)
                 self.layout.put(("per_rep", stage, rep.name, plan.months[j].key), ws.title, row, col)
             ws.cell(row, COL_TOTAL, f"=SUM({span(None, row, self.month_cols[0], row, self.month_cols[-1])})"
@@ -186,7 +199,7 @@ class CalendarSheet:
             ws.cell(row, col, f"=SUM({letter}{first}:{letter}{row - 1})-{letter}{self.target_row[stage]}"
                     ).font = styles.NOTE_FONT
         row += 1
-        if stage == plan.reverse.lever:
+        if stage == plan.reverse.lever and metric.kind is not Kind.RATE:
             row = self._rep_daily(stage, row, first, whole)
         return row + 1
 

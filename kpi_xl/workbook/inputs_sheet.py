@@ -64,6 +64,7 @@ class InputRefs:
 
     metric: dict[str, str] = field(default_factory=dict)  # metric id → name (active value)
     lead: dict[str, str] = field(default_factory=dict)  # chain stage → name
+    growth: dict[str, str] = field(default_factory=dict)  # chain stage → name of its 前月比
     reps: list[RepRefs] = field(default_factory=list)
     kgi: str = "in_kgi"
     fy: str = "in_fy"
@@ -126,6 +127,7 @@ def _validations(ws: Worksheet, lang: str, fiscal_year: int) -> dict[str, DataVa
         "month": {"type": "whole", "operator": "between", "formula1": "1", "formula2": "12"},
         "share": {"type": "decimal", "operator": "between", "formula1": "0", "formula2": "1"},
         "nonneg": {"type": "decimal", "operator": "greaterThanOrEqual", "formula1": "0"},
+        "growth": {"type": "decimal", "operator": "between", "formula1": "-0.5", "formula2": "1"},
     }
     low, high = (fiscal_year + d for d in FY_EDIT_RANGE)
     specs["fy"] = {k: v.format(fy_low=low, fy_high=high) for k, v in specs["fy"].items()}
@@ -155,6 +157,7 @@ def write_inputs(wb: Workbook, plan: Plan, opts: PlanOptions, layout: Layout) ->
     _scenario_rows(sheet, scen_range)
     _settings_rows(sheet)
     _lead_rows(sheet)
+    _growth_rows(sheet)
     _rep_rows(sheet)
     _holidays(sheet)
     ws.freeze_panes = "C7"
@@ -271,6 +274,27 @@ def _lead_rows(sheet: _Sheet) -> None:
         sheet.refs.lead[stage] = sheet.layout.unique_name(name_for(f"lead_{stage}"))
         sheet.define(sheet.refs.lead[stage], row, COL_S1)
         sheet.layout.put(("input", f"lead:{stage}"), ws.title, row, COL_S1)
+        sheet.row += 1
+
+
+def _growth_rows(sheet: _Sheet) -> None:
+    """Month-over-month growth (前月比, 001: 「月間アポ数50件達成（前月比20%増）」) per chain
+    stage: each month's share weighs (1 + growth) times the month before's."""
+    ws, lang = sheet.ws, sheet.lang
+    spec = sheet.plan.spec
+    tree = spec.template.tree
+    sheet.section(label("growth_title", lang))
+    for stage in spec.template.chain[1:]:
+        row = sheet.row
+        ws.cell(row, COL_KEY, f"growth:{stage}").font = styles.KEY_FONT
+        text_cell(ws, row, COL_LABEL, label("growth_row", lang, stage=tree.metrics[stage].label(lang)))
+        ws.cell(row, COL_UNIT, "%")
+        cell = ws.cell(row, COL_S1, spec.growth.get(stage, 0.0))
+        styles.as_input(cell, styles.RATE)
+        sheet.valid["growth"].add(cell)
+        sheet.refs.growth[stage] = sheet.layout.unique_name(name_for(f"growth_{stage}"))
+        sheet.define(sheet.refs.growth[stage], row, COL_S1)
+        sheet.layout.put(("input", f"growth:{stage}"), ws.title, row, COL_S1)
         sheet.row += 1
 
 

@@ -50,7 +50,7 @@ def _stage_rows(ws: Worksheet, plan: Plan, layout: Layout, lang: str, target_row
     head = HEAD
     styles.header(ws, head, 2, [label("item", lang), label("month_target", lang), label("pace_to_date", lang),
                                 label("actual_input", lang), label("gap", lang)])
-    stages = plan.stages
+    stages = plan.paced
     for i, stage in enumerate(stages):
         r = head + 1 + i
         metric = tree.metrics[stage]
@@ -77,7 +77,7 @@ def _daily_rows(ws: Worksheet, plan: Plan, refs: InputRefs, layout: Layout, lang
     """The cumulative target after each business day of the month."""
     spec = plan.spec
     tree = spec.template.tree
-    stages = plan.stages
+    stages = plan.paced
     styles.header(ws, top, 2, [label("day_no", lang), label("date", lang)]
                   + [f"{tree.metrics[s].label(lang)} {label('cumulative', lang)}" for s in stages])
     for k in range(1, MAX_BUSINESS_DAYS + 1):
@@ -90,5 +90,5 @@ def _daily_rows(ws: Worksheet, plan: Plan, refs: InputRefs, layout: Layout, lang
             month_target = a1(HEAD + 1 + i, 3, True)
             value = f"{month_target}*{k}/$C$7"
             value = f"ROUNDUP({value},0)" if whole else value
-            ws.cell(r, 4 + i, f'=IF(C{r}="","",{value})').number_format = styles.fmt(metric.kind)
+            ws.cell(r, 4 + i, f'=IF(OR($C$6="",{k}>$C$7),"",{value})').number_format = styles.fmt(metric.kind)
             layout.put(("pace_day", stage, str(k)), ws.title, r, 4 + i)

@@ -161,9 +161,9 @@ def _targets(ctx: _Context, mid: str, metric: Metric, block: dict[str, int]) -> 
         ws.cell(r, col, "=" + agg).number_format = fmt
     actual = ctx.span(block["actual"], ctx.cols.months)
     targets = ctx.span(r, ctx.cols.months)
-    with_actual = f"SUMPRODUCT({targets},--ISNUMBER({actual}))"
-    todate = f"{with_actual}/COUNT({actual})" if _is_rate(metric) else with_actual
-    ws.cell(r, ctx.cols.todate, f'=IF(COUNT({actual})=0,"",{todate})').number_format = fmt
+    todate = formulas.average_where_number(targets, actual) if _is_rate(metric) else \
+        f'IF(COUNT({actual})=0,"",{formulas.sum_where_number(targets, actual)})'
+    ws.cell(r, ctx.cols.todate, "=" + todate).number_format = fmt
     whole = ctx.tree_cell(mid)
     period = f"IF(ISNUMBER({whole}),{whole},\"\")" if whole else \
         (f'IF(COUNT({targets})=0,"",AVERAGE({targets}))' if _is_rate(metric) else f"SUM({targets})")

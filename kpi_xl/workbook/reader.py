@@ -24,7 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kpi_xl.engine.dates import parse_date
 from kpi_xl.engine.plan import PlanSpec
 from kpi_xl.engine.settings import Display, PlanOptions, options_from_settings, spec_from_settings
-from kpi_xl.engine.templates import get_template
+from kpi_xl.engine.templates import Template, get_template
 from kpi_xl.engine.tree import Kind
 from kpi_xl.engine.values import parse_number, parse_rate
 from kpi_xl.errors import InputError, KpiXlError, WorkbookError
@@ -176,6 +176,7 @@ class _Reader:
             "capacity_per_day": self.value("in_capacity"),
             "leads": {stage: self.value(meta.get("names", {}).get(f"lead:{stage}", f"in_lead_{stage}")) or 0
                       for stage in template.chain[:-1]},
+            "growth": self.growth(template),
             "reps": self.reps(),
             "holidays": self.holidays(),
             "public_holidays": False,  # the holiday table is the whole truth once written
@@ -188,6 +189,20 @@ class _Reader:
         if "unit_price" in volumes and "unit_price" not in meta["inputs"]:
             settings["unit_price"] = volumes.pop("unit_price")
         return settings
+
+    def growth(self, template: Template) -> dict[str, float]:
+        """Each chain stage's month-over-month growth (format 2; none in older workbooks)."""
+        names = self.meta.get("names", {})
+        out = {}
+        for stage in template.chain[1:]:
+            name = names.get(f"growth:{stage}")
+            if name is None or self.wb.defined_names.get(name) is None:
+                continue
+            coord = self.cell_of(name)
+            value = self.located(parse_number, self.inputs[coord].value or 0, "growth", coord)
+            if value:
+                out[stage] = value
+        return out
 
     def reps(self) -> list[dict[str, Any]]:
         ws = self.inputs

@@ -25,12 +25,11 @@ def levers(plan: Plan) -> list[tuple[str, str]]:
     return engine_levers(plan.spec.template, inputs, plan.reverse.target)
 
 
-def rank(effects: str, effect: str) -> str:
+def rank(effects: str, effect: str, first: str) -> str:
     """1 for the largest effect; equal effects go to the earlier row — a permutation always,
-    so the ranked table never looks up a missing rank."""
-    above = f"SUMPRODUCT(--({effects}>{effect}))"
-    tied_before = f"SUMPRODUCT(({effects}={effect})*(ROW({effects})<ROW({effect})))"
-    return f"1+{above}+{tied_before}"
+    so the ranked table never looks up a missing rank. Effects are rounded alike in engine
+    and workbook (10 significant digits of the KGI), so RANK and COUNTIF see the same ties."""
+    return f"RANK({effect},{effects},0)+COUNTIF({first}:{effect},{effect})-1"
 
 
 def write_sensitivity(ws: Worksheet, plan: Plan, refs: InputRefs, layout: Layout, lang: str,
@@ -67,7 +66,7 @@ def write_sensitivity(ws: Worksheet, plan: Plan, refs: InputRefs, layout: Layout
         bumped = {**given, leaf: f"$E${r}"}
         ws.cell(r, 6, f"={forward(tree, target, bumped.get, bumped)}").number_format = target_fmt
         ws.cell(r, 7, f"=ROUND(F{r}-$G$4,$H$4)").number_format = target_fmt  # as the engine rounds an effect
-        ws.cell(r, 8, "=" + rank(f"$G${first}:$G${last}", f"G{r}"))
+        ws.cell(r, 8, "=" + rank(f"$G${first}:$G${last}", f"G{r}", f"$G${first}"))
         layout.put(("sens", leaf), ws.title, r, 7)
         layout.put(("sens_rank", leaf), ws.title, r, 8)
     _ranked(ws, lang, len(items), first, target_fmt)

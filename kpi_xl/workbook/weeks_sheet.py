@@ -5,6 +5,7 @@ from __future__ import annotations
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_xl.engine.plan import Plan
+from kpi_xl.engine.tree import Kind
 from kpi_xl.i18n import label
 from kpi_xl.workbook.inputs_sheet import InputRefs
 from kpi_xl.xlsx import styles
@@ -47,11 +48,14 @@ def write_weeks(ws: Worksheet, plan: Plan, refs: InputRefs, layout: Layout, lang
         ws.cell(r, COL_START, f'=IF({monday}>$C$4,"",MAX($C$3,{monday}))').number_format = styles.DATE
         ws.cell(r, COL_END, f'=IF({start}="","",MIN({monday}+6,$C$4))').number_format = styles.DATE
         ws.cell(r, COL_BD, f'=IF({start}="",0,NETWORKDAYS({start},{end},{refs.holidays}))')
+        ws.cell(r, 1, k + 1).font = styles.KEY_FONT  # the week's position
         for i, stage in enumerate(stages):
             metric = tree.metrics[stage]
             total = stage_total[stage]
-            before = f"(ROW({bds})<ROW({bd}))"
-            if metric.is_count and not spec.exact:
+            before = f"({span(None, FIRST, 1, last, 1)}<{a1(r, 1)})"  # a tie goes to the earlier week
+            if metric.kind is Kind.RATE:
+                share = total
+            elif metric.is_count and not spec.exact:
                 share = f"IF({equal},ROUNDUP({total}/COUNT({starts}),0),{largest_remainder(total, bds, bd, before)})"
             else:
                 share = f"IF({equal},{total}/COUNT({starts}),{proportional(total, bds, bd)})"

@@ -64,7 +64,7 @@ def build_workbook(plan: Plan, opts: PlanOptions | None = None) -> tuple[Workboo
     write_weeks(sheets["weeks"], plan, refs, layout, lang, totals)
     write_pacing(sheets["pacing"], plan, refs, layout, lang, cal.month_range(None),
                  span(cal.ws.title, ROW_BD, cal.month_cols[0], ROW_BD, cal.month_cols[-1]),
-                 {s: cal.month_range(s) for s in plan.stages})
+                 {s: cal.month_range(s) for s in plan.paced})
     month_header = [ref(cal.ws.title, ROW_MONTH, col) for col in cal.month_cols]
     actuals = ActualsSheet(sheets["actuals"], plan, layout, lang, month_header)
     actuals.write()
@@ -119,7 +119,8 @@ def _meta(wb: Workbook, plan: Plan, opts: PlanOptions, layout: Layout, refs: Inp
         "months_keys": [m.key for m in plan.fiscal_months],
         "plan_months": [m.key for m in plan.months],
         "ramp_months": ramp_columns(plan),
-        "names": {**refs.metric, **{f"lead:{k}": v for k, v in refs.lead.items()}},
+        "names": {**refs.metric, **{f"lead:{k}": v for k, v in refs.lead.items()},
+                  **{f"growth:{k}": v for k, v in refs.growth.items()}},
     }
     for i, (key, value) in enumerate(meta.items(), start=1):
         ws.cell(i, 1, key)

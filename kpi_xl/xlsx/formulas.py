@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 
 from kpi_xl.engine.allocation import QUOTA_DIGITS
+from kpi_xl.engine.diagnosis import STATUS_DECIMALS
 from kpi_xl.engine.tree import Kind, KpiTree, Step
 
 
@@ -63,7 +64,7 @@ def largest_remainder(total: str, weights: str, weight: str, before: str) -> str
     def rem(x: str) -> str:
         return f"ROUND({quota(x)}-INT({quota(x)}),{QUOTA_DIGITS})"
 
-    rank = (f"SUMPRODUCT(--({rem(weights)}>{rem(weight)}))"
+    rank = (f"SUMPRODUCT(({rem(weights)}>{rem(weight)})*1)"  # (…)*1, not --(…): every evaluator counts it
             f"+SUMPRODUCT(({rem(weights)}={rem(weight)})*{before})")
     left = f"{total}-SUMPRODUCT(INT({quota(weights)}))"
     return f"IF({total}=0,0,INT({quota(weight)})+IF({rank}<{left},1,0))"
@@ -82,7 +83,37 @@ def achievement(actual: str, target: str, higher_is_better: bool = True) -> str:
     return f'IF(OR({actual}="",{target}=""),"",IF({actual}=0,1,{target}/{actual}))'
 
 
+def judged(ach: str) -> str:
+    """The achievement as statuses compare it: rounded to STATUS_DECIMALS, so 160 ÷ 177.78
+    (0.8999999999999999 in binary) is 90% in every spreadsheet program and in the engine."""
+    return f"ROUND({ach},{STATUS_DECIMALS})"
+
+
 def status(ach: str, warn: str, words: Sequence[str]) -> str:
     """The status word for an achievement cell: hit ≥ 100%, watch ≥ ``warn``, else miss."""
     hit, watch, miss = words
-    return f'IF({ach}="","",IF({ach}>=1,"{hit}",IF({ach}>={warn},"{watch}","{miss}")))'
+    value = judged(ach)
+    return f'IF({ach}="","",IF({value}>=1,"{hit}",IF({value}>={warn},"{watch}","{miss}")))'
+
+
+ANY_NUMBER = '">-1E+300"'  # a SUMIFS criterion every number meets and no blank or text does
+
+
+def sum_where_number(values: str, condition: str) -> str:
+    """Σ ``values`` over the cells where ``condition`` holds a number (blanks and "" skipped)."""
+    return f"SUMIFS({values},{condition},{ANY_NUMBER})"
+
+
+def average_where_number(values: str, condition: str) -> str:
+    """The mean of ``values`` over the cells where both it and ``condition`` hold numbers
+    ("" when there is none: AVERAGEIFS alone would be #DIV/0!)."""
+    both = f"{condition},{ANY_NUMBER},{values},{ANY_NUMBER}"
+    return f'IF(COUNTIFS({both})=0,"",AVERAGEIFS({values},{both}))'
+
+
+def period_rate(numerators: str, denominators: str) -> str:
+    """Σ numerator ÷ Σ denominator over the months that have both ("" without data): the
+    engine's :func:`~kpi_xl.engine.actuals.period_rate`."""
+    num = sum_where_number(numerators, denominators)
+    den = sum_where_number(denominators, numerators)
+    return f'IF({den}=0,"",{num}/{den})'

@@ -9,6 +9,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kpi_xl.engine.diagnosis import STATUS_DECIMALS
 from kpi_xl.engine.tree import Kind
 
 YEN = '[$¥-411]#,##0'
@@ -112,7 +113,8 @@ def page_setup(ws: Worksheet) -> None:
 def traffic_lights(ws: Worksheet, area: str, ach: str, warn: str) -> None:
     """Colour ``area`` by the achievement in ``ach``: red below ``warn``, amber up to 100%,
     green from 100%; a blank achievement stays white."""
-    for style, test in ((RED, f"{ach}<{warn}"), (AMBER, f"AND({ach}>={warn},{ach}<1)"), (GREEN, f"{ach}>=1")):
+    value = f"ROUND({ach},{STATUS_DECIMALS})"  # as the status words judge it
+    for style, test in ((RED, f"{value}<{warn}"), (AMBER, f"AND({value}>={warn},{value}<1)"), (GREEN, f"{value}>=1")):
         ws.conditional_formatting.add(area, FormulaRule(formula=[f"AND(ISNUMBER({ach}),{test})"],
                                                         fill=style.fill, font=style.font))
 

@@ -122,40 +122,63 @@ def _set(path: Path, sheet: str, cell: str, value) -> None:
 
 
 def test_a_users_edits_recompute_everywhere(tmp_path, libreoffice):
-    """Change 受注率, a holiday, the fiscal start and the scenario; Excel-side numbers follow,
-    and the engine, reading the edited workbook, agrees with them."""
+    """The edits the workbook invites — a rate, a closure, the fiscal start, the fiscal year,
+    the scenario, the split, a month-over-month growth, actuals — recompute everywhere
+    with no error cell, and the engine, reading the edited workbook, agrees with them."""
     settings = {"template": "sdr", "kgi": 120_000_000, "unit_price": 1_000_000,
                 "rates": {"受注率": "20%", "商談化率": "10%", "コネクト率": "15%"}, "volumes": {"メール送信数": 500},
-                "fiscal_year": 2026, "reps": ["佐藤", "鈴木:0.5", "新人:1:2026-07:0.5/0.75"],
+                "fiscal_year": 2026, "reps": ["佐藤", "鈴木:0.5", "新人:1:2026-07:0.5/0.75/0.8/0.9"],
                 "leads": {"受注数": 1}, "split": "weighted"}
     plan = build_plan(spec_from_settings(settings))
     wb, layout = build_workbook(plan, PlanOptions(asof=date(2026, 10, 15)))
     base = tmp_path / "base.xlsx"
     wb.save(base)
-    inputs = layout.sheets["inputs"]
+    holidays = load_workbook(base)[layout.sheets["holidays"]]
+    spare = next(r for r in range(5, holidays.max_row + 1) if holidays.cell(r, 2).value is None)
     edits = {
         "rate": [(layout.cells[("input", "win_rate")], 0.25)],
-        "holiday": [(layout.cells[("input", "holidays")].replace("$J$7", "$J$60"), date(2026, 6, 15))],
+        "holiday": [(f"'{layout.sheets['holidays']}'!$B${spare}", date(2026, 6, 15))],
         "fy_start": [(layout.cells[("input", "fy_start")], 1)],
+        "fy": [(layout.cells[("input", "fy")], 2027)],  # that year's public holidays are in the table
         "scenario": [(layout.cells[("input", "scenario")], "楽観")],
         "split": [(layout.cells[("input", "split")], "均等")],
+        "growth": [(layout.cells[("input", "growth:meetings")], 0.1)],
     }
     paths = []
     for name, changes in edits.items():
         path = tmp_path / f"{name}.xlsx"
         shutil.copy(base, path)
         for where, value in changes:
-            _set(path, inputs, where.split("!")[1].replace("$", ""), value)
+            sheet, cell = where.rsplit("!", 1)
+            _set(path, sheet.strip("'"), cell.replace("$", ""), value)
         paths.append(path)
     recalced = convert(paths, tmp_path / "recalc")
     for name, path, out in zip(edits, paths, recalced):
         book = read_plan_workbook(path)
         edited = build_plan(book.spec)
-        assert edited.reverse.as_dict() != plan.reverse.as_dict() or name in ("holiday", "fy_start", "split")
+        assert edited.reverse.as_dict() != plan.reverse.as_dict() or name in ("holiday", "fy_start", "fy", "split",
+                                                                              "growth")
         _, edited_layout = build_workbook(edited, book.options)
         problems = compare(engine_values(edited, book.options.asof), read_values(out, edited_layout))
         assert not problems, f"{name}: " + "\n".join(problems[:10])
+        assert not error_cells(out, {layout.sheets["chart_data"]}), name
     assert build_plan(read_plan_workbook(paths[0]).spec).reverse.value("meetings") == 480  # 120 / 25%
+    fy = build_plan(read_plan_workbook(paths[3]).spec)
+    assert fy.months[1].key == "2027-04" and fy.months[2].business_days == 18  # May 2027: Golden Week kept
+    assert build_plan(read_plan_workbook(paths[-1]).spec).spec.growth == {"meetings": 0.1}
+
+
+def test_the_scenario_names_cannot_be_renamed_into_errors(tmp_path):
+    """The dropdown picks a scenario by its header: the headers are locked, so renaming the
+    active one (which would leave every formula #N/A) is refused by the sheet's protection."""
+    plan = build_plan(spec_from_settings({"kgi": 1, "rates": {"受注率": "20%"}, "fiscal_year": 2026}))
+    wb, layout = build_workbook(plan)
+    ws = wb[layout.sheets["inputs"]]
+    selector = ws[layout.cells[("input", "scenario")].split("!")[1].replace("$", "")]
+    headers = [c for c in ws[6] if c.value in ("標準", "楽観", "悲観")]
+    assert len(headers) == 3 and ws.protection.sheet
+    assert all(c.protection.locked is not False for c in headers)
+    assert selector.protection.locked is False  # the choice itself is an input
 
 
 def test_udfs_engine_and_workbook_formulas_agree(generated):
