@@ -373,6 +373,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "asof": ("基準日（ペース計算用）", "As-of date (for pacing)"),
     "warn": ("注意しきい値（達成率）", "Warn threshold (achievement)"),
     "capacity": ("1人1営業日の活動上限", "Capacity per rep per business day"),
+    "capacity_of": ("1人1営業日の上限（{activity}）", "{activity} a rep can do per business day"),
     "display": ("金額の表示単位", "Show amounts in"),
     "display_words": ("円|万円|億円", "yen|10k yen (万円)|100M yen (億円)"),
     "leads": ("リードタイム（月）", "Sales-cycle lag (months)"),

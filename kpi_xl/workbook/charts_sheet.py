@@ -68,20 +68,22 @@ def _trend(ws: Worksheet, data: Worksheet, plan: Plan, lang: str, actuals: Actua
     styles.header(ws, TREND_TOP, 2, names)
     top = 20
     styles.header(data, top, 1, names)
-    for i, _month in enumerate(plan.months):
+    fiscal = list(range(plan.lead_in, len(plan.months)))  # the KGI's months (no lead-in)
+    for i, month in enumerate(fiscal):
         r, d = TREND_TOP + 1 + i, top + 1 + i
-        actual = actuals.cell(target.id, i) if target.id in actuals.row_of else None
-        ws.cell(r, 2, f"={month_header[i]}").number_format = styles.MONTH
-        ws.cell(r, 3, f"={cal.plan_month_cell(target.id, i)}").number_format = fmt
+        actual = actuals.cell(target.id, month) if target.id in actuals.row_of else None
+        ws.cell(r, 2, f"={month_header[month]}").number_format = styles.MONTH
+        ws.cell(r, 3, f"={cal.plan_month_cell(target.id, month)}").number_format = fmt
         ws.cell(r, 4, f'=IF(ISNUMBER({actual}),{actual},"")' if actual else None).number_format = fmt
         data.cell(d, 1, f"='{ws.title}'!B{r}").number_format = styles.MONTH
         data.cell(d, 2, f"='{ws.title}'!C{r}")
         data.cell(d, 3, f"=IF(ISNUMBER('{ws.title}'!D{r}),'{ws.title}'!D{r},NA())")
     trend = LineChart()
     trend.title = label("trend_chart", lang)
-    trend.add_data(Reference(data, min_col=2, max_col=3, min_row=top, max_row=top + len(plan.months)),
+    trend.add_data(Reference(data, min_col=2, max_col=3, min_row=top, max_row=top + len(fiscal)),
                    titles_from_data=True)
-    trend.set_categories(Reference(data, min_col=1, min_row=top + 1, max_row=top + len(plan.months)))
+    trend.set_categories(Reference(data, min_col=1, min_row=top + 1, max_row=top + len(fiscal)))
+    trend.display_blanks = "gap"
     trend.y_axis.numFmt = fmt
     trend.x_axis.number_format = styles.MONTH
     trend.x_axis.delete = False

@@ -242,7 +242,9 @@ def _settings_rows(sheet: _Sheet) -> None:
     for key, dname, value, number_format, dv, note in settings:
         row = sheet.row
         ws.cell(row, COL_KEY, f"set:{key}").font = styles.KEY_FONT
-        ws.cell(row, COL_LABEL, label(key, lang))
+        text_cell(ws, row, COL_LABEL, label("capacity_of", lang, activity=plan.spec.template.tree.metrics[
+            plan.spec.template.activity].label(lang)) if key == "capacity" and plan.spec.template.activity
+            else label(key, lang))
         cell = ws.cell(row, COL_S1, value)
         styles.as_input(cell, number_format)
         if dv is not None:
