@@ -260,3 +260,16 @@ def test_every_command_answers_in_json_with_the_text_modes_exit_code(tmp_path):
     text = run("lint", str(plan_yaml))
     assert text.returncode == 1
     assert json.loads(run("templates", "call", "--json").stdout)["id"] == "call"
+
+
+def test_the_scenario_is_the_plan_json_and_the_workbook_show(tmp_path):
+    """--scenario 1 (upside: rates × 1.1) is the plan --json reports, not the base one."""
+    out = tmp_path / "plan.xlsx"
+    done = run("plan", "--kgi", "1.2億", "--unit-price", "100万", "--rate", "受注率=20%", "--rate", "商談化率=10%",
+               "--fy", "2026", "--scenario", "1", "-o", str(out), "--json")
+    data = json.loads(done.stdout)
+    assert [s["value"] for s in data["chain"]] == [120_000_000, 120, 546, 4_964]  # 120/0.22 → 546, /0.11 → 4,964
+    from kpi_xl.workbook.reader import read_plan_workbook
+
+    book = read_plan_workbook(out)
+    assert book.options.scenario == 1 and book.spec.knowns["win_rate"] == pytest.approx(0.22)

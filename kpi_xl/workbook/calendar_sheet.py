@@ -196,8 +196,9 @@ class CalendarSheet:
         ws.cell(row, COL_LABEL, f"  {label('check', lang)}").font = styles.NOTE_FONT
         for col in self.month_cols:
             letter = get_column_letter(col)
-            ws.cell(row, col, f"=SUM({letter}{first}:{letter}{row - 1})-{letter}{self.target_row[stage]}"
-                    ).font = styles.NOTE_FONT
+            check = ws.cell(row, col, f"=SUM({letter}{first}:{letter}{row - 1})-{letter}{self.target_row[stage]}")
+            check.font = styles.NOTE_FONT
+            check.number_format = styles.fmt(metric.kind)  # never a guessed currency
         row += 1
         if stage == plan.reverse.lever and metric.kind is not Kind.RATE:
             row = self._rep_daily(stage, row, first, whole)

@@ -52,3 +52,9 @@ def test_shares_add_up_and_stay_within_one_of_the_quota(total, weights):
     for share, w in zip(shares, weights):
         quota = total * w / sum(weights)
         assert quota - 1 < share < quota + 1
+
+
+def test_equal_remainders_go_to_the_earlier_rep():
+    """60 over {1, 0.8, 0.3}: quotas 28.571…, 22.857…, 8.571…; the two .571… remainders are
+    equal, so the earlier rep gets the second spare unit — as the workbook's formula does."""
+    assert largest_remainder(60, [1, 0.8, 0.3]) == [29, 23, 8]

@@ -148,6 +148,8 @@ def test_charts_are_native_and_where_they_should_be(book):
     kinds = sorted(type(c).__name__ for c in charts)
     assert kinds == ["BarChart", "LineChart"]
     assert len(wb[label("sheet_sensitivity", lang)]._charts) == 1
+    for chart in [*charts, *wb[label("sheet_sensitivity", lang)]._charts]:
+        assert chart.x_axis.delete is False and chart.y_axis.delete is False  # Excel shows the axes
 
 
 def test_number_formats(book):
