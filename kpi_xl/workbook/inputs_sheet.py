@@ -16,7 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_xl.engine.calendar import CLOSURE, BusinessCalendar
-from kpi_xl.engine.feasibility import default_capacity
+from kpi_xl.engine.feasibility import capacity_for, default_capacity
 from kpi_xl.engine.plan import Plan
 from kpi_xl.engine.settings import SCENARIO_FACTORS, Display, PlanOptions
 from kpi_xl.engine.tree import Kind
@@ -227,7 +227,7 @@ def _settings_rows(sheet: _Sheet) -> None:
     split_words = tuple(label("split_words", lang).split("|"))
     refs.split_words = (split_words[0], split_words[1])
     display_words = label("display_words", lang).split("|")
-    capacity = plan.feasibility.capacity if plan.feasibility else spec.capacity_per_day or default_capacity()
+    capacity = capacity_for(spec.template, spec.capacity_per_day) or default_capacity()  # walk there or not
     lists = {"split": split_words, "display": display_words}
     settings = [
         ("fy", refs.fy, spec.fiscal_year, "0", "fy", ""),
