@@ -43,6 +43,7 @@ class Outcome:
     data: Any
     text: str
     exit_code: int = 0
+    warnings: Sequence[str] = ()  # printed to stderr, one line each
 
 
 def _pairs(values: Sequence[str] | None, field: str) -> dict[str, str]:
@@ -158,11 +159,12 @@ def cmd_report(args: argparse.Namespace) -> Outcome:
     report = make_report(args.data, args.plan, args.month, mapping=args.mapping, teams=args.teams, phase=args.phase,
                          warn=None if args.warn is None else parse_rate(args.warn, "--warn"),
                          stale_days=_stale_days(args.stale or STALE_DEFAULT), lang=args.lang,
-                         output=args.output, force=args.force, progress=progress)
+                         output=args.output, force=args.force, progress=progress, encoding=args.encoding)
     if progress is not None:
         progress.close()
     args.lang = report.lang
-    return Outcome(report.as_json(), label("written", report.lang, path=str(report.output)))
+    return Outcome(report.as_json(), label("written", report.lang, path=str(report.output)),
+                   warnings=report.warnings)
 
 
 def _progress(total: int):
@@ -222,8 +224,9 @@ def _subcommand(sub: Any, name: str, common: argparse.ArgumentParser) -> argpars
 
 
 def _report_options(rpt: argparse.ArgumentParser) -> None:
-    rpt.add_argument("--data", action="append", required=True,
-                     help="an SFA/CRM export: CSV, XLSX or Parquet (repeatable)")
+    rpt.add_argument("--data", action="extend", nargs="+", required=True,
+                     help="SFA/CRM exports: CSV, XLSX or Parquet (one or more; repeatable)")
+    rpt.add_argument("--encoding", help="the CSV files' encoding, e.g. cp932 or utf-8 (default: detected)")
     rpt.add_argument("--plan", required=True, help="a plan workbook (kpi-xl plan) or plan.yaml")
     rpt.add_argument("--month", help="the month to report, e.g. 2026-10 (default: the latest with data)")
     rpt.add_argument("--mapping", help="a mapping file (YAML/TOML/JSON) for headers and values the defaults miss")
@@ -284,6 +287,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KpiXlError as exc:
         print(f"kpi-xl: {exc.message(args.lang or 'ja')}", file=sys.stderr)
         return 2
+    for line in outcome.warnings:
+        print(f"kpi-xl: {label('warning', args.lang or 'ja')}: {line}", file=sys.stderr)
     text = json.dumps(outcome.data, ensure_ascii=False, indent=2) if args.json else outcome.text
     try:
         print(text)

@@ -38,8 +38,12 @@ DEMO_SETTINGS: dict[str, Any] = {
     "leads": {"受注数": 1},
     "phase": "growth",
 }
-ACTIVITY_HEADER = ["活動ID", "日付", "担当者", "活動種別", "結果", "件数"]
-DEAL_HEADER = ["商談ID", "担当者", "商談ステータス", "商談開始日", "受注日", "金額"]
+ACTIVITY_HEADER = ["活動ID", "日付", "開始時刻", "担当者", "活動種別", "結果", "件数", "通話時間"]
+DEAL_HEADER = ["商談ID", "担当者", "商談ステータス", "商談開始日", "受注日", "金額", "失注理由", "最終活動日"]
+DATE, OWNER, COUNT = 1, 3, 6  # activity columns the dirt is put into
+# How reachable people are by hour (lunch and the first hour are hard): the heatmap's pattern.
+REACH_BY_HOUR = {9: 0.6, 10: 1.0, 11: 1.1, 12: 0.5, 13: 0.8, 14: 1.1, 15: 1.2, 16: 1.3, 17: 0.9}
+LOSS_REASONS = ("価格", "競合", "時期尚早", "予算なし", "")
 
 
 @dataclass
@@ -100,21 +104,28 @@ def write_demo_data(folder: Path, last_month: date, *, seed: int = 7, months: in
 
 
 def _activity_log(rnd: random.Random, first: date, end: date) -> tuple[list[list[str]], list[list[Any]]]:
-    """Every business day, each rep's calls (some connect, a few set a meeting that becomes
-    a deal) and emails; the deals with their stage, dates and amount."""
+    """Every business day, each rep's calls (some reach someone — more in the afternoon —, a
+    few set a meeting that becomes a deal) and emails; the deals with their stage, dates,
+    amount, loss reason and last activity."""
     activities: list[list[str]] = []
     deals: list[list[Any]] = []
     for day in BusinessCalendar().days(first, end):
         for rep, skill in zip(REPS, SKILL):
             for _ in range(rnd.randint(18, 30)):
-                connect = rnd.random() < 0.14 * skill
+                hour = rnd.choice(list(REACH_BY_HOUR))
+                connect = rnd.random() < 0.14 * skill * REACH_BY_HOUR[hour]
                 meeting = connect and rnd.random() < 0.12 * skill
                 result = "アポ獲得" if meeting else "通電" if connect else "不在"
-                activities.append([f"A{len(activities) + 1:07d}", f"{day:%Y-%m-%d}", rep, "架電", result, "1"])
+                seconds = rnd.randint(180, 900) if meeting else rnd.randint(15, 300) if connect else 0
+                clock = f"{hour}:{rnd.randrange(60):02d}"
+                talk = f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+                activities.append([f"A{len(activities) + 1:07d}", f"{day:%Y-%m-%d}", clock, rep, "架電", result, "1",
+                                   talk])
                 if meeting:
                     deals.append(_deal(rnd, len(deals) + 1, rep, skill, day, end))
             for _ in range(rnd.randint(3, 8)):
-                activities.append([f"A{len(activities) + 1:07d}", f"{day:%Y-%m-%d}", rep, "メール", "", "1"])
+                activities.append([f"A{len(activities) + 1:07d}", f"{day:%Y-%m-%d}", f"{rnd.randint(9, 17)}:00", rep,
+                                   "メール", "", "1", ""])
     return activities, deals
 
 
@@ -122,25 +133,31 @@ def _deal(rnd: random.Random, number: int, rep: str, skill: float, day: date, en
     engaged = min(day + timedelta(rnd.randint(3, 10)), end)
     won = rnd.random() < 0.2 * skill
     closed = engaged + timedelta(rnd.randint(20, 70))
-    stage = ("受注" if won else "失注") if closed <= end else "商談中"
+    done = closed <= end
+    stage = ("受注" if won else "失注") if done else "商談中"
     amount = rnd.randrange(600_000, 1_600_000, 10_000) if won else 0
-    return [f"D{number:05d}", rep, stage, engaged, closed if closed <= end else None,
-            amount if closed <= end else None]
+    reason = rnd.choice(LOSS_REASONS) if done and not won else None
+    touched = closed if done else engaged + timedelta(rnd.randint(0, (end - engaged).days))
+    return [f"D{number:05d}", rep, stage, engaged, closed if done else None, amount if done else None, reason,
+            touched]
 
 
 def _dirty_activities(activities: list[list[str]]) -> dict[str, int]:
-    """Dirt as found in real exports, put into the activity log in place."""
-    activities[5][1] = activities[5][1].replace("-", "/")  # 2025/11/04
-    y, m, d = activities[6][1].split("-")
-    activities[6][1] = f"{y}年{int(m)}月{int(d)}日"
-    activities[7][5] = "１"  # full-width digit
-    activities[8][2] = REPS[0].replace(" ", "\u3000")  # 佐藤\u3000健: a name variant
+    """Dirt as found in real exports, put into the activity log in place. The name variant
+    and the formula-like owner fall in the last month, so the demo report shows them."""
+    activities[5][DATE] = activities[5][DATE].replace("-", "/")  # 2025/11/04
+    y, m, d = activities[6][DATE].split("-")
+    activities[6][DATE] = f"{y}年{int(m)}月{int(d)}日"
+    activities[7][COUNT] = "１"  # full-width digit
+    late = next(i for i in range(len(activities) - 200, 0, -1) if activities[i][OWNER] == REPS[0])
+    activities[late][OWNER] = REPS[0].replace(" ", "\u3000")  # 佐藤\u3000健: a name variant
     activities.insert(20, list(activities[19]))  # the same record exported twice
-    activities.insert(30, ["", "", "", "", "", ""])  # a blank row
-    activities.insert(40, ["A9999990", activities[40][1], "", "架電", "通電", "1"])  # no owner
-    activities.append(["合計", "", "", "", "", str(len(activities))])  # a total row
-    activities.insert(50, ["A9999991", activities[50][1], '=HYPERLINK("http://example.invalid","x")', "架電",
-                           "不在", "1"])
+    activities.insert(30, [""] * len(ACTIVITY_HEADER))  # a blank row
+    activities.insert(40, ["A9999990", activities[40][DATE], "10:00", "", "架電", "通電", "1", "0:01:00"])  # no owner
+    formula = '=HYPERLINK("http://example.invalid","x")'  # a name that looks like a formula
+    activities.insert(len(activities) - 100, ["A9999991", activities[-100][DATE], "11:00", formula, "架電", "不在", "1",
+                                              "0:00:00"])
+    activities.append(["合計", "", "", "", "", "", str(len(activities)), ""])  # a total row
     return {"text_dates": 2, "full_width": 1, "name_variant": 1, "duplicate": 1, "blank": 1, "no_owner": 1,
             "total": 1, "formula": 1}
 
@@ -154,12 +171,13 @@ def _write_deals(path: Path, deals: list[list[Any]]) -> dict[str, int]:
     ws = wb.active
     ws.title = "商談一覧"
     ws.append(DEAL_HEADER)
-    for i, (deal, rep, stage, engaged, closed, amount) in enumerate(deals):
+    for i, (deal, rep, stage, engaged, closed, amount, reason, touched) in enumerate(deals):
         shown = f"¥{amount:,}" if i == 3 and amount else f"{amount:,}" if i == 4 and amount else amount
-        ws.append([deal, rep, stage, engaged, closed, shown])
+        ws.append([deal, rep, stage, engaged, closed, shown, reason, touched])
     first_won = next(d for d in deals if d[2] == "受注")
     later = first_won[3] + timedelta(5)
-    ws.append([first_won[0], first_won[1], "商談中", later, None, None])  # a later snapshot, stage went back
+    # a later snapshot of a won deal, back at 商談中: the stage went backwards
+    ws.append([first_won[0], first_won[1], "商談中", later, None, None, None, later])
     serial = ws.cell(ws.max_row, 4)
     serial.value = (later - date(1899, 12, 30)).days  # an Excel serial day number, formatted as a number
     serial.number_format = "General"

@@ -267,6 +267,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "rule_impossible_funnel": ("あり得ないファネル（後段が前段より多い）", "impossible funnel (a later stage exceeds an earlier one)"),
     "rule_rate_recomputed": ("表の率の列は使わず、件数から計算し直します", "a rate column in the table is recomputed from the counts"),
     "rule_nested_csv": ("Excelで保存し直されたCSV（1行が1セル）を分解", "CSV re-saved by Excel (each line one cell), split again"),
+    "rule_unknown_flag": ("フラグ列の値がはい/いいえとして読めない（いいえとして数える）", "flag value neither yes nor no (counted as no)"),
+    "rule_unknown_result": ("結果の値が不明（成果なしとして数える）", "unknown result value (counted as no outcome)"),
+    "rule_bad_duration": ("通話時間として読めない（通電・有効架電に数えない）", "unreadable call duration (not counted as reached or a conversation)"),
+    "rule_bad_time": ("時刻として読めない（日付のみ使用）", "unreadable time of day (the date alone is used)"),
+    "rule_assumed_type": ("活動種別の列がないため、全行をこの種別として数える", "no activity type column: every row counted as this type"),
     # output
     "output_exists": (
         "{path} は既に存在します。上書きするには --force を付けてください",
@@ -488,15 +493,61 @@ _LABELS: dict[str, tuple[str, str]] = {
     "rep_note": ("データ: {files}　計画: {plan}　基準日: {asof}", "Data: {files}   Plan: {plan}   As of: {asof}"),
     "month_col": ("当月", "Month"),
     "ytd_col": ("年度累計", "Fiscal YTD"),
-    "kpi_cols": ("KPI|当月実績|当月目標|達成率|状況|年度累計実績|年度累計目標|達成率|状況",
-                 "KPI|Actual|Target|Achievement|Status|YTD actual|YTD target|Achievement|Status"),
+    "kpi_cols": ("KPI|当月実績|当月目標|達成率|状況|年度累計実績|年度累計目標|達成率|状況|メモ",
+                 "KPI|Actual|Target|Achievement|Status|YTD actual|YTD target|Achievement|Status|Note"),
     "pace_title_r": ("月初からのペース（{asof}時点、{elapsed}/{bd}営業日）", "Month-to-date pace ({asof}, {elapsed}/{bd} business days)"),
     "pace_cols": ("段階|実績|目安|差", "Stage|Actual|Pace target|Gap"),
     "gap_cols": ("要因|種類|KGIへの影響", "Driver|Kind|Effect on the KGI"),
     "rate_cols": ("率|実績|目標|ベンチマーク下限|上限|不足|出典|ヒント", "Rate|Actual|Target|Benchmark low|High|Shortfall|Source|Hint"),
     "quality_cols": ("ファイル|ルール|内容|件数|除外|行番号|詳細", "File|Rule|What|Count|Excluded|Rows|Detail"),
     "recon_cols": ("ファイル|読込行|使用行|除外行|読込 = 使用 + 除外", "File|Rows read|Used|Excluded|read = used + excluded"),
-    "deal_cols": ("担当者|案件|ステージ|最終活動日|経過日数|ファイル|行", "Owner|Deal|Stage|Last activity|Days|File|Row"),
+    "deal_cols": ("担当者|案件|ステージ|最終活動日|経過日数|ファイル|行|最終活動日の根拠",
+                  "Owner|Deal|Stage|Last activity|Days|File|Row|Last activity from"),
+    "deal_stage_prospect": ("見込み", "Prospect"),
+    "deal_stage_open": ("商談中", "Open"),
+    "deal_stage_qualified": ("有効商談", "Qualified"),
+    "basis_last_activity": ("最終活動日の列", "the last activity column"),
+    "basis_deal_log": ("活動ログ（商談ID）", "the activity log (deal ID)"),
+    "basis_account_log": ("活動ログ（取引先）", "the activity log (account)"),
+    "basis_start": ("活動の記録なし：商談開始日から", "no activity found: from the deal's start date"),
+    "columns_title": ("列の使い方（すべての列: 使用 / 無視とその理由）", "How each column is used (every column: used, or ignored and why)"),
+    "columns_cols": ("ファイル|列|見出し|使い方|項目 / 理由", "File|Column|Header|Use|As / reason"),
+    "use_field": ("項目", "field"),
+    "use_flag": ("フラグ", "flag"),
+    "use_metric": ("集計値", "count"),
+    "use_count": ("集計値（成果の件数）", "count of an outcome"),
+    "use_rate": ("率（件数から再計算）", "rate (recomputed from counts)"),
+    "use_ignored": ("無視", "ignored"),
+    "why_unknown": ("kpi_xl が読む項目ではない", "not a column kpi_xl reads"),
+    "why_repeated": ("同じ項目を別の列から読んでいる", "the same field is read from another column"),
+    "why_unnamed": ("見出しが空", "no header"),
+    "not_in_template": ("（このテンプレートの指標には使わない）", "(no metric of this template counts it)"),
+    "no_data_title": ("データなしの指標（0ではありません）", "No data (not zero)"),
+    "rep_kind_col": ("区分", "Kind"),
+    "rep_kind_plan": ("計画の担当者", "plan rep"),
+    "rep_kind_share": ("均等配分", "equal share"),
+    "rep_kind_variant": ("表記ゆれ: {of}（目標なし・統合しない）", "spelling of {of} (no target, not merged)"),
+    "rep_kind_unplanned": ("計画にない担当者（目標なし）", "not in the plan (no target)"),
+    "sheet_slots": ("時間帯別", "By hour"),
+    "sheet_losses": ("失注理由", "Loss reasons"),
+    "slots_title": ("曜日×時間帯の通電率（{first}〜{last}、Σ通電÷Σ架電）", "Reach rate by weekday × hour ({first} to {last}, Σ reached ÷ Σ calls)"),
+    "slots_note": ("色: 赤 低い → 緑 高い。{n}件未満の時間帯は最良・最悪に選ばない。000:「午前中の架電の一部を午後に変更してみる」",
+                   "Colour: red low → green high. Slots with fewer than {n} calls are never named best or worst. "
+                   "Seed 000: move some morning calls to the afternoon."),
+    "slots_best": ("最も通電率が高い: {slot}（{rate}、{calls}件）", "Best: {slot} ({rate}, {calls} calls)"),
+    "slots_worst": ("最も通電率が低い: {slot}（{rate}、{calls}件）", "Worst: {slot} ({rate}, {calls} calls)"),
+    "slots_none": ("時刻付きの架電データがありません（日時の列に時刻、または時刻の列があれば表示します）",
+                   "No calls with a time of day (a date column with times, or a time column, fills this sheet)"),
+    "slots_counts": ("架電数|通電数", "Calls|Reached"),
+    "weekdays": ("月|火|水|木|金|土|日", "Mon|Tue|Wed|Thu|Fri|Sat|Sun"),
+    "hour_col": ("時", "Hour"),
+    "losses_title": ("失注理由（{month} と年度累計）", "Loss reasons ({month} and fiscal year to date)"),
+    "losses_cols": ("失注理由|当月|当月構成比|年度累計|年度累計構成比", "Reason|Month|Month share|YTD|YTD share"),
+    "losses_by_rep": ("担当者別（年度累計）", "By rep (fiscal year to date)"),
+    "losses_none": ("失注理由の列がありません", "No loss reason column in the data"),
+    "no_reason": ("（理由なし）", "(none given)"),
+    "weeks_report_title": ("{month} の週次（ISO週、目標は計画の週次）", "{month} week by week (ISO weeks; targets from the plan's weekly split)"),
+    "weeks_report_cols": ("週|開始|終了|営業日", "Week|Start|End|Business days"),
     "stale_note": ("経過日数の色: {a}日未満 白、{a}日以上 青、{b}日以上 黄、{c}日以上 赤（--stale で変更）",
                    "Days colour: under {a} white, {a}+ blue, {b}+ yellow, {c}+ red (change with --stale)"),
     "yes": ("はい", "yes"),
@@ -505,15 +556,27 @@ _LABELS: dict[str, tuple[str, str]] = {
     "team": ("チーム", "Team"),
     "funnel_month": ("ファネル（当月 目標 vs 実績）", "Funnel (month target vs actual)"),
     "total_row": ("合計", "Total"),
-    "counting_note": ("活動の結果は前段を含む（受注の電話はコネクト・商談化でもある）。案件は商談化月に商談化数、"
-                      "受注月に受注数・売上として数える。活動ログと案件一覧の両方がある場合、商談化数は活動ログから、"
-                      "受注数・売上は案件一覧から数える（二重計上しない）。",
-                      "An activity result implies the earlier ones (a won call was also a connect and a "
-                      "meeting). A deal counts as a meeting in its engage month and as won in its close month. "
-                      "Given both an activity log and a deal list, meetings come from the log and wins and "
-                      "revenue from the deal list, so nothing is counted twice."),
-    "rep_targets_note": ("計画に名前のない担当者は、チーム目標を均等に配分",
-                         "Reps the plan does not name get an equal share of the team target"),
+    "counting_note": ("活動の結果は同じ経路の前段を含む（受注の電話は通電・有効会話・商談化でもある）。ただし、"
+                      "ファイルに列や値のない段階は含めず「データなし」とする。通話時間は1秒以上で通電、既定2分以上で有効架電。"
+                      "案件は商談化月に商談化数、受注・失注月に受注数・売上・失注として数える。活動ログと案件・リード一覧の"
+                      "両方がある場合、受注・失注・金額・有効商談・リード段階は一覧から、その他は活動ログから数える（二重計上しない）。",
+                      "An activity outcome implies the earlier ones of its channel (a won call also reached "
+                      "someone, was a conversation and set a meeting) — but only stages the file has a column or "
+                      "value for; others are \"no data\". A call duration of 1 s or more is reached, 2 minutes or "
+                      "more (by default) a conversation. A deal counts as a meeting in its engage month and as won "
+                      "or lost in its close month. Given both an activity log and a deal or lead list, wins, losses, "
+                      "amounts, qualified meetings and lead stages come from the list and the rest from the log, "
+                      "so nothing is counted twice."),
+    "rep_targets_note": ("担当者別の目標は計画の担当者ごとの配分（合計はチーム目標）。計画に名前のない担当者と表記ゆれには目標を配分しない。"
+                         "計画が人数だけ（reps: N）のときは、その月に実績のある担当者に均等配分",
+                         "Per-rep targets are the plan's shares (they add up to the team target). Owners the plan "
+                         "does not name, and other spellings of a rep's name, get none. A plan of reps: N splits "
+                         "the team target equally over the owners with data that month"),
+    "no_data": ("{metric}: データなし — {missing}を数える列がありません（例: {needs}）",
+                "{metric}: no data — no column counts {missing} (e.g. {needs})"),
+    "no_data_summary": ("担当者別集計表の「{metric}」列", "a summary table's {metric} column"),
+    "no_data_word": ("データなし", "no data"),
+    "warning": ("警告", "warning"),
     # workbook: charts
     "charts_title": ("グラフ", "Charts"),
     "funnel_chart": ("ファネル（年間目標 vs 実績）", "Funnel (year target vs actual)"),

@@ -56,3 +56,13 @@ def test_the_rate_table_is_generated_from_the_templates():
     assert "| call | 有効架電率 | 有効架電数 ÷ 架電数 |" in block.group(1)  # 003: 架電のうち…
     assert "| sdr | 通電率 | 通電数 ÷ 架電数 |" in block.group(1)
     assert "| real_estate | 契約率 | 契約数 ÷ 来店数・問い合わせ件数 |" in block.group(1)
+
+
+def test_the_recognised_columns_are_generated_from_sfa_toml():
+    """README lists the headers, flag values and bindings kpi_xl recognises: the shipped ones."""
+    from kpi_xl.sfa.vocabulary import vocabulary_table
+
+    block = re.search(r"<!-- columns:begin -->\n(.*?)\n<!-- columns:end -->", README, re.S)
+    assert block, "README must hold the generated list between <!-- columns:begin/end -->"
+    assert block.group(1) == vocabulary_table(), "regenerate: python -c 'from kpi_xl.sfa.vocabulary import " \
+        "vocabulary_table; print(vocabulary_table())'"

@@ -20,16 +20,16 @@ def derive(template: Template, counts: Mapping[str, float]) -> dict[str, float]:
 
 
 def observable(template: Template, metric: str, observed: Collection[str]) -> bool:
-    """Whether data holding the ``observed`` metrics can tell ``metric`` (observed itself,
-    a rate of two observable counts, or a formula over observable metrics)."""
+    """Whether data holding the ``observed`` metrics can tell ``metric``: observed itself, a
+    rate of two observable counts, or a sum of observable metrics (アプローチ数 = 架電数 +
+    メール送信数). A product needs its own data: 売上 is not 受注数 × a planned unit price."""
     if metric in observed:
         return True
     m = template.tree.metrics[metric]
     if m.numerator and m.denominator:
         return observable(template, m.numerator, observed) and observable(template, m.denominator, observed)
     formula = template.tree.formulas.get(metric)
-    return bool(formula) and all(observable(template, a, observed) for a in formula.args
-                                 if template.tree.metrics[a].kind is not Kind.RATE)
+    return bool(formula) and formula.op == "+" and all(observable(template, a, observed) for a in formula.args)
 
 
 def period_rate(numerators: Sequence[float | None], denominators: Sequence[float | None]) -> float | None:

@@ -62,6 +62,11 @@ def largest_remainder(total: int, weights: Sequence[float]) -> list[int]:
     return shares
 
 
+def named(reps: Sequence[Rep], prefix: str = "Rep") -> bool:
+    """Whether a plan names its reps (not just ``reps: 3`` → Rep 1 … Rep 3)."""
+    return [r.name for r in reps] != [f"{prefix} {i}" for i in range(1, len(reps) + 1)]
+
+
 def team(count: int, prefix: str = "Rep") -> list[Rep]:
     """``count`` full-time reps named Rep 1 … Rep n."""
     if count < 1 or count != int(count):

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from kpi_xl.engine.allocation import Rep, largest_remainder
+from kpi_xl.engine.allocation import Rep, largest_remainder, named
 from kpi_xl.engine.calendar import (
     BusinessCalendar,
     Period,
@@ -117,22 +117,23 @@ class Plan:
         return sum(v or 0 for v in series)
 
     def rep_targets(self, metric: str, index: int, owners: Sequence[str]) -> list[float | None]:
-        """Each owner's target in fiscal month ``index``: the plan's share for a rep it
-        names, an equal share of the team target for one it does not; a rate's target is
-        the plan's rate, a metric without a monthly target has none."""
+        """Each owner's target in fiscal month ``index``. A plan that names its reps gives
+        each named rep their share and an owner it does not name none; a plan of ``reps: N``
+        splits the team target equally over ``owners``. Either way the targets add up to
+        the team's. A rate's target is the plan's rate; a metric without a monthly target has none."""
         tree = self.spec.template.tree
         if tree.metrics[metric].kind is Kind.RATE:
             return [self.spec.knowns.get(metric)] * len(owners)
-        if metric not in self.monthly:
+        if metric not in self.monthly or not owners:
             return [None] * len(owners)
         column = self.lead_in + index
-        names = [r.name for r in self.spec.reps]
+        if named(self.spec.reps):
+            names = [r.name for r in self.spec.reps]
+            return [self.per_rep[metric][column][names.index(o)] if o in names else None for o in owners]
         team = self.monthly[metric][column]
-        whole = tree.metrics[metric].is_count and not self.spec.exact
-        equal = [float(x) for x in largest_remainder(int(team), [1.0] * len(owners))] if whole \
-            else [team / len(owners)] * len(owners)
-        return [self.per_rep[metric][column][names.index(o)] if o in names else equal[i]
-                for i, o in enumerate(owners)]
+        if tree.metrics[metric].is_count and not self.spec.exact:
+            return [float(x) for x in largest_remainder(int(team), [1.0] * len(owners))]
+        return [team / len(owners)] * len(owners)
 
     def month_targets(self, metric: str) -> list[float | None]:
         """Per fiscal month (lead-in excluded): see :meth:`targets`."""

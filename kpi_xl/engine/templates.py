@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi_xl.engine.catalog import load_benchmarks, load_hints, load_phases
+from kpi_xl.engine.observations import Observation
 from kpi_xl.engine.toml_data import TOMLDecodeError, broken, expect, parse_toml, template_dir
 from kpi_xl.engine.tree import OPS, Formula, Kind, KpiTree, Metric, Tier
 from kpi_xl.engine.values import normalise_text
@@ -38,6 +39,7 @@ class Template:
     phases: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # phase id → its KPIs here
     activity: str | None = None  # what a rep's daily capacity counts (架電数), if the template has it
     capacity: str | None = None  # the benchmark giving that capacity by default (34 calls a day)
+    observe: Mapping[str, tuple[Observation, ...]] = field(default_factory=dict)  # metric → what exports tell it
     _names: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def label(self, lang: str) -> str:
@@ -104,7 +106,7 @@ def _name_key(name: str) -> str:
 
 # -- loading -------------------------------------------------------------------------
 _TOP_KEYS = {"id", "kind", "ja", "en", "root", "chain", "metrics", "description_ja",
-             "description_en", "phases", "activity", "capacity"}
+             "description_en", "phases", "activity", "capacity", "observe"}
 _METRIC_KEYS = {"kind", "tier", "ja", "en", "formula", "higher_is_better", "controllable",
                 "numerator", "denominator", "unit", "benchmark", "hint", "aliases",
                 "definition_ja", "definition_en"}
@@ -250,7 +252,8 @@ def load_template_file(path: Path | str) -> Template:
                     name=Text(expect(data, "ja", str, file, ""), expect(data, "en", str, file, "")),
                     tree=tree, chain=chain, source=str(file),
                     description=Text(data.get("description_ja", ""), data.get("description_en", "")),
-                    phases=_phases(data, metrics, file), activity=activity, capacity=capacity)
+                    phases=_phases(data, metrics, file), activity=activity, capacity=capacity,
+                    observe=_observe(data, metrics, file))
 
 
 def _phases(data: dict[str, Any], metrics: dict[str, Metric], file: Path) -> dict[str, tuple[str, ...]]:
@@ -267,6 +270,22 @@ def _phases(data: dict[str, Any], metrics: dict[str, Metric], file: Path) -> dic
             raise broken(file, f"phases.{phase}", f"{len(kpis)} KPIs; {limits.name.ja} takes "
                          f"{limits.min_kpis}–{limits.max_kpis}")
         out[phase] = tuple(kpis)
+    return out
+
+
+def _observe(data: dict[str, Any], metrics: dict[str, Metric], file: Path) -> dict[str, tuple[Observation, ...]]:
+    """``[observe]``: each metric an export can count, and the observations that count it
+    (コネクト数 = 通電した架電 + 返信のあったメール)."""
+    table = expect(data, "observe", dict, file, "", required=False) or {}
+    known = {o.value for o in Observation}
+    out = {}
+    for metric, observed in table.items():
+        items = observed if isinstance(observed, list) else [observed]
+        if metric not in metrics or metrics[metric].kind is Kind.RATE:
+            raise broken(file, f"observe.{metric}", "must name a count or amount metric of this template")
+        if not items or any(o not in known for o in items):
+            raise broken(file, f"observe.{metric}", f"must list observations ({', '.join(sorted(known))})")
+        out[metric] = tuple(Observation(o) for o in items)
     return out
 
 

@@ -26,6 +26,11 @@ def normalise_text(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
+def fold_name(name: str) -> str:
+    """A person's name compared ignoring spaces, width and case (佐藤　健 = 佐藤 健 = 佐藤健)."""
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", name)).casefold()
+
+
 def _parse_text_number(field: Field, raw: str) -> tuple[float, bool]:
     """Parse ``raw``; return (value, had_percent_sign)."""
     text = normalise_text(raw)

@@ -16,12 +16,14 @@ from kpi_xl.engine.catalog import get_phase
 from kpi_xl.engine.dates import parse_month
 from kpi_xl.engine.plan import Plan, build_plan
 from kpi_xl.engine.settings import Settings
+from kpi_xl.engine.tree import Kind
 from kpi_xl.files import check_output, write_atomic
 from kpi_xl.plan_files import load_plan_settings
 from kpi_xl.report.as_json import report_json
 from kpi_xl.report.figures import STALE_DAYS, MonthlyReport, build_report
 from kpi_xl.report.sheets import build_report_workbook
 from kpi_xl.sfa.ingest import Ingested, ingest
+from kpi_xl.sfa.reading import check_encoding
 from kpi_xl.sfa.teams import read_teams
 
 __all__ = ["STALE_DAYS", "Report", "make_report"]
@@ -38,8 +40,16 @@ class Report:
     output: Path | None = None
 
     def as_json(self) -> dict[str, Any]:
-        out = report_json(self.figures, self.data)
+        out = report_json(self.figures, self.data, self.lang)
         return {"output": str(self.output), **out} if self.output else out
+
+    @property
+    def warnings(self) -> list[str]:
+        """One line per stage the plan tracks that no column of the exports feeds."""
+        figures = self.figures
+        template = figures.plan.spec.template
+        return [figures.no_data[m].text(template, self.lang) for m in figures.metrics
+                if m in figures.no_data and template.tree.metrics[m].kind is not Kind.RATE]
 
     def save(self, path: Path | str, *, force: bool = False, inputs: Sequence[Path] = ()) -> Path:
         """Write the report workbook atomically (never over an input, nor over a file without ``force``)."""
@@ -52,21 +62,22 @@ def make_report(data: Sequence[Path | str], plan: Path | str | Settings, month: 
                 mapping: Path | str | None = None, teams: Path | str | None = None, phase: str | None = None,
                 warn: float | None = None, stale_days: tuple[int, int, int] = STALE_DAYS,
                 lang: str | None = None, output: Path | str | None = None, force: bool = False,
-                progress: Any = None) -> Report:
+                progress: Any = None, encoding: str | None = None) -> Report:
     """Read the exports in ``data``, compare ``month`` (default: the latest fiscal month
     with data) with ``plan`` (a plan workbook, a settings file or validated settings) and,
     with ``output``, write the report workbook. Options the caller leaves out (warn, phase,
-    lang) come from the plan's own settings.
+    lang) come from the plan's own settings; ``encoding`` overrides CSV encoding detection.
 
     ``progress`` is anything with ``update(1)``: called after each file is read and
     cleaned, after the counting and after the writing."""
+    encoding = check_encoding(encoding) if encoding else None  # a typo is reported before any work
     settings = plan if isinstance(plan, Settings) else load_plan_settings(plan)
     plan_name = "settings" if isinstance(plan, Settings) else Path(plan).name
     inputs = [Path(p) for p in [*data, *(x for x in (plan, mapping, teams) if isinstance(x, (str, Path)))]]
     if output is not None:
         check_output(Path(output), force=force, inputs=inputs)
     computed = build_plan(settings.spec)
-    ingested = ingest(data, settings.spec.template, mapping, progress=progress)
+    ingested = ingest(data, settings.spec.template, mapping, progress=progress, encoding=encoding)
     figures = build_report(computed, ingested, _month(computed, ingested, month),
                            warn=settings.options.warn if warn is None else warn,
                            stale_days=stale_days, teams=read_teams(teams) if teams else None,

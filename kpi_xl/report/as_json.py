@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from kpi_xl.engine.actuals import derive
-from kpi_xl.report.figures import Line, MonthlyReport
+from kpi_xl.report.figures import MonthlyReport
+from kpi_xl.report.lines import Line
+from kpi_xl.sfa.header import ColumnUse, Use
 from kpi_xl.sfa.ingest import Ingested
 
 
-def report_json(report: MonthlyReport, data: Ingested) -> dict[str, Any]:
+def report_json(report: MonthlyReport, data: Ingested, lang: str = "en") -> dict[str, Any]:
     template = report.plan.spec.template
 
     def lines(items: Any) -> dict[str, Any]:
@@ -32,15 +34,58 @@ def report_json(report: MonthlyReport, data: Ingested) -> dict[str, Any]:
         "gap": [{"metric": p.metric, "kind": p.kind, "effect": p.effect} for p in diagnosis.gap] if diagnosis else [],
         "reps": {r.owner: {m: {"actual": line.actual, "target": line.target} for m, line in r.lines.items()}
                  for r in report.reps},
+        "rep_kinds": {r.owner: {"kind": r.kind.value, "of": r.of} for r in report.reps},
+        "no_data": {m: {"missing": list(n.missing), "needs": list(n.needs), "reason": n.text(template, lang)}
+                    for m, n in report.no_data.items()},
+        "weeks": [{"week": w.key, "start": w.start.isoformat(), "end": w.end.isoformat(),
+                   "business_days": w.business_days, **lines(w.lines)} for w in report.weeks],
+        "heatmap": _heatmap(report),
+        "losses": _losses(report),
+        "open_deals": [{"owner": d.owner, "deal": d.deal, "stage": d.stage,
+                        "since": d.since.isoformat() if d.since else None, "days": d.days, "basis": d.basis.value,
+                        "file": d.file, "row": d.row} for d in report.open_deals],
         "teams": {name: lines(team.values()) for name, team in report.team_lines.items()},
         "by_rep_month": by_rep_month,
         "by_week": by_week,
         "files": [{"file": s.raw.path.name, "sha256": s.raw.sha256, "encoding": s.raw.encoding,
-                   "reader": s.raw.engine, "read": s.cleaned.read, "used": s.cleaned.used,
-                   "excluded": s.cleaned.excluded} for s in data.sources],
+                   "reader": s.raw.engine, "shape": s.header.shape.value, "read": s.cleaned.read,
+                   "used": s.cleaned.used, "excluded": s.cleaned.excluded,
+                   "tells": sorted(o.value for o in s.cleaned.sourced),
+                   "columns": [_column(c) for c in s.header.columns]} for s in data.sources],
         "findings": [{"file": f.file, "rule": f.rule.value, "count": f.count, "excluded": f.excludes,
                       "rows": f.rows, "detail": f.detail} for f in data.findings],
     }
+
+
+def _column(use: ColumnUse) -> dict[str, Any]:
+    out: dict[str, Any] = {"column": use.position + 1, "header": use.header, "use": use.use.value}
+    out["reason" if use.use is Use.IGNORED else "as"] = use.name
+    return out
+
+
+def _heatmap(report: MonthlyReport) -> dict[str, Any] | None:
+    """Calls, calls reached and the rate per weekday (0 = Monday) × hour; best and worst slot."""
+    h = report.heatmap
+    if h is None:
+        return None
+
+    def slot(s: Any) -> dict[str, Any] | None:
+        return None if s is None else {"weekday": s.weekday, "hour": s.hour, "calls": s.calls,
+                                       "reached": s.reached, "rate": s.rate}
+
+    return {"months": list(h.months), "slots": [slot(s) for s in h.slots], "best": slot(h.best),
+            "worst": slot(h.worst)}
+
+
+def _losses(report: MonthlyReport) -> dict[str, Any] | None:
+    table = report.losses
+    if table is None:
+        return None
+    return {"reasons": [{"reason": r.reason, "month": r.month, "ytd": r.ytd,
+                         "month_share": r.month / table.month_total if table.month_total else None,
+                         "ytd_share": r.ytd / table.ytd_total if table.ytd_total else None}
+                        for r in table.reasons],
+            "by_rep": table.by_rep}
 
 
 def _line(line: Line, report: MonthlyReport) -> dict[str, Any]:

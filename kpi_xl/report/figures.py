@@ -5,8 +5,8 @@ computes every target, rate, status and the diagnosis; pandas only summed the ro
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import cache
 
 import pandas as pd
@@ -14,25 +14,21 @@ import pandas as pd
 from kpi_xl.engine.actuals import derive, observable
 from kpi_xl.engine.calendar import BusinessCalendar, add_months, month_end, pace
 from kpi_xl.engine.catalog import get_phase
-from kpi_xl.engine.diagnosis import DEFAULT_WARN, Status, achievement, status
+from kpi_xl.engine.diagnosis import DEFAULT_WARN, Status, status
 from kpi_xl.engine.plan import Plan
 from kpi_xl.engine.review import MonthReview, review_month
 from kpi_xl.engine.tree import Kind
+from kpi_xl.report.deals import OpenDeal, open_deals
+from kpi_xl.report.lines import Line
+from kpi_xl.report.losses import Losses, losses
+from kpi_xl.report.no_data import NoData, no_data
+from kpi_xl.report.reps import RepKind, owners_of, rep_goals
+from kpi_xl.report.slots import Heatmap, heatmap
+from kpi_xl.report.weeks import Week, weeks
 from kpi_xl.sfa.aggregate import Actuals
-from kpi_xl.sfa.header import Shape
 from kpi_xl.sfa.ingest import Ingested
 
 STALE_DAYS = (14, 30, 60)  # fresh → blue → yellow → red
-
-
-@dataclass
-class Line:
-    metric: str
-    actual: float | None
-    target: float | None
-
-    def achievement(self, higher_is_better: bool) -> float | None:
-        return achievement(self.actual, self.target, higher_is_better)
 
 
 @dataclass
@@ -40,17 +36,8 @@ class RepLine:
     owner: str
     lines: dict[str, Line]
     gap: float
-
-
-@dataclass
-class OpenDeal:
-    owner: str
-    deal: str
-    stage: str
-    since: date | None
-    days: int | None
-    row: int
-    file: str
+    kind: RepKind = RepKind.PLAN
+    of: str | None = None  # the rep a variant spelling stands for
 
 
 @dataclass
@@ -81,6 +68,10 @@ class MonthlyReport:
     teams: dict[str, str] = field(default_factory=dict)  # owner → team
     team_lines: dict[str, dict[str, Line]] = field(default_factory=dict)
     rep_metrics: list[str] = field(default_factory=list)  # the phase's KPIs (all metrics without a phase)
+    no_data: dict[str, NoData] = field(default_factory=dict)  # metrics no column feeds, and why
+    weeks: list[Week] = field(default_factory=list)
+    heatmap: Heatmap | None = None
+    losses: Losses | None = None
 
     @property
     def as_of(self) -> date:
@@ -116,7 +107,7 @@ def build_report(plan: Plan, data: Ingested, month: str, *, warn: float = DEFAUL
     """Every figure of the report for ``month`` (a fiscal month of ``plan``)."""
     template = plan.spec.template
     index = plan.month_index(month)
-    actuals = data.actuals
+    actuals = planned_zeros(data.actuals, plan)
     metrics = [*plan.stages, *(r for r in template.chain_rates() if r in plan.spec.knowns)]
     observed = set(actuals.by_month.columns)
 
@@ -124,19 +115,56 @@ def build_report(plan: Plan, data: Ingested, month: str, *, warn: float = DEFAUL
     def team(m: str) -> dict[str, float]:
         return derive(template, actuals.team_month(m))
 
-    inputs = _Inputs(plan, actuals, month, index, metrics,
-                     {m for m in metrics if observable(template, m, observed)}, team)
+    seen = {m for m in template.tree.metrics if observable(template, m, observed)}
+    inputs = _Inputs(plan, actuals, month, index, metrics, seen, team)
     rep_metrics = get_phase(phase).kpis_for(template) if phase else list(metrics)
-    reps = _reps(inputs, [*metrics, *(m for m in rep_metrics if m not in metrics)], observed)
+    every = [*metrics, *(m for m in rep_metrics if m not in metrics)]
+    reps = _reps(inputs, every)
     trend_months, trend = _trend(inputs)
-    teams = teams or {}
+    teams = teams or _teams_in(data)
     return MonthlyReport(
         plan=plan, month=month, warn=warn, metrics=metrics,
         month_lines=inputs.lines(team(month), inputs.targets(index)), ytd_lines=_ytd(inputs),
         review=_review(inputs, warn), reps=reps, trend_months=trend_months, trend=trend,
-        pace=_pace(inputs, data), open_deals=_open_deals(data, month_end(_first_day(month)), stale_days),
+        pace=_pace(inputs, data), open_deals=open_deals(data, month_end(_first_day(month))),
         stale_days=stale_days, teams=teams, team_lines=_team_lines(inputs, reps, teams),
-        rep_metrics=rep_metrics)
+        rep_metrics=rep_metrics, no_data=no_data(template, every, observed, data.vocab),
+        weeks=weeks(plan, month, metrics, seen, _week_actuals(inputs)),
+        heatmap=heatmap(actuals.slots, month), losses=losses(actuals.losses, month, plan.month_keys[: index + 1]))
+
+
+def planned_zeros(actuals: Actuals, plan: Plan) -> Actuals:
+    """A volume the plan fixes at 0 (メール送信数: 0) that no file counts is 0, not "no data":
+    a team that sends no email has アプローチ数 = 架電数."""
+    tree = plan.spec.template.tree
+    zero = {m: 0.0 for m, v in plan.spec.knowns.items()
+            if v == 0 and tree.metrics[m].is_count and m not in actuals.by_month.columns}
+    if not zero:
+        return actuals
+    return replace(actuals, by_month=actuals.by_month.assign(**zero), by_week=actuals.by_week.assign(**zero))
+
+
+def _teams_in(data: Ingested) -> dict[str, str]:
+    """owner → team from the exports' own team column (チーム / Manager), when they have one:
+    each owner's most frequent team."""
+    frames = [s.cleaned.frame[["owner", "team"]].dropna() for s in data.sources if "team" in s.cleaned.frame]
+    if not frames:
+        return {}
+    both = pd.concat(frames).astype(str)
+    counts = both.groupby(["owner", "team"]).size().reset_index(name="n")
+    best = counts.sort_values(["owner", "n", "team"], ascending=[True, False, True]).drop_duplicates("owner")
+    return dict(zip(best["owner"], best["team"]))
+
+
+def _week_actuals(inputs: _Inputs) -> Callable[[str], dict[str, float]]:
+    frame = inputs.actuals.by_week
+
+    def actual(week: str) -> dict[str, float]:
+        if week not in frame.index.get_level_values(1):
+            return {}
+        return derive(inputs.plan.spec.template, {m: float(v) for m, v in frame.xs(week, level=1).sum().items()})
+
+    return actual
 
 
 def _first_day(month: str) -> date:
@@ -155,25 +183,31 @@ def _ytd(inputs: _Inputs) -> list[Line]:
 
 def _review(inputs: _Inputs, warn: float) -> MonthReview | None:
     keys = inputs.plan.month_keys[: inputs.index + 1]
-    typed = {m: {k: inputs.team(k)[m] for k in keys if m in inputs.team(k)} for m in inputs.seen}
+    told = [m for m in inputs.metrics if m in inputs.seen]
+    typed = {m: {k: inputs.team(k)[m] for k in keys if m in inputs.team(k)} for m in told}
     return review_month(inputs.plan, typed, inputs.month, warn=warn) if any(typed.values()) else None
 
 
-def _reps(inputs: _Inputs, metrics: list[str], observed: set[str]) -> list[RepLine]:
-    plan = inputs.plan
-    template = plan.spec.template
-    owners = inputs.actuals.owners
-    goals = {m: plan.rep_targets(m, inputs.index, owners) for m in metrics}
-    seen = {m for m in metrics if observable(template, m, observed)}
+def _reps(inputs: _Inputs, metrics: list[str]) -> list[RepLine]:
+    """The plan's reps (a rep without rows this month did nothing the data shows: 0), then
+    the other owners with rows this month, each with their own counts and no target."""
+    plan, actuals, template = inputs.plan, inputs.actuals, inputs.plan.spec.template
+    in_month = inputs.month in actuals.months
+    active = list(actuals.by_month.xs(inputs.month, level=1).index) if in_month else []
+    activity = actuals.by_month.groupby(level=0, observed=True).sum().sum(axis=1).to_dict()
+    owners = owners_of(plan, active, activity)
+    goals = rep_goals(plan, metrics, inputs.index, owners)
+    zeros = {m: 0.0 for m in actuals.by_month.columns} if in_month else {}
     out = []
     for i, owner in enumerate(owners):
-        values = derive(template, inputs.actuals.rep_month(owner, inputs.month))
-        lines = {m: Line(m, values.get(m) if m in seen else None, goals[m][i]) for m in metrics}
+        values = derive(template, actuals.rep_month(owner.name, inputs.month) or zeros)
+        lines = {m: Line(m, values.get(m) if m in inputs.seen else None, goals[m][i]) for m in metrics}
         key_metric = next((m for m in metrics if lines[m].actual is not None and lines[m].target), None)
         ratio = lines[key_metric].achievement(template.tree.metrics[key_metric].higher_is_better) \
             if key_metric else None
-        out.append(RepLine(owner, lines, ratio if ratio is not None else 0.0))
-    return sorted(out, key=lambda r: (r.gap, r.owner))
+        out.append(RepLine(owner.name, lines, ratio if ratio is not None else 0.0, owner.kind, owner.of))
+    targeted = (RepKind.PLAN, RepKind.SHARE)
+    return sorted(out, key=lambda r: (r.kind not in targeted, r.gap if r.kind in targeted else 0, r.owner))
 
 
 def _trend(inputs: _Inputs) -> tuple[list[str], dict[str, list[Line]]]:
@@ -220,18 +254,3 @@ def _team_lines(inputs: _Inputs, reps: list[RepLine], teams: dict[str, str]) -> 
                  else sum(r.lines[m].target or 0 for r in members) for m in inputs.metrics}
         out[name] = {line.metric: line for line in inputs.lines(values, goals)}
     return out
-
-
-def _open_deals(data: Ingested, as_of: date, stale_days: tuple[int, int, int]) -> list[OpenDeal]:
-    deals = []
-    for source in data.sources:
-        frame = source.cleaned.frame
-        if source.cleaned.shape is not Shape.OPPORTUNITIES:
-            continue
-        live = frame[frame["stage"].isin(["open", "prospect"])]
-        for row in live.itertuples():
-            since = row.date.date() if pd.notna(row.date) else None
-            days = (as_of - since).days if since and since <= as_of + timedelta(0) else None
-            deals.append(OpenDeal(row.owner, getattr(row, "id", "") or "", row.stage, since, days, row.row,
-                                  source.cleaned.file))
-    return sorted(deals, key=lambda d: (-(d.days or -1), d.owner))

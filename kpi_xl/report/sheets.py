@@ -13,10 +13,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_xl.display import fmt
 from kpi_xl.engine.catalog import load_benchmarks, load_hints
+from kpi_xl.engine.templates import Template
 from kpi_xl.engine.tree import Kind
 from kpi_xl.i18n import label, message
 from kpi_xl.report.figures import MonthlyReport
-from kpi_xl.sfa.header import Shape
+from kpi_xl.report.loss_sheet import write_losses
+from kpi_xl.report.slot_sheet import write_slots
+from kpi_xl.report.week_sheet import write_weeks
+from kpi_xl.sfa.header import ColumnUse, Shape, Use
 from kpi_xl.sfa.ingest import Ingested
 from kpi_xl.version import __version__
 from kpi_xl.xlsx import formulas, styles
@@ -44,14 +48,18 @@ def build_report_workbook(report: MonthlyReport, data: Ingested, lang: str, plan
     wb.remove(wb.active)
     layout = Layout()
     sheets = {k: wb.create_sheet(label(f"sheet_{k}", lang))
-              for k in ("summary", "reps", "trend", "bottleneck", "quality", "assumptions", "deals")}
+              for k in ("summary", "reps", "weeks", "trend", "bottleneck", "slots", "losses", "deals", "quality",
+                        "assumptions")}
     for key, ws in sheets.items():
         layout.sheets[key] = ws.title
     _summary(sheets["summary"], report, data, lang, plan_name, layout)
     _reps(sheets["reps"], report, lang, layout)
+    write_weeks(sheets["weeks"], report, lang, layout)
     _trend(sheets["trend"], report, lang)
     _bottleneck(sheets["bottleneck"], report, lang)
-    _quality(sheets["quality"], data, lang, layout)
+    write_slots(sheets["slots"], report, lang, layout)
+    write_losses(sheets["losses"], report, lang, layout)
+    _quality(sheets["quality"], report, data, lang, layout)
     _assumptions(sheets["assumptions"], report, data, lang, plan_name)
     if any(s.cleaned.shape is Shape.OPPORTUNITIES for s in data.sources):
         _deals(sheets["deals"], report, lang)
@@ -104,6 +112,10 @@ def _kpi_table(ws: Worksheet, report: MonthlyReport, lang: str, layout: Layout) 
             _ach_status(ws, r, col, metric.higher_is_better, lang)
             layout.put(("summary", scope, month_line.metric, "ach"), ws.title, r, col + 2)
             layout.put(("summary", scope, month_line.metric, "status"), ws.title, r, col + 3)
+        if month_line.metric in report.no_data:  # blank, with the reason beside it: never a made-up 0
+            text(ws, r, 11, report.no_data[month_line.metric].text(report.plan.spec.template, lang)).font = \
+                styles.NOTE_FONT
+            layout.put(("summary", "no_data", month_line.metric), ws.title, r, 11)
     return head + len(report.month_lines) + 2
 
 
@@ -169,7 +181,9 @@ def _rep_metrics(report: MonthlyReport) -> list[str]:
 def _reps(ws: Worksheet, report: MonthlyReport, lang: str, layout: Layout) -> None:
     tree = report.plan.spec.template.tree
     metrics = _rep_metrics(report)
-    styles.title(ws, f"{label('sheet_reps', lang)} — {report.month}")
+    untold = [tree.metrics[m].label(lang) for m in report.rep_metrics or report.metrics if m in report.no_data]
+    styles.title(ws, f"{label('sheet_reps', lang)} — {report.month}",
+                 f"{label('no_data_title', lang)}: {', '.join(untold)}" if untold else None)
     ws.column_dimensions["B"].width = 22
     has_teams = bool(report.teams)
     first_col = 4 if has_teams else 3
@@ -178,7 +192,10 @@ def _reps(ws: Worksheet, report: MonthlyReport, lang: str, layout: Layout) -> No
         name = tree.metrics[m].label(lang)
         header += [f"{name}\n{label('actual_word', lang)}", f"{name}\n{label('target_word', lang)}",
                    label("row_achievement", lang)]
+    kind_col = first_col + 3 * len(metrics)
     styles.header(ws, 4, 2, header)
+    styles.header(ws, 4, kind_col, [label("rep_kind_col", lang)])
+    ws.column_dimensions[get_column_letter(kind_col)].width = 30
     summary_warn = f"'{label('sheet_summary', lang)}'!{WARN_CELL}"
     first = 5
     for i, rep in enumerate(report.reps):
@@ -196,6 +213,8 @@ def _reps(ws: Worksheet, report: MonthlyReport, lang: str, layout: Layout) -> No
             layout.put(("reps", rep.owner, m, "ach"), ws.title, r, col + 2)
             styles.traffic_lights(ws, f"{get_column_letter(col)}{r}:{get_column_letter(col + 2)}{r}",
                                   f"${get_column_letter(col + 2)}{r}", summary_warn)
+        text(ws, r, kind_col, label(f"rep_kind_{rep.kind.value}", lang, of=rep.of or ""))
+        layout.put(("reps", rep.owner, "kind"), ws.title, r, kind_col)
     total = first + len(report.reps)
     _rep_totals(ws, report, lang, metrics, (first_col, first, total), layout)
     for col in range(3, first_col + 3 * len(metrics)):
@@ -322,7 +341,7 @@ def _bottleneck(ws: Worksheet, report: MonthlyReport, lang: str) -> None:
                 ws.cell(r, col).fill = styles.RED.fill
 
 
-def _quality(ws: Worksheet, data: Ingested, lang: str, layout: Layout) -> None:
+def _quality(ws: Worksheet, report: MonthlyReport, data: Ingested, lang: str, layout: Layout) -> None:
     styles.title(ws, label("sheet_quality", lang))
     styles.header(ws, 4, 2, label("recon_cols", lang).split("|"))
     for i, source in enumerate(data.sources):
@@ -345,10 +364,65 @@ def _quality(ws: Worksheet, data: Ingested, lang: str, layout: Layout) -> None:
         text(ws, r, 4, message(f"rule_{finding.rule.value}", lang))
         ws.cell(r, 5, finding.count)
         text(ws, r, 6, label("yes" if finding.excludes else "no", lang))
-        rows = ", ".join(map(str, finding.rows))
+        rows = row_ranges(finding.rows)
         text(ws, r, 7, rows if len(rows) <= MAX_ROWS_TEXT else rows[:MAX_ROWS_TEXT] + " …")
         text(ws, r, 8, finding.detail)
         layout.put(("quality", finding.file, finding.rule.value), ws.title, r, 5)
+    row = _no_data_list(ws, report, lang, top + len(data.findings) + 2)
+    _column_uses(ws, report, data, lang, layout, row)
+
+
+def row_ranges(rows: list[int]) -> str:
+    """Source rows as runs: [2, 3, 4, 9] → "2–4, 9" (a finding on every row stays one line)."""
+    runs: list[list[int]] = []
+    for row in sorted(rows):
+        if runs and row == runs[-1][1] + 1:
+            runs[-1][1] = row
+        else:
+            runs.append([row, row])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
+
+
+def _no_data_list(ws: Worksheet, report: MonthlyReport, lang: str, row: int) -> int:
+    """The metrics no column feeds, each with its reason; the next free row."""
+    if not report.no_data:
+        return row
+    ws.cell(row, 2, label("no_data_title", lang)).font = styles.BOLD
+    template = report.plan.spec.template
+    for i, item in enumerate(report.no_data.values()):
+        text(ws, row + 1 + i, 2, template.tree.metrics[item.metric].label(lang))
+        text(ws, row + 1 + i, 3, item.text(template, lang))
+    return row + len(report.no_data) + 2
+
+
+def _column_uses(ws: Worksheet, report: MonthlyReport, data: Ingested, lang: str, layout: Layout, row: int) -> None:
+    """Every column of every file: what it is read as, or why it is ignored."""
+    template = report.plan.spec.template
+    counted = {o.value: [template.tree.metrics[m].label(lang) for m, obs in template.observe.items() if o in obs]
+               for obs in template.observe.values() for o in obs}
+    ws.cell(row, 2, label("columns_title", lang)).font = styles.BOLD
+    styles.header(ws, row + 1, 2, label("columns_cols", lang).split("|"))
+    r = row + 1
+    for source in data.sources:
+        for use in source.header.columns:
+            r += 1
+            text(ws, r, 2, source.raw.path.name)
+            ws.cell(r, 3, use.position + 1)
+            text(ws, r, 4, use.header)
+            text(ws, r, 5, label(f"use_{use.use.value}", lang))
+            text(ws, r, 6, _column_as(use, counted, template, lang))
+            layout.put(("columns", source.raw.path.name, use.position + 1), ws.title, r, 5)
+
+
+def _column_as(use: ColumnUse, counted: dict[str, list[str]], template: Template, lang: str) -> str:
+    if use.use is Use.IGNORED:
+        return label(f"why_{use.name}", lang)
+    if use.use in (Use.METRIC, Use.RATE):
+        return template.tree.metrics[use.name].label(lang)
+    if use.use is Use.FLAG:
+        metrics = counted.get(use.name)
+        return f"{use.name} → {', '.join(metrics)}" if metrics else f"{use.name} {label('not_in_template', lang)}"
+    return use.name
 
 
 def _assumptions(ws: Worksheet, report: MonthlyReport, data: Ingested, lang: str, plan_name: str) -> None:
@@ -364,6 +438,7 @@ def _assumptions(ws: Worksheet, report: MonthlyReport, data: Ingested, lang: str
                  ("  encoding / reader", f"{raw.encoding or '-'} / {raw.engine}"
                   + (f" / delimiter {raw.delimiter!r}" if raw.delimiter else "")),
                  ("  shape", source.header.shape.value),
+                 ("  tells", ", ".join(sorted(o.value for o in source.cleaned.sourced))),
                  ("  columns", "; ".join(f"{f} = {source.header.names[i]}" for f, i in source.header.fields.items()))]
     rows.append(("definitions", ""))
     for metric in report.metrics:
@@ -378,19 +453,20 @@ def _deals(ws: Worksheet, report: MonthlyReport, lang: str) -> None:
     a, b, c = report.stale_days
     styles.title(ws, label("sheet_deals", lang), label("stale_note", lang, a=a, b=b, c=c))
     styles.header(ws, 4, 2, label("deal_cols", lang).split("|"))
-    for col, width in zip("BCDEFGH", (22, 14, 12, 13, 10, 26, 8)):
+    for col, width in zip("BCDEFGHI", (22, 14, 12, 13, 10, 26, 8, 30)):
         ws.column_dimensions[col].width = width
     for i, deal in enumerate(report.open_deals):
         r = 5 + i
         text(ws, r, 2, deal.owner)
         text(ws, r, 3, deal.deal)
-        text(ws, r, 4, deal.stage)
+        text(ws, r, 4, label(f"deal_stage_{deal.stage}", lang))
         ws.cell(r, 5, deal.since).number_format = styles.DATE
         ws.cell(r, 6, deal.days)
         text(ws, r, 7, deal.file)
         ws.cell(r, 8, deal.row)
+        text(ws, r, 9, label(f"basis_{deal.basis.value}", lang))
     last = 4 + max(1, len(report.open_deals))
     for days, colour in ((c, "F8CBAD"), (b, "FFE699"), (a, "BDD7EE")):
-        ws.conditional_formatting.add(f"B5:H{last}", FormulaRule(
+        ws.conditional_formatting.add(f"B5:I{last}", FormulaRule(
             formula=[f"AND(ISNUMBER($F5),$F5>={days})"], stopIfTrue=True,
             fill=PatternFill("solid", bgColor=colour, fgColor=colour)))

@@ -1,15 +1,17 @@
 """From cleaned rows to counts per rep × month (and ISO week): the engine inputs.
 
-pandas does the counting; the engine derives the rest (アプローチ数 = 架電数 + メール送信数,
-every rate by its own numerator and denominator), so a report and a plan agree by design.
-An activity result implies the results before it (a won call was also a connect and a
-meeting); a deal counts as a meeting in its engage month and as won in its close month.
-Given both an activity log and a deal list, meetings come from the log and wins and
-revenue from the deal list, so nothing is counted twice.
+pandas counts what each row says (:mod:`kpi_xl.sfa.outcomes`); the template's ``[observe]``
+names those counts (通電 → 通電数 and コネクト数); the engine derives the rest (アプローチ数 =
+架電数 + メール送信数, every rate by its own numerator and denominator), so a report and a
+plan agree by design. A deal counts as a meeting in its engage month and as won or lost in
+its close month. Given both an activity log and a deal or lead list, outcomes of the deal
+(won, lost, amount, qualified, lead stages) come from the list and the rest from the log,
+so nothing is counted twice.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -17,58 +19,92 @@ import numpy as np
 import pandas as pd
 
 from kpi_xl.engine.actuals import derive
+from kpi_xl.engine.observations import ACTIVITY_TYPES, OUTCOMES, Observation
 from kpi_xl.engine.templates import Template
 from kpi_xl.sfa.cleaning import Cleaned
 from kpi_xl.sfa.findings import Finding, Rule
 from kpi_xl.sfa.header import Shape
 
-OBSERVED = ("calls", "emails_sent", "connects", "meetings", "won", "revenue", "lost", "open")
-RESULT_LEVELS = ("connects", "meetings", "won")
+# Outcomes of the deal or lead itself: taken from a list when one tells them.
+FROM_LISTS = frozenset(Observation(o) for o in ("won", "lost", "amount", "qualified", "lead", "valid_lead", "mql",
+                                                 "sql"))
+AT_CLOSE = frozenset({Observation.WON, Observation.LOST, Observation.AMOUNT})  # a list counts these at close
+EXTRA = (Observation.LOST,)  # counted for the report although no template metric names them
 
 
-def contributions(c: Cleaned) -> pd.DataFrame:
-    """One row per source row and date, with the metric counts it adds."""
+def _activity_facts(c: Cleaned, use: set[Observation]) -> pd.DataFrame:
     f = c.frame
+    count = f["count"].astype("float64").fillna(1.0).to_numpy() if "count" in f else 1.0
+    out = pd.DataFrame({"owner": f["owner"], "when": f["date"]})
+    for o in use:
+        if o in ACTIVITY_TYPES:
+            out[o.value] = np.where((f["type"] == o.value).to_numpy(dtype=bool), count, 0.0)
+        elif o in OUTCOMES:
+            out[o.value] = f[f"o:{o.value}"].astype("float64")
+    if Observation.AMOUNT in use:
+        out[Observation.AMOUNT.value] = np.where(f["o:won"], f["amount"].astype("float64").fillna(0.0), 0.0)
+    if Observation.ACCOUNT in use:
+        out["account"] = f["account"]
+    return out
+
+
+def _list_facts(c: Cleaned, use: set[Observation]) -> pd.DataFrame:
+    """A deal or lead list: stages in the record's month, won/lost/amount in its close month."""
+    f = c.frame
+    early = [o for o in use if o in OUTCOMES and o not in AT_CLOSE]
+    late = [o for o in use if o in AT_CLOSE and o is not Observation.AMOUNT]
+    parts = [pd.DataFrame({"owner": f["owner"], "when": f["date"],
+                           **{o.value: f[f"o:{o.value}"].astype("float64") for o in early}})]
+    if late or Observation.AMOUNT in use:
+        closed = f["close_date"].fillna(f["date"]) if "close_date" in f else f["date"]
+        close = pd.DataFrame({"owner": f["owner"], "when": closed,
+                              **{o.value: f[f"o:{o.value}"].astype("float64") for o in late}})
+        if Observation.AMOUNT in use:
+            close[Observation.AMOUNT.value] = np.where(f["o:won"], f["amount"].astype("float64").fillna(0.0), 0.0)
+        parts.append(close)
+    return pd.concat(parts, ignore_index=True)
+
+
+def facts(c: Cleaned, use: set[Observation]) -> pd.DataFrame:
+    """One row per source row and date, with the observations ``use`` it adds (a summary
+    table: its metric columns as ``m:<metric>``)."""
     if c.shape is Shape.SUMMARY:
-        out = pd.DataFrame({"owner": f["owner"], "when": f["date"]})
-        for column in f.columns:
+        out = pd.DataFrame({"owner": c.frame["owner"], "when": c.frame["date"]})
+        for column in c.frame.columns:
             if column.startswith("m:"):
-                out[column[2:]] = f[column].fillna(0.0)
+                out[column] = c.frame[column].fillna(0.0)
+            elif column.startswith("n:"):
+                out[column[2:]] = c.frame[column].fillna(0.0)
         return out
-    if c.shape is Shape.ACTIVITIES:
-        count = f["count"].astype("float64").fillna(1.0).to_numpy() if "count" in f else 1.0
-        kind = f["type"].astype(object).to_numpy()
-        out = pd.DataFrame({"owner": f["owner"], "when": f["date"]})
-        for metric in ("calls", "emails_sent", "meetings"):
-            out[metric] = np.where(kind == metric, count, 0.0)
-        levels = {r: float(i) for i, r in enumerate(RESULT_LEVELS)}
-        level = f["result"].astype(object).map(levels).astype("float64").to_numpy() if "result" in f \
-            else np.full(len(f), np.nan)
-        for i, metric in enumerate(RESULT_LEVELS):
-            out[metric] = out.get(metric, 0.0) + (level >= i)
-        amount = f["amount"].astype("float64").fillna(0.0).to_numpy() if "amount" in f else 0.0
-        out["revenue"] = np.where(level >= RESULT_LEVELS.index("won"), amount, 0.0)
-        return out
-    f = f.assign(stage=f["stage"].astype(object))
-    engaged = f[f["stage"].isin(["open", "won", "lost"]) & f["date"].notna()]
-    meet = pd.DataFrame({"owner": engaged["owner"], "when": engaged["date"], "meetings": 1.0})
-    closed = f[f["stage"].isin(["won", "lost"])]
-    when = closed["close_date"].fillna(closed["date"]) if "close_date" in closed else closed["date"]
-    close = pd.DataFrame({"owner": closed["owner"], "when": when,
-                          "won": (closed["stage"] == "won").astype(float),
-                          "lost": (closed["stage"] == "lost").astype(float),
-                          "revenue": closed["amount"].astype("float64").where(closed["stage"] == "won", 0.0).fillna(0.0)
-                          if "amount" in closed else 0.0})
-    return pd.concat([meet, close], ignore_index=True).fillna(0.0)
+    return (_activity_facts if c.shape is Shape.ACTIVITIES else _list_facts)(c, use)
+
+
+def uses(cleaned: list[Cleaned]) -> list[set[Observation]]:
+    """Per file, the observations it is counted for: deal outcomes from a list when one
+    tells them, everything else from an activity log when one tells it."""
+    lists = set().union(*(c.sourced for c in cleaned if c.shape is Shape.OPPORTUNITIES))
+    logs = set().union(*(c.sourced for c in cleaned if c.shape is Shape.ACTIVITIES))
+    out = []
+    for c in cleaned:
+        if c.shape is Shape.ACTIVITIES:
+            out.append({o for o in c.sourced if not (o in FROM_LISTS and o in lists)})
+        else:
+            out.append({o for o in c.sourced if o in FROM_LISTS or o not in logs})
+    return out
 
 
 @dataclass
 class Actuals:
-    """Observed counts per (owner, month) and (owner, ISO week), summed over all files."""
+    """Observed counts per (owner, month) and (owner, ISO week), summed over all files, in
+    the template's metrics; what the files could tell; call slots, losses and last touches."""
 
     by_month: pd.DataFrame
     by_week: pd.DataFrame
+    sourced: frozenset[Observation] = frozenset()
     findings: list[Finding] = field(default_factory=list)
+    slots: pd.DataFrame = field(default_factory=pd.DataFrame)  # month, weekday, hour, calls, reached
+    losses: pd.DataFrame = field(default_factory=pd.DataFrame)  # owner, month, reason, lost
+    last_touch: dict[str, pd.Series] = field(default_factory=dict)  # "deal" / "account" → latest activity
 
     @property
     def owners(self) -> list[str]:
@@ -85,45 +121,114 @@ class Actuals:
             return {}
         return {m: float(v) for m, v in row.items()}
 
-    def team_month(self, month: str, owners: list[str] | None = None) -> dict[str, float]:
+    def team_month(self, month: str, owners: Iterable[str] | None = None) -> dict[str, float]:
         if month not in self.months:
             return {}
         frame = self.by_month.xs(month, level=1)
         if owners is not None:
-            frame = frame[frame.index.isin(owners)]
+            frame = frame[frame.index.isin(list(owners))]
         return {m: float(v) for m, v in frame.sum().items()} if len(frame) else {}
 
 
+def _group(frame: pd.DataFrame, period: str, columns: list[str]) -> pd.DataFrame:
+    sums = [c for c in columns if c != "account"]
+    grouped = frame.groupby(["owner", period], sort=True, observed=True)
+    out = grouped[sums].sum()
+    if "account" in frame:
+        out["account"] = grouped["account"].nunique()
+    return out
+
+
+def _bind(observed: pd.DataFrame, template: Template) -> pd.DataFrame:
+    """Observation columns → the template's metric columns (summed where a metric takes
+    several), plus summary tables' metric columns and the extras the report shows."""
+    out = pd.DataFrame(index=observed.index)
+    for metric, wanted in template.observe.items():
+        present = [o.value for o in wanted if o.value in observed]
+        if present:
+            out[metric] = observed[present].sum(axis=1)
+    for column in observed.columns:
+        if column.startswith("m:") and column[2:] in template.tree.metrics:
+            out[column[2:]] = out[column[2:]] + observed[column] if column[2:] in out else observed[column]
+    for extra in EXTRA:
+        if extra.value in observed:
+            out[extra.value] = observed[extra.value]
+    return out
+
+
+def _labelled(frame: pd.DataFrame, fmt: str) -> pd.DataFrame:
+    frame.index = frame.index.set_levels([fmt.format(k // 100, k % 100) for k in frame.index.levels[1]], level=1)
+    return frame
+
+
 def aggregate(cleaned: list[Cleaned], template: Template) -> Actuals:
-    both = {c.shape for c in cleaned} == {Shape.ACTIVITIES, Shape.OPPORTUNITIES}
-    parts = []
-    for c in cleaned:
-        part = contributions(c)
-        if both:  # meetings come from the activity log, wins and revenue from the deal list
-            drop = ["won", "revenue"] if c.shape is Shape.ACTIVITIES else ["meetings"]
-            part = part.drop(columns=[d for d in drop if d in part])
-        parts.append(part)
-    facts = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["owner", "when"])
-    extra = [m for m in facts.columns if m in template.tree.metrics and m not in OBSERVED]
-    metrics = [m for m in (*OBSERVED, *extra)
-               if m in facts.columns and (m in template.tree.metrics or m in ("lost", "open"))]
-    facts = facts.dropna(subset=["when"])
-    when = facts["when"].dt
-    facts["month"] = when.year * 100 + when.month  # integer keys group fast; labelled after
+    wanted = uses(cleaned)
+    parts = [facts(c, u) for c, u in zip(cleaned, wanted)]
+    data = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["owner", "when"])
+    data = data.dropna(subset=["when"])
+    when = data["when"].dt
+    data["month"] = when.year * 100 + when.month  # integer keys group fast; labelled after
     iso = when.isocalendar()
-    facts["week"] = iso["year"].astype("int64") * 100 + iso["week"].astype("int64")
-    if not isinstance(facts["owner"].dtype, pd.CategoricalDtype):  # files' names merged into one vocabulary
-        facts["owner"] = facts["owner"].astype(str).astype("category")
-    by_month = facts.groupby(["owner", "month"], sort=True, observed=True)[metrics].sum()
-    by_week = facts.groupby(["owner", "week"], sort=True, observed=True)[metrics].sum()
-    by_month.index = by_month.index.set_levels(
-        [f"{k // 100}-{k % 100:02d}" for k in by_month.index.levels[1]], level=1)
-    by_week.index = by_week.index.set_levels(
-        [f"{k // 100}-W{k % 100:02d}" for k in by_week.index.levels[1]], level=1)
-    actuals = Actuals(by_month, by_week)
+    data["week"] = iso["year"].astype("int64") * 100 + iso["week"].astype("int64")
+    if not isinstance(data["owner"].dtype, pd.CategoricalDtype):  # files' names merged into one vocabulary
+        data["owner"] = data["owner"].astype(str).astype("category")
+    columns = [c for c in data.columns if c not in ("owner", "when", "month", "week")]
+    numeric = [c for c in columns if c != "account"]
+    data[numeric] = data[numeric].fillna(0.0)
+    by_month = _labelled(_bind(_group(data, "month", columns), template), "{}-{:02d}")
+    by_week = _labelled(_bind(_group(data, "week", columns), template), "{}-W{:02d}")
+    sourced = frozenset().union(*wanted) if wanted else frozenset()
+    actuals = Actuals(by_month, by_week, sourced, slots=call_slots(cleaned), losses=losses(cleaned),
+                      last_touch=last_touches(cleaned))
     if all(c.shape is not Shape.OPPORTUNITIES for c in cleaned):  # deals count at engage and close: no funnel
         actuals.findings = impossible_funnels(actuals, template)
     return actuals
+
+
+def call_slots(cleaned: list[Cleaned]) -> pd.DataFrame:
+    """Calls and calls reached per month × weekday × hour, from rows with a time of day."""
+    parts = []
+    for c in cleaned:
+        f = c.frame
+        if c.shape is not Shape.ACTIVITIES or Observation.REACHED not in c.sourced or "timed" not in f:
+            continue
+        calls = f[(f["type"] == Observation.CALL.value) & f["timed"]]
+        count = calls["count"].astype("float64").fillna(1.0) if "count" in calls else 1.0
+        when = calls["date"].dt
+        parts.append(pd.DataFrame({"month": when.strftime("%Y-%m"), "weekday": when.day_of_week, "hour": when.hour,
+                                   "calls": count, "reached": calls["o:reached"].astype("float64")}))
+    if not parts:
+        return pd.DataFrame(columns=["month", "weekday", "hour", "calls", "reached"])
+    return pd.concat(parts).groupby(["month", "weekday", "hour"], as_index=False)[["calls", "reached"]].sum()
+
+
+def losses(cleaned: list[Cleaned]) -> pd.DataFrame:
+    """Lost deals per owner × close month × loss reason (失注理由; blank when not given)."""
+    parts = []
+    for c in cleaned:
+        f = c.frame
+        if Observation.LOST not in c.sourced or "loss_reason" not in f:
+            continue
+        lost = f[f["o:lost"]]
+        when = lost["close_date"].fillna(lost["date"]) if "close_date" in lost else lost["date"]
+        parts.append(pd.DataFrame({"owner": lost["owner"].astype(str), "month": when.dt.strftime("%Y-%m"),
+                                   "reason": lost["loss_reason"].fillna("").astype(str)}))
+    if not parts:
+        return pd.DataFrame(columns=["owner", "month", "reason", "lost"])
+    frame = pd.concat(parts).dropna(subset=["month"])
+    return frame.groupby(["owner", "month", "reason"], as_index=False).size().rename(columns={"size": "lost"})
+
+
+def last_touches(cleaned: list[Cleaned]) -> dict[str, pd.Series]:
+    """The latest activity date per deal ID and per account, from the activity logs."""
+    out: dict[str, pd.Series] = {}
+    for link in ("deal", "account"):
+        parts = [c.frame[[link, "date"]].dropna() for c in cleaned
+                 if c.shape is Shape.ACTIVITIES and link in c.frame]
+        if parts:
+            both = pd.concat(parts)
+            out[link] = both.groupby(both[link].astype(str))["date"].max()
+    return out
 
 
 def impossible_funnels(actuals: Actuals, template: Template) -> list[Finding]:

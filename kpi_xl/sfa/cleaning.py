@@ -7,13 +7,15 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
-from kpi_xl.engine.values import parse_number
-from kpi_xl.errors import KpiXlError
+from kpi_xl.engine.observations import Observation
+from kpi_xl.engine.values import fold_name
+from kpi_xl.sfa.context import Context
 from kpi_xl.sfa.findings import Finding, Rule
 from kpi_xl.sfa.header import Header, Shape
+from kpi_xl.sfa.outcomes import outcomes
+from kpi_xl.sfa.parsing import lookup_words, parse_dates, parse_numbers, parse_times
 from kpi_xl.sfa.reading import RawFile
 from kpi_xl.sfa.vocabulary import STAGE_ORDER, Vocabulary, key
 
@@ -27,9 +29,10 @@ class Cleaned:
 
     file: str
     shape: Shape
-    frame: pd.DataFrame  # row, owner, date, close_date, stage, type, result, count, amount, id, product
+    frame: pd.DataFrame  # row, owner, date, timed, type, o:<outcome> …, count, amount, id, deal, account …
     read: int
     findings: list[Finding] = field(default_factory=list)
+    sourced: frozenset[Observation] = frozenset()  # what this file can tell (no column: no data)
 
     @property
     def excluded(self) -> int:
@@ -40,204 +43,27 @@ class Cleaned:
         return len(self.frame)
 
 
-def _text(series: pd.Series) -> pd.Series:
-    """Values as stripped strings; NA for blanks. A column that needs no stripping is reused
-    as it is, not copied (it matters at ten million rows)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    out = series.astype("string[pyarrow]")
-    array = pa.array(out)
-    if pc.any(pc.match_substring_regex(array, r"^\s|\s$")).as_py():
-        out = out.str.strip()
-        return out.mask(out == "", pd.NA)
-    if pc.any(pc.equal(array, "")).as_py():
-        return out.mask(out == "", pd.NA)
-    return out
-
-
-def _lookup(series: pd.Series, table: dict[str, str], *, words_only: bool = False) -> pd.Series:
-    """Map values through ``table`` by their :func:`~kpi_xl.sfa.vocabulary.key` (None where no
-    word matches). Keys are computed once per distinct value (pyarrow dictionary encoding);
-    ``words_only`` skips values with digits (IDs, dates), which no vocabulary word has."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    array = pa.array(series.astype("string[pyarrow]"))
-    if words_only:
-        array = pc.if_else(pc.match_substring_regex(array, r"\d"), pa.scalar(None, pa.string()), array)
-    encoded = pc.dictionary_encode(array)
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks()
-    names = [table.get(key(v)) for v in encoded.dictionary.to_pylist()]
-    mapped = pa.array(names, type=pa.string()).take(encoded.indices)
-    return pd.Series(mapped.to_numpy(zero_copy_only=False), index=series.index, dtype=object)
-
-
-def _rows(mask: pd.Series, numbers: pd.Series) -> list[int]:
-    return numbers[mask.fillna(False).to_numpy(dtype=bool)].tolist()
-
-
-def _parse_dates(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
-    """(parsed, text-format mask, Excel-serial mask, unparseable mask)."""
-    present = raw.notna()
-    if raw.dtype == object:
-        typed = raw.map(lambda v: v if isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "year") else pd.NA)
-        parsed = pd.to_datetime(typed, errors="coerce")
-        text = _text(raw.where(typed.isna()))
-    else:
-        parsed = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
-        text = _text(raw)
-    plain = pd.to_datetime(text.where(parsed.isna()), format="%Y-%m-%d", errors="coerce")  # the common case, fast
-    parsed = parsed.fillna(plain)
-    as_text = pd.Series(False, index=raw.index)
-    serial = pd.Series(False, index=raw.index)
-    others = parsed.isna() & text.notna()
-    if others.any():
-        odd = text[others]
-        numeric = odd.str.fullmatch(r"\d{5}(\.0+)?").fillna(False).astype(bool)
-        if numeric.any():  # Excel serial day numbers (46000 = 2025-12-09)
-            days = pd.to_numeric(odd[numeric], errors="coerce")
-            parsed = parsed.fillna((pd.Timestamp("1899-12-30") + pd.to_timedelta(days, unit="D")).reindex(raw.index))
-            serial = numeric.reindex(raw.index, fill_value=False)
-        rest_text = odd[~numeric]
-        iso = pd.to_datetime(rest_text.astype(object), format="ISO8601", errors="coerce")
-        parsed = parsed.fillna(iso.reindex(raw.index))
-        as_text = (iso.notna() & ~rest_text.str.fullmatch(r"\d{4}-\d{2}-\d{2}([ T].*)?").fillna(False)
-                   .astype(bool)).reindex(raw.index, fill_value=False)
-    rest = present & parsed.isna() & text.notna()
-    if rest.any():
-        def normal(value: str) -> str:
-            v = unicodedata.normalize("NFKC", value).strip()
-            v = re.sub(r"[年月/.]", "-", v).replace("日", "")
-            return v
-
-        retry = pd.to_datetime(text[rest].map(normal), format="ISO8601", errors="coerce")
-        as_text = as_text | retry.notna().reindex(raw.index, fill_value=False)
-        parsed = parsed.fillna(retry.reindex(raw.index))
-    bad = present & parsed.isna()
-    return parsed.astype("datetime64[ns]"), as_text, serial, bad
-
-
-def _fast_numbers(text: pd.Series) -> pd.Series | None:
-    """Plain numeric text cast in one pyarrow call; None when any value needs the slow path."""
-    if text.dtype == object:
-        return None
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    try:
-        cast = pc.cast(pa.array(text.astype("string[pyarrow]")), pa.float64())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
-    return pd.Series(cast.to_numpy(zero_copy_only=False), index=text.index)
-
-
-def _numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """(values, normalised-text mask, unparseable mask): "1,200", "１２", "¥1,000", "▲500"…"""
-    text = _text(raw) if raw.dtype != object else raw.map(lambda v: v if isinstance(v, (int, float)) else
-                                                          (str(v).strip() or pd.NA) if v is not None else pd.NA)
-    values = _fast_numbers(text)
-    if values is None:
-        values = pd.to_numeric(text, errors="coerce")
-    rest = text.notna() & values.isna()
-    normal = pd.Series(False, index=raw.index)
-    bad = pd.Series(False, index=raw.index)
-    if rest.any():
-        def parse(value: object) -> float:
-            try:
-                return parse_number(value, "value")
-            except KpiXlError:
-                return np.nan
-
-        uniques = text[rest].astype(str).unique()
-        table = {u: parse(u) for u in uniques}
-        fixed = text[rest].astype(str).map(table)
-        values = values.astype("float64").fillna(fixed.reindex(raw.index))
-        normal = fixed.notna().reindex(raw.index, fill_value=False)
-        bad = fixed.isna().reindex(raw.index, fill_value=False)
-    return values.astype("float64"), normal, bad
-
-
-@dataclass
-class _Context:
-    """One file being cleaned: the rows, what has been excluded, found and kept so far."""
-
-    name: str
-    data: pd.DataFrame
-    header: Header
-    vocab: Vocabulary
-    numbers: pd.Series  # source row numbers (1-based)
-    frame: pd.DataFrame
-    findings: list[Finding] = field(default_factory=list)
-    excluded: pd.Series = None  # type: ignore[assignment]
-    texts: dict[int, pd.Series] = field(default_factory=dict)
-
-    @classmethod
-    def start(cls, raw: RawFile, header: Header, vocab: Vocabulary) -> _Context:
-        data = raw.rows.iloc[header.rows:]
-        numbers = pd.Series(data.index + 1, index=data.index)
-        ctx = cls(raw.path.name, data, header, vocab, numbers, pd.DataFrame({"row": numbers.astype("int64")}))
-        ctx.excluded = pd.Series(False, index=data.index)
-        return ctx
-
-    def exclude(self, rule: Rule, mask: pd.Series, detail: str = "") -> None:
-        """Leave the rows in ``mask`` out, with a finding (rows already excluded not counted twice)."""
-        hit = mask.fillna(False) & ~self.excluded
-        if hit.any():
-            self.findings.append(Finding(rule, self.name, _rows(hit, self.numbers), detail))
-            self.excluded = self.excluded | hit
-
-    def note(self, rule: Rule, mask: pd.Series, detail: str = "") -> None:
-        """Report the rows in ``mask`` and keep them."""
-        hit = mask.fillna(False) & ~self.excluded
-        if hit.any():
-            self.findings.append(Finding(rule, self.name, _rows(hit, self.numbers), detail))
-
-    def column(self, field_name: str) -> pd.Series | None:
-        """The raw column of a field, a mapping's constant default, or None."""
-        position = self.header.fields.get(field_name)
-        if position is None:
-            if field_name in self.vocab.defaults:
-                return pd.Series(self.vocab.defaults[field_name], index=self.data.index, dtype="string")
-            return None
-        return self.data.iloc[:, position]
-
-    def text_at(self, position: int) -> pd.Series:
-        if position not in self.texts:
-            self.texts[position] = _text(self.data.iloc[:, position])
-        return self.texts[position]
-
-    def text(self, field_name: str) -> pd.Series:
-        position = self.header.fields.get(field_name)
-        return self.text_at(position) if position is not None else _text(self.column(field_name))
-
-    def unknown_values(self, raw: pd.Series, mapped: pd.Series) -> str:
-        """The first 20 raw values that mapped to nothing, for a finding's detail."""
-        return ", ".join(sorted({str(v) for v in raw[mapped.isna() & ~self.excluded].dropna().unique()})[:20])
-
-
-def _blank_and_total_rows(ctx: _Context) -> None:
-    positions = sorted(set(ctx.header.fields.values()))
+def _blank_and_total_rows(ctx: Context) -> None:
+    positions = sorted({*ctx.header.fields.values(), *ctx.header.flags.values()})
     ctx.exclude(Rule.BLANK_ROW, pd.concat([ctx.text_at(i).isna() for i in positions], axis=1).all(axis=1))
     markers = {key(m): "total" for m in ctx.vocab.totals}
     owner = ctx.text("owner") if ctx.column("owner") is not None else pd.Series(pd.NA, index=ctx.data.index)
-    ctx.exclude(Rule.TOTAL_ROW, _lookup(owner, markers, words_only=True).notna()
-                | _lookup(ctx.text_at(0), markers, words_only=True).notna())
+    ctx.exclude(Rule.TOTAL_ROW, lookup_words(owner, markers, words_only=True).notna()
+                | lookup_words(ctx.text_at(0), markers, words_only=True).notna())
     ctx.exclude(Rule.MISSING_OWNER, owner.isna())
     ctx.frame["owner"] = owner.astype("category")
 
 
-def _stages(ctx: _Context) -> None:
+def _stages(ctx: Context) -> None:
     if ctx.header.shape is not Shape.OPPORTUNITIES:
         return
     raw_stage = ctx.text("stage")
-    stage = _lookup(raw_stage, ctx.vocab.lookup(ctx.vocab.stages))
+    stage = lookup_words(raw_stage, ctx.vocab.lookup(ctx.vocab.stages))
     ctx.exclude(Rule.UNKNOWN_STAGE, stage.isna(), detail=ctx.unknown_values(raw_stage, stage))
-    ctx.frame["stage"] = stage
+    ctx.frame["stage"] = stage.astype(object)
 
 
-def _month_dates(ctx: _Context) -> pd.Series:
+def _month_dates(ctx: Context) -> pd.Series:
     """A month column (2026-10, 2026/10, 2026年10月) as the first of that month; with a
     mapping's ``year``, month names (may, jun …) and a day column."""
     if ctx.vocab.year is None:
@@ -252,10 +78,10 @@ def _month_dates(ctx: _Context) -> pd.Series:
                       for m, d in zip(months, days)], index=ctx.data.index, dtype="string")
 
 
-def _dates(ctx: _Context) -> None:
+def _dates(ctx: Context) -> None:
     fields = ctx.header.fields
     raw = _month_dates(ctx) if "month" in fields and "date" not in fields else ctx.column("date")
-    date, as_text, serial, bad = _parse_dates(raw)
+    date, as_text, serial, bad = parse_dates(raw)
     undated = date.isna() & ~bad
     if "stage" in ctx.frame:
         undated = undated & (ctx.frame["stage"] != "prospect")  # deals not yet engaged have no engage date
@@ -263,23 +89,34 @@ def _dates(ctx: _Context) -> None:
     ctx.exclude(Rule.BAD_DATE, bad)
     ctx.note(Rule.DATE_TEXT, as_text)
     ctx.note(Rule.DATE_SERIAL, serial)
+    timed = date.notna() & (date != date.dt.normalize())
+    if ctx.column("time") is not None:  # a separate time-of-day column (時刻)
+        offset, bad_time = parse_times(ctx.column("time"))
+        ctx.note(Rule.BAD_TIME, bad_time, detail=ctx.header.names[fields["time"]])
+        date = date.where(offset.isna(), date.dt.normalize() + offset)
+        timed = timed | (offset.notna() & date.notna())
     ctx.frame["date"] = date
-    if ctx.column("close_date") is not None:
-        close, c_text, c_serial, c_bad = _parse_dates(ctx.column("close_date"))
-        ctx.note(Rule.DATE_TEXT, c_text)
-        ctx.note(Rule.DATE_SERIAL, c_serial)
-        ctx.exclude(Rule.BAD_DATE, c_bad)
-        ctx.frame["close_date"] = close
+    ctx.frame["timed"] = timed.to_numpy(dtype=bool)
+    for other in ("close_date", "last_activity"):
+        if ctx.column(other) is not None:
+            parsed, o_text, o_serial, o_bad = parse_dates(ctx.column(other))
+            ctx.note(Rule.DATE_TEXT, o_text)
+            ctx.note(Rule.DATE_SERIAL, o_serial)
+            if other == "close_date":
+                ctx.exclude(Rule.BAD_DATE, o_bad)
+            else:
+                ctx.note(Rule.BAD_DATE, o_bad, detail=ctx.header.names[fields[other]])
+            ctx.frame[other] = parsed
 
 
-def _number_column(ctx: _Context, raw: pd.Series, name: str) -> pd.Series:
-    values, normal, bad = _numbers(raw)
+def _number_column(ctx: Context, raw: pd.Series, name: str) -> pd.Series:
+    values, normal, bad = parse_numbers(raw)
     ctx.note(Rule.NUMBER_TEXT, normal, detail=name)
     ctx.exclude(Rule.BAD_NUMBER, bad, detail=name)
     return values
 
 
-def _amounts(ctx: _Context) -> None:
+def _amounts(ctx: Context) -> None:
     for field_name in ("amount", "count"):
         if ctx.column(field_name) is not None:
             ctx.frame[field_name] = _number_column(ctx, ctx.column(field_name), field_name)
@@ -288,25 +125,19 @@ def _amounts(ctx: _Context) -> None:
             ctx.findings.append(Finding(Rule.RATE_RECOMPUTED, ctx.name, [], ctx.header.names[column.position]))
         else:
             ctx.frame[f"m:{column.metric}"] = _number_column(ctx, ctx.data.iloc[:, column.position], column.metric)
+    if ctx.header.shape is Shape.SUMMARY:  # a summary's 通電 / 商談化 column: counts of that outcome
+        for outcome, position in ctx.header.flags.items():
+            ctx.frame[f"n:{outcome}"] = _number_column(ctx, ctx.data.iloc[:, position], outcome)
+            ctx.sourced.add(Observation(outcome))
 
 
-def _activity_types(ctx: _Context) -> None:
-    if ctx.header.shape is not Shape.ACTIVITIES:
-        return
-    raw_type = ctx.text("type") if ctx.column("type") is not None else pd.Series(pd.NA, index=ctx.data.index)
-    ctx.frame["type"] = _lookup(raw_type, ctx.vocab.lookup(ctx.vocab.types))
-    ctx.exclude(Rule.UNKNOWN_TYPE, ctx.frame["type"].isna(), detail=ctx.unknown_values(raw_type, ctx.frame["type"]))
-    if ctx.column("result") is not None:
-        ctx.frame["result"] = _lookup(ctx.text("result"), ctx.vocab.lookup(ctx.vocab.results))
-
-
-def _extras(ctx: _Context) -> None:
-    for extra in ("id", "product", "account"):
+def _extras(ctx: Context) -> None:
+    for extra in ("id", "deal", "product", "account", "team", "loss_reason"):
         if ctx.column(extra) is not None:
             ctx.frame[extra] = ctx.text(extra)
 
 
-def _duplicates(ctx: _Context) -> None:
+def _duplicates(ctx: Context) -> None:
     frame, data = ctx.frame, ctx.data
     if "id" not in frame:  # without an ID, two identical calls on a day are real: report, keep
         ctx.note(Rule.IDENTICAL_ROWS, data.astype("string").duplicated(keep="first"))
@@ -321,7 +152,7 @@ def _duplicates(ctx: _Context) -> None:
     ctx.exclude(Rule.DUPLICATE_ID, ids.notna() & ids.duplicated(keep="last"))
 
 
-def _name_variants(ctx: _Context) -> None:
+def _name_variants(ctx: Context) -> None:
     for column_name in ("owner", "product"):
         if column_name in ctx.frame:
             kept = ~ctx.excluded
@@ -329,19 +160,20 @@ def _name_variants(ctx: _Context) -> None:
                       column_name)
 
 
-STEPS = (_blank_and_total_rows, _stages, _dates, _amounts, _activity_types, _extras, _duplicates, _name_variants)
+STEPS = (_blank_and_total_rows, _stages, _dates, _amounts, _extras, outcomes, _duplicates, _name_variants)
 
 
 def clean(raw: RawFile, header: Header, vocab: Vocabulary) -> Cleaned:
     """Apply every rule to one file's rows; read = used + excluded."""
-    ctx = _Context.start(raw, header, vocab)
+    ctx = Context.start(raw, header, vocab)
     for step in STEPS:
         step(ctx)
     kept = ctx.frame if not ctx.excluded.any() else ctx.frame.loc[~ctx.excluded]
-    return Cleaned(ctx.name, header.shape, kept.reset_index(drop=True), len(ctx.data), ctx.findings)
+    return Cleaned(ctx.name, header.shape, kept.reset_index(drop=True), len(ctx.data), ctx.findings,
+                   frozenset(ctx.sourced))
 
 
-def _stages_backwards(ctx: _Context) -> None:
+def _stages_backwards(ctx: Context) -> None:
     """Stages going backwards among the rows of one deal (a history of snapshots)."""
     if ctx.header.shape is not Shape.OPPORTUNITIES:
         return
@@ -354,7 +186,7 @@ def _stages_backwards(ctx: _Context) -> None:
     when = repeated["date"].fillna(repeated.get("close_date", repeated["date"]))
     ordered = repeated.assign(rank=rank, when=when).sort_values(["id", "when", "row"])
     back = ordered.groupby("id")["rank"].diff() < 0
-    back = back & ~ordered["stage"].isin(["lost"])
+    back = back & ~ordered["stage"].isin(["lost", "disqualified"])
     if back.any():
         ctx.findings.append(Finding(Rule.STAGE_BACKWARDS, ctx.name, sorted(ordered.loc[back, "row"].tolist())))
 
@@ -364,7 +196,7 @@ def _variants(values: pd.Series, rows: pd.Series, findings: list[Finding], name:
     uniques = pd.Series(values.dropna().unique())
     if uniques.empty:
         return
-    folded = uniques.map(lambda v: re.sub(r"\s", "", unicodedata.normalize("NFKC", v)).casefold())
+    folded = uniques.map(fold_name)
     groups = uniques.groupby(folded).agg(list)
     clashes = [sorted(g) for g in groups if len(g) > 1]
     if clashes:

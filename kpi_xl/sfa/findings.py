@@ -29,6 +29,11 @@ class Rule(str, Enum):
     IMPOSSIBLE_FUNNEL = "impossible_funnel"
     RATE_RECOMPUTED = "rate_recomputed"
     NESTED_CSV = "nested_csv"
+    UNKNOWN_FLAG = "unknown_flag"
+    UNKNOWN_RESULT = "unknown_result"
+    BAD_DURATION = "bad_duration"
+    BAD_TIME = "bad_time"
+    ASSUMED_TYPE = "assumed_type"
 
     @property
     def excludes(self) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +14,8 @@ from kpi_xl.sfa.aggregate import Actuals, aggregate
 from kpi_xl.sfa.cleaning import Cleaned, clean
 from kpi_xl.sfa.findings import Finding
 from kpi_xl.sfa.header import Header, MetricWord, find_header
-from kpi_xl.sfa.reading import RawFile, read_raw
-from kpi_xl.sfa.vocabulary import key, load_vocabulary
+from kpi_xl.sfa.reading import RawFile, check_encoding, read_raw
+from kpi_xl.sfa.vocabulary import Vocabulary, key, load_vocabulary
 
 
 @dataclass
@@ -31,6 +31,7 @@ class Source:
 class Ingested:
     sources: list[Source]
     actuals: Actuals
+    vocab: Vocabulary = field(default_factory=load_vocabulary)
 
     @property
     def findings(self) -> list[Finding]:
@@ -43,16 +44,17 @@ class Ingested:
 
 
 def ingest(paths: Sequence[Path | str], template: Template, mapping: Path | str | None = None,
-           progress: Any = None) -> Ingested:
+           progress: Any = None, encoding: str | None = None) -> Ingested:
     """Read every file, recognise its header, clean it, then count per rep × month and week.
 
     ``progress`` is anything with ``update(1)`` (a tqdm bar): called after each file is read,
-    after it is cleaned, and after the counting."""
+    after it is cleaned, and after the counting. ``encoding`` overrides CSV detection."""
     vocab = load_vocabulary(mapping)
     words = metric_words(template)
+    given = check_encoding(encoding) if encoding else None
     sources = []
     for path in paths:
-        raw = read_raw(path)
+        raw = read_raw(path, given)
         _tick(progress)
         header = find_header(raw.rows, vocab, raw.path.name, words)
         cleaned = clean(raw, header, vocab)
@@ -61,7 +63,7 @@ def ingest(paths: Sequence[Path | str], template: Template, mapping: Path | str 
         raw.rows = raw.rows.iloc[:0]  # the raw text is no longer needed; free it before the next file
         sources.append(Source(raw, header, cleaned))
         _tick(progress)
-    done = Ingested(sources, aggregate([s.cleaned for s in sources], template))
+    done = Ingested(sources, aggregate([s.cleaned for s in sources], template), vocab)
     _tick(progress)
     return done
 

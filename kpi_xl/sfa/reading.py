@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpi_xl.errors import DataError, KpiXlError
+from kpi_xl.errors import DataError, InputError, KpiXlError
 from kpi_xl.sfa.findings import Rule
 from kpi_xl.xlsx.safety import check_archive
 
@@ -41,31 +41,52 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _decodes(head: bytes, encoding: str) -> bool:
+    """Whether ``head`` is valid in ``encoding`` (a character cut by the sample's end allowed)."""
+    try:
+        head.decode(encoding)
+        return True
+    except UnicodeDecodeError as exc:  # valid up to a character the sample's end cut in two
+        cut = exc.reason in ("unexpected end of data", "incomplete multibyte sequence")
+        return cut and exc.end == len(head) and len(head) >= SNIFF_BYTES
+
+
 def detect_encoding(head: bytes) -> str:
-    """utf-8-sig (BOM), utf-8, else what charset-normalizer finds (cp932 for Shift_JIS)."""
+    """utf-8-sig (BOM), utf-8, then cp932 — Japanese Windows' Shift_JIS with the NEC and IBM
+    extensions (髙, 﨑, ①, ㈱) — whenever the bytes are valid cp932, before any other
+    Shift_JIS variant would garble those names; else what charset-normalizer finds."""
     if head.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
-    try:
-        head.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start > len(head) - 4:  # a multi-byte character cut by the sample's end
-            return "utf-8"
+    for encoding in ("utf-8", "cp932"):
+        if _decodes(head, encoding):
+            return encoding
     from charset_normalizer import from_bytes
 
     best = from_bytes(head).best()
     name = (best.encoding if best else "cp932").lower()
-    return "cp932" if name in ("shift_jis", "cp932", "shift-jis", "sjis", "ms932") else name
+    return "cp932" if name in ("shift_jis", "cp932", "shift-jis", "sjis", "ms932", "shift_jis_2004") else name
 
 
-def read_raw(path: Path | str) -> RawFile:
+def check_encoding(name: str) -> str:
+    """A codec name Python knows (cp932, utf-8, shift_jis …), normalised; else an input error."""
+    import codecs
+
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise InputError("bad_choice", field="--encoding", value=name,
+                         allowed="cp932, utf-8, utf-8-sig, shift_jis, euc-jp, latin-1 …") from None
+
+
+def read_raw(path: Path | str, encoding: str | None = None) -> RawFile:
+    """One file's rows as found; ``encoding`` overrides the detection for CSV files."""
     file = Path(path)
     if not file.is_file():
         raise DataError("data_unreadable", file=str(file), reason="no such file")
     suffix = file.suffix.lower()
     try:
         if suffix in (".csv", ".txt", ".tsv"):
-            return _csv(file)
+            return _csv(file, encoding)
         if suffix in (".xlsx", ".xlsm"):
             return _xlsx(file)
         if suffix == ".parquet":
@@ -80,10 +101,10 @@ def read_raw(path: Path | str) -> RawFile:
     raise DataError("data_format", file=str(file), suffix=suffix or "(none)")
 
 
-def _csv(file: Path) -> RawFile:
+def _csv(file: Path, given: str | None) -> RawFile:
     with file.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
-    encoding = detect_encoding(head)
+    encoding = given or detect_encoding(head)
     text = head.decode(encoding, errors="ignore")
     try:
         delimiter = csv.Sniffer().sniff(text.split("\n", 5)[0] + "\n", delimiters=",;\t|").delimiter

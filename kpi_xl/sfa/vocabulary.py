@@ -9,18 +9,28 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from kpi_xl.engine.observations import ACTIVITY_TYPES, OUTCOMES
 from kpi_xl.engine.toml_data import template_dir
-from kpi_xl.engine.values import normalise_text
-from kpi_xl.errors import DataError
+from kpi_xl.engine.values import normalise_text, parse_number
+from kpi_xl.errors import DataError, KpiXlError
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
-FIELDS = ("owner", "date", "close_date", "type", "result", "stage", "amount", "id", "count", "product",
-          "account", "month", "day", "team")
-STAGE_ORDER = ("prospect", "open", "won", "lost")
+FIELDS = ("owner", "date", "time", "close_date", "last_activity", "type", "result", "stage", "amount", "duration",
+          "loss_reason", "id", "deal", "count", "product", "account", "month", "day", "team")
+STAGE_ORDER = ("prospect", "lead", "valid_lead", "mql", "sql", "open", "qualified", "won", "lost", "disqualified")
+DEAL_STAGES = ("prospect", "open", "qualified")  # a deal still to be worked (aged on 滞留案件)
+LEAD_STAGES = ("lead", "valid_lead", "mql", "sql", "disqualified")  # a file with these is a lead list
+NO_RESULT = "none"  # result values that say nothing happened (不在, busy …)
+CONVERSATION_SECONDS = 120.0  # 003: 有効架電 = a call of 2 minutes or more
+# Names older mapping files used for types and results, still accepted.
+LEGACY = {"types": {"calls": "call", "emails_sent": "email", "meetings": "visit"},
+          "results": {"connects": "reached", "meetings": "meeting"}}
+MAPPING_KEYS = ("columns", "flags", "flag_values", "types", "results", "stages", "shape", "defaults", "year",
+                "conversation_seconds")
 
 
 def key(text: Any) -> str:
@@ -31,14 +41,17 @@ def key(text: Any) -> str:
 @dataclass
 class Vocabulary:
     headers: dict[str, list[str]]
-    types: dict[str, list[str]]
-    results: dict[str, list[str]]
+    types: dict[str, list[str]]  # observation (call, email, visit) → values
+    results: dict[str, list[str]]  # observation or "none" → values
     stages: dict[str, list[str]]
     totals: list[str]
-    columns: dict[str, str] = field(default_factory=dict)  # field → the export's exact header
+    flags: dict[str, list[str]] = field(default_factory=dict)  # observation → flag column headers
+    flag_values: dict[str, list[str]] = field(default_factory=dict)  # "yes" / "no" → values
+    columns: dict[str, str] = field(default_factory=dict)  # field or flag → the export's exact header
     shape: str | None = None  # "activities" or "opportunities", when the mapping says so
     defaults: dict[str, str] = field(default_factory=dict)  # field → value for every row
     year: int | None = None  # for exports with a month but no year (UCI bank)
+    conversation_seconds: float = CONVERSATION_SECONDS
 
     def lookup(self, table: dict[str, list[str]]) -> dict[str, str]:
         """word key → metric/stage name."""
@@ -57,33 +70,137 @@ def _builtin() -> dict[str, Any]:
 def load_vocabulary(mapping: Path | str | None = None) -> Vocabulary:
     """The shipped vocabulary, overridden by a mapping file (YAML/TOML/JSON) if given.
 
-    A mapping file may hold ``columns`` (field → header in the export), ``types``,
-    ``results`` and ``stages`` (value lists, replacing the shipped ones per name),
-    ``shape``, ``defaults`` (field → constant) and ``year``.
+    A mapping file may hold ``columns`` (field or outcome → header in the export),
+    ``flags`` (outcome → its flag column's header), ``flag_values`` (yes/no lists),
+    ``types``, ``results`` and ``stages`` (value lists, replacing the shipped ones per
+    name), ``shape``, ``defaults`` (field → constant), ``year`` and ``conversation_seconds``.
     """
     base = _builtin()
-    vocab = Vocabulary({k: list(v) for k, v in base["headers"].items()}, dict(base["types"]),
-                       dict(base["results"]), dict(base["stages"]), list(base["totals"]["markers"]))
+    vocab = Vocabulary({k: list(v) for k, v in base["headers"].items()}, _copy(base["types"]),
+                       _copy(base["results"]), _copy(base["stages"]), list(base["totals"]["markers"]),
+                       _copy(base["flags"]), _copy(base["flag_values"]))
     if mapping is None:
         return vocab
     from kpi_xl.settings_file import load_settings
 
     data = load_settings(mapping)
-    allowed = {"columns", "types", "results", "stages", "shape", "defaults", "year"}
-    for name in data:
-        if name not in allowed:
-            raise DataError("mapping_key", file=str(mapping), key=name, allowed=", ".join(sorted(allowed)))
+    _check_keys(data, mapping)
     for name, header in (data.get("columns") or {}).items():
-        if name not in FIELDS:
-            raise DataError("mapping_key", file=str(mapping), key=f"columns.{name}", allowed=", ".join(FIELDS))
-        vocab.columns[name] = str(header)
-    for table in ("types", "results", "stages"):
+        vocab.columns[_column_name(str(name), mapping)] = str(header)
+    for name, header in (data.get("flags") or {}).items():
+        vocab.columns[_outcome(str(name), f"flags.{name}", mapping)] = str(header)
+    for table, names in (("types", [o.value for o in ACTIVITY_TYPES]), ("results", [*_OUTCOME_NAMES, NO_RESULT]),
+                         ("stages", list(STAGE_ORDER)), ("flag_values", ["yes", "no"])):
         for name, words in (data.get(table) or {}).items():
-            getattr(vocab, table)[str(name)] = [str(w) for w in (words if isinstance(words, list) else [words])]
-    shape = data.get("shape")
-    if shape is not None and shape not in ("activities", "opportunities"):
-        raise DataError("mapping_key", file=str(mapping), key="shape", allowed="activities, opportunities")
-    vocab.shape = shape
-    vocab.defaults = {str(k): str(v) for k, v in (data.get("defaults") or {}).items()}
-    vocab.year = int(data["year"]) if data.get("year") is not None else None
+            if isinstance(name, bool):  # YAML reads a bare `yes:` / `no:` key as true / false
+                name = "yes" if name else "no"
+            name = LEGACY.get(table, {}).get(str(name), str(name))
+            if name not in names:
+                raise DataError("mapping_key", file=str(mapping), key=f"{table}.{name}", allowed=", ".join(names))
+            _replace(getattr(vocab, table), name, words if isinstance(words, list) else [words])
+    _scalars(vocab, data, mapping)
     return vocab
+
+
+_OUTCOME_NAMES = [o.value for o in OUTCOMES]
+
+
+def _copy(table: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {str(k): [str(w) for w in v] for k, v in table.items()}
+
+
+def _check_keys(data: dict[str, Any], mapping: Path | str) -> None:
+    for name in data:
+        if name not in MAPPING_KEYS:
+            raise DataError("mapping_key", file=str(mapping), key=name, allowed=", ".join(MAPPING_KEYS))
+
+
+def _column_name(name: str, mapping: Path | str) -> str:
+    """A ``columns`` key: a field (owner, date …) or an outcome flag (reached, won …)."""
+    if name in FIELDS or name in _OUTCOME_NAMES:
+        return name
+    raise DataError("mapping_key", file=str(mapping), key=f"columns.{name}",
+                    allowed=", ".join((*FIELDS, *_OUTCOME_NAMES)))
+
+
+def _outcome(name: str, where: str, mapping: Path | str) -> str:
+    if name not in _OUTCOME_NAMES:
+        raise DataError("mapping_key", file=str(mapping), key=where, allowed=", ".join(_OUTCOME_NAMES))
+    return name
+
+
+def _replace(table: dict[str, list[str]], name: str, words: list[Any]) -> None:
+    """``name``'s words become ``words``; the same words leave every other name."""
+    given = [str(w) for w in words]
+    keys = {key(w) for w in given}
+    for other, others in table.items():
+        table[other] = [w for w in others if key(w) not in keys]
+    table[name] = given
+
+
+def _scalars(vocab: Vocabulary, data: dict[str, Any], mapping: Path | str) -> None:
+    shape = data.get("shape")
+    if shape is not None and shape not in ("activities", "opportunities", "leads"):
+        raise DataError("mapping_key", file=str(mapping), key="shape", allowed="activities, opportunities, leads")
+    vocab.shape = "opportunities" if shape == "leads" else shape
+    vocab.defaults = {str(k): str(v) for k, v in (data.get("defaults") or {}).items()}
+    for name in vocab.defaults:
+        _column_name(name, mapping)
+    vocab.year = int(data["year"]) if data.get("year") is not None else None
+    if data.get("conversation_seconds") is not None:
+        try:
+            seconds = parse_number(data["conversation_seconds"], "conversation_seconds")
+        except KpiXlError:
+            seconds = -1.0
+        if not seconds > 0:
+            raise DataError("mapping_key", file=str(mapping), key="conversation_seconds",
+                            allowed="a number of seconds above 0 (120 = 2 minutes)")
+        vocab.conversation_seconds = seconds
+
+
+def source_words(vocab: Vocabulary, observation: str) -> list[str]:
+    """Columns or values that would tell ``observation`` (for "no data" reasons), e.g.
+    reached → 通電 column, 通電有無 column, 通話時間, 結果 = 通電."""
+    words: list[str] = []
+    if observation in vocab.types:
+        words.append(f"{vocab.headers['type'][0]} = {vocab.types[observation][0]}")
+    if observation in vocab.flags:
+        words += vocab.flags[observation][:2]
+    if observation in ("reached", "conversation"):
+        words.append(vocab.headers["duration"][0])
+    if observation in vocab.results:
+        words.append(f"{vocab.headers['result'][0]} = {vocab.results[observation][0]}")
+    stage = {"meeting": "open"}.get(observation, observation)
+    if stage in vocab.stages:
+        words.append(f"{vocab.headers['stage'][0]} = {vocab.stages[stage][0]}")
+    if observation in ("amount", "account"):
+        words += vocab.headers[observation][:2]
+    return words
+
+
+def vocabulary_table(vocab: Vocabulary | None = None) -> str:
+    """README's "Recognised columns" list, from templates/sfa.toml (a test keeps it current):
+    header words per field and outcome flag, and the values for yes/no, results and stages."""
+    v = vocab or load_vocabulary()
+
+    def words(items: list[str]) -> str:
+        return ", ".join(items)
+
+    lines = ["| Column | Recognised headers |", "|---|---|"]
+    lines += [f"| {name} | {words(items)} |" for name, items in v.headers.items()]
+    lines += [f"| flag: {name} | {words(items)} |" for name, items in v.flags.items()]
+    lines += ["", "| Values | Recognised words |", "|---|---|"]
+    lines += [f"| flag {name} | {words(items)} (blank = no) |" if name == "no" else f"| flag {name} | {words(items)} |"
+              for name, items in v.flag_values.items()]
+    lines += [f"| type {name} | {words(items)} |" for name, items in v.types.items()]
+    lines += [f"| result {name} | {words(items)} |" for name, items in v.results.items()]
+    lines += [f"| stage {name} | {words(items)} |" for name, items in v.stages.items()]
+    lines += ["", "| Template | Metric ← what the exports say |", "|---|---|"]
+    from kpi_xl.engine.templates import get_template, template_names
+
+    for name in template_names():
+        template = get_template(name)
+        bound = "; ".join(f"{template.tree.metrics[m].name.ja} ← {' + '.join(o.value for o in obs)}"
+                          for m, obs in template.observe.items())
+        lines.append(f"| {name} | {bound} |")
+    return "\n".join(lines)

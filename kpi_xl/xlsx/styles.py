@@ -52,12 +52,13 @@ def fmt(kind: Kind) -> str:
     return FORMATS[kind]
 
 
-def title(ws: Worksheet, text: str, note: str = "") -> None:
-    ws["B1"] = text
-    ws["B1"].font = TITLE_FONT
-    if note:
-        ws["B2"] = note
-        ws["B2"].font = NOTE_FONT
+def title(ws: Worksheet, text: str, note: str | None = "") -> None:
+    """The sheet's title in B1 and a note in B2, both written as text (they may carry file names)."""
+    for ref, value, font in (("B1", text, TITLE_FONT), ("B2", note, NOTE_FONT)):
+        if value:
+            ws[ref].value = str(value)
+            ws[ref].data_type = "s"
+            ws[ref].font = font
 
 
 def header(ws: Worksheet, row: int, col: int, values: list[str]) -> None:

@@ -13,6 +13,7 @@ from kpi_xl.engine.plan import build_plan
 from kpi_xl.engine.settings import spec_from_settings
 from kpi_xl.i18n import label
 from kpi_xl.report.figures import build_report
+from kpi_xl.report.reps import RepKind
 from kpi_xl.report.sheets import build_report_workbook
 from kpi_xl.sfa.ingest import ingest
 from kpi_xl.xlsx.recalc import convert
@@ -97,7 +98,8 @@ def test_sheets_in_both_languages_and_what_they_hold(built):
     report, data, out, _ = built
     for lang, (path, _) in out.items():
         wb = load_workbook(path)
-        keys = ("summary", "reps", "trend", "bottleneck", "quality", "assumptions", "deals")
+        keys = ("summary", "reps", "weeks", "trend", "bottleneck", "slots", "losses", "deals", "quality",
+                "assumptions")
         assert wb.sheetnames == [label(f"sheet_{k}", lang) for k in keys]
         trend = wb[label("sheet_trend", lang)]
         assert len(trend._charts) >= 3
@@ -108,5 +110,14 @@ def test_sheets_in_both_languages_and_what_they_hold(built):
         assert "cp932" in assumptions and "calamine" in assumptions
         deals = wb[label("sheet_deals", lang)]
         assert deals.max_row > 5 and len(list(deals.conditional_formatting)) == 1
-    assert report.reps[0].gap <= report.reps[-1].gap  # largest gap first
-    assert "新人 太郎" not in [r.owner for r in report.reps]  # planned but no data: not invented
+    reps = {r.owner: r for r in report.reps}
+    planned = [r for r in report.reps if r.kind is RepKind.PLAN]
+    assert [r.owner for r in planned] == sorted((r.owner for r in planned), key=lambda o: (reps[o].gap, o))
+    assert reps["新人 太郎"].kind is RepKind.PLAN  # planned, no rows this month: did nothing the data shows
+    assert reps["新人 太郎"].lines["calls"].actual == 0 and reps["新人 太郎"].lines["calls"].target > 0
+    for name in REPS[8:]:  # in the data, not in the plan: listed, no share of the target
+        assert reps[name].kind is RepKind.UNPLANNED and reps[name].lines["calls"].target is None
+    assert reps["佐藤\u3000健"].kind is RepKind.VARIANT and reps["佐藤\u3000健"].of == "佐藤 健"
+    for metric in ("calls", "meetings", "won", "revenue"):  # the targets add up to the team's, exactly
+        team = next(line.target for line in report.month_lines if line.metric == metric)
+        assert sum(r.lines[metric].target or 0 for r in report.reps) == pytest.approx(team)

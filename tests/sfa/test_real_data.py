@@ -19,7 +19,9 @@ MANGLED = DATA / "uci-bank-marketing" / "as-found-excel-mangled" / "bank-additio
 pytestmark = pytest.mark.skipif(not MAVEN.exists(), reason="shared/data is not beside this checkout")
 
 
-def report(tmp_path: Path, data: Path, plan: dict, mapping: str, month: str, *extra: str) -> dict:
+def report(tmp_path: Path, data: Path, plan: dict, mapping: str, month: str, *extra: str,
+           untold: tuple[str, ...] = ()) -> dict:
+    """The report's --json; ``untold`` are the stages it must warn about, one stderr line each."""
     plan_file = tmp_path / "plan.json"
     plan_file.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
     out = subprocess.run([sys.executable, "-m", "kpi_xl.cli", "report", "--data", str(data), "--plan", str(plan_file),
@@ -27,7 +29,9 @@ def report(tmp_path: Path, data: Path, plan: dict, mapping: str, month: str, *ex
                           "-o", str(tmp_path / "report.xlsx"), "--json", "--lang", "en", *extra],
                          capture_output=True, text=True, encoding="utf-8")
     assert out.returncode == 0, out.stderr
-    assert out.stderr == ""  # no progress bar when stderr is not a terminal
+    lines = out.stderr.splitlines()  # no progress bar when stderr is not a terminal: warnings only
+    assert len(lines) == len(untold) and all(line.startswith(f"kpi-xl: warning: {name}: no data")
+                                             for line, name in zip(lines, untold)), out.stderr
     return json.loads(out.stdout)
 
 
@@ -70,7 +74,10 @@ def test_uci_bank_call_log(tmp_path):
     plan = {"template": "sdr", "kgi": 500, "unit_price": 1,
             "rates": {"受注率": "90%", "商談化率": "10%", "コネクト率": "40%"},
             "volumes": {"メール送信数": 0}, "fiscal_year": 2008, "fy_start": 1, "reps": 12}
-    got = report(tmp_path, BANK, plan, "uci-bank.yaml", "2008-05")
+    # the bank's log says who was called, how often, and who subscribed: no meetings, no amounts
+    got = report(tmp_path, BANK, plan, "uci-bank.yaml", "2008-05", untold=("Revenue", "Meetings set"))
+    assert set(got["no_data"]) >= {"revenue", "meetings", "win_rate", "meeting_rate"}
+    assert got["team"]["meetings"]["actual"] is None and got["team"]["win_rate"]["actual"] is None
     df = pd.read_csv(BANK, sep=";")
     names = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
     month_no = {m: i + 1 for i, m in enumerate(names)}

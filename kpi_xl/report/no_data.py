@@ -1,0 +1,52 @@
+"""Stages the plan tracks that no column of the exports feeds: shown as "no data" with the
+reason and what would feed them, never as 0; their rates and statuses are not computed."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+from kpi_xl.engine.templates import Template
+from kpi_xl.i18n import label
+from kpi_xl.sfa.vocabulary import Vocabulary, source_words
+
+
+@dataclass(frozen=True)
+class NoData:
+    """A metric the data cannot tell, the counted metrics it lacks and what would feed them."""
+
+    metric: str
+    missing: tuple[str, ...]  # the counted metrics no column feeds
+    needs: tuple[str, ...]  # columns or values that would feed them
+
+    def text(self, template: Template, lang: str) -> str:
+        names = template.tree.metrics
+        missing = ", ".join(names[m].label(lang) for m in self.missing)
+        needs = " / ".join(self.needs) or label("no_data_summary", lang, metric=missing)
+        return label("no_data", lang, metric=names[self.metric].label(lang), missing=missing, needs=needs)
+
+
+def _missing(template: Template, metric: str, observed: Collection[str]) -> list[str]:
+    """The counted metrics under ``metric`` that no data feeds (itself when it is counted)."""
+    if metric in observed:
+        return []
+    m = template.tree.metrics[metric]
+    if m.numerator and m.denominator:
+        return [*_missing(template, m.numerator, observed), *_missing(template, m.denominator, observed)]
+    formula = template.tree.formulas.get(metric)
+    if formula and formula.op == "+":
+        return [x for a in formula.args for x in _missing(template, a, observed)]
+    return [metric]
+
+
+def no_data(template: Template, metrics: Iterable[str], observed: Collection[str], vocab: Vocabulary
+            ) -> dict[str, NoData]:
+    """metric → why the data cannot tell it, for each of ``metrics`` it cannot."""
+    out = {}
+    for metric in metrics:
+        missing = list(dict.fromkeys(_missing(template, metric, observed)))
+        if not missing:
+            continue
+        needs = [w for m in missing for o in template.observe.get(m, ()) for w in source_words(vocab, o.value)]
+        out[metric] = NoData(metric, tuple(missing), tuple(dict.fromkeys(needs)))
+    return out

@@ -1,0 +1,79 @@
+"""One file being cleaned: its rows, the header found, what has been excluded, noted and
+kept so far. Cleaning steps (:mod:`kpi_xl.sfa.cleaning`, :mod:`kpi_xl.sfa.outcomes`) read
+raw columns through it and record every finding by source row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from kpi_xl.engine.observations import Observation
+from kpi_xl.sfa.findings import Finding, Rule
+from kpi_xl.sfa.header import Header
+from kpi_xl.sfa.parsing import text_values
+from kpi_xl.sfa.reading import RawFile
+from kpi_xl.sfa.vocabulary import Vocabulary
+
+
+def rows_of(mask: pd.Series, numbers: pd.Series) -> list[int]:
+    return numbers[mask.fillna(False).to_numpy(dtype=bool)].tolist()
+
+
+@dataclass
+class Context:
+    """One file being cleaned."""
+
+    name: str
+    data: pd.DataFrame
+    header: Header
+    vocab: Vocabulary
+    numbers: pd.Series  # source row numbers (1-based)
+    frame: pd.DataFrame
+    findings: list[Finding] = field(default_factory=list)
+    excluded: pd.Series = None  # type: ignore[assignment]
+    texts: dict[int, pd.Series] = field(default_factory=dict)
+    sourced: set[Observation] = field(default_factory=set)  # what this file can tell
+
+    @classmethod
+    def start(cls, raw: RawFile, header: Header, vocab: Vocabulary) -> Context:
+        data = raw.rows.iloc[header.rows:]
+        numbers = pd.Series(data.index + 1, index=data.index)
+        ctx = cls(raw.path.name, data, header, vocab, numbers, pd.DataFrame({"row": numbers.astype("int64")}))
+        ctx.excluded = pd.Series(False, index=data.index)
+        return ctx
+
+    def exclude(self, rule: Rule, mask: pd.Series, detail: str = "") -> None:
+        """Leave the rows in ``mask`` out, with a finding (rows already excluded not counted twice)."""
+        hit = mask.fillna(False) & ~self.excluded
+        if hit.any():
+            self.findings.append(Finding(rule, self.name, rows_of(hit, self.numbers), detail))
+            self.excluded = self.excluded | hit
+
+    def note(self, rule: Rule, mask: pd.Series, detail: str = "") -> None:
+        """Report the rows in ``mask`` and keep them."""
+        hit = mask.fillna(False) & ~self.excluded
+        if hit.any():
+            self.findings.append(Finding(rule, self.name, rows_of(hit, self.numbers), detail))
+
+    def column(self, field_name: str) -> pd.Series | None:
+        """The raw column of a field, a mapping's constant default, or None."""
+        position = self.header.fields.get(field_name)
+        if position is None:
+            if field_name in self.vocab.defaults:
+                return pd.Series(self.vocab.defaults[field_name], index=self.data.index, dtype="string")
+            return None
+        return self.data.iloc[:, position]
+
+    def text_at(self, position: int) -> pd.Series:
+        if position not in self.texts:
+            self.texts[position] = text_values(self.data.iloc[:, position])
+        return self.texts[position]
+
+    def text(self, field_name: str) -> pd.Series:
+        position = self.header.fields.get(field_name)
+        return self.text_at(position) if position is not None else text_values(self.column(field_name))
+
+    def unknown_values(self, raw: pd.Series, mapped: pd.Series) -> str:
+        """The first 20 raw values that mapped to nothing, for a finding's detail."""
+        return ", ".join(sorted({str(v) for v in raw[mapped.isna() & ~self.excluded].dropna().unique()})[:20])

@@ -1,0 +1,254 @@
+"""Column parsers for export values, vectorised: text, vocabulary words, dates and times,
+numbers, yes/no flags and call durations. Each returns the parsed values and masks of the
+rows that needed normalising or could not be read, so cleaning can report them by row."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import time, timedelta
+
+import numpy as np
+import pandas as pd
+
+from kpi_xl.engine.values import parse_number
+from kpi_xl.errors import KpiXlError
+from kpi_xl.sfa.vocabulary import key
+
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+SECONDS_A_DAY = 86_400.0
+
+
+def text_values(series: pd.Series) -> pd.Series:
+    """Values as stripped strings; NA for blanks. A column that needs no stripping is reused
+    as it is, not copied (it matters at ten million rows)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out = series.astype("string[pyarrow]")
+    array = pa.array(out)
+    if pc.any(pc.match_substring_regex(array, r"^\s|\s$")).as_py():
+        out = out.str.strip()
+        return out.mask(out == "", pd.NA)
+    if pc.any(pc.equal(array, "")).as_py():
+        return out.mask(out == "", pd.NA)
+    return out
+
+
+def lookup_words(series: pd.Series, table: dict[str, str], *, words_only: bool = False) -> pd.Series:
+    """Map values through ``table`` by their :func:`~kpi_xl.sfa.vocabulary.key` (None where no
+    word matches). Keys are computed once per distinct value (pyarrow dictionary encoding);
+    ``words_only`` skips values with digits (IDs, dates), which no vocabulary word has."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(series.astype("string[pyarrow]"))
+    if words_only:
+        array = pc.if_else(pc.match_substring_regex(array, r"\d"), pa.scalar(None, pa.string()), array)
+    encoded = pc.dictionary_encode(array)
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.combine_chunks()
+    names = [table.get(key(v)) for v in encoded.dictionary.to_pylist()]
+    categories = sorted({n for n in names if n is not None})
+    code_of = [categories.index(n) if n is not None else -1 for n in names]
+    indices = encoded.indices.to_numpy(zero_copy_only=False)
+    codes = np.full(len(series), -1, dtype=np.int16) if not len(code_of) else \
+        np.asarray(code_of, dtype=np.int16)[np.nan_to_num(indices, nan=0).astype(np.int64)]
+    if encoded.null_count:
+        codes[np.asarray(pc.is_null(encoded.indices).to_numpy(zero_copy_only=False), dtype=bool)] = -1
+    return pd.Series(pd.Categorical.from_codes(codes, categories=categories), index=series.index)
+
+
+def _japanese_date(value: str) -> str:
+    """2026年10月1日 9時15分 → 2026-10-1 9:15 (full width folded)."""
+    v = unicodedata.normalize("NFKC", value).strip()
+    v = re.sub(r"(\d+)時(\d+)分(?:(\d+)秒)?", lambda m: f"{m[1]}:{m[2]}" + (f":{m[3]}" if m[3] else ""), v)
+    v = re.sub(r"(\d+)時", r"\1:00", v)
+    v = re.sub(r"[年月/.](?=\d)", "-", v).replace("日", " ").replace("月", "")
+    return re.sub(r"\s+", " ", v).strip()
+
+
+def parse_dates(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """(parsed, text-format mask, Excel-serial mask, unparseable mask). The time of day is
+    kept where the value has one (2026-10-01 09:15, 46296.5, a typed XLSX datetime)."""
+    present = raw.notna()
+    if raw.dtype == object:
+        typed = raw.map(lambda v: v if isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "year") else pd.NA)
+        parsed = pd.to_datetime(typed, errors="coerce")
+        text = text_values(raw.where(typed.isna()))
+    else:
+        parsed = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+        text = text_values(raw)
+    plain = pd.to_datetime(text.where(parsed.isna()), format="%Y-%m-%d", errors="coerce")  # the common case, fast
+    parsed = parsed.fillna(plain)
+    as_text = pd.Series(False, index=raw.index)
+    serial = pd.Series(False, index=raw.index)
+    others = parsed.isna() & text.notna()
+    if others.any():
+        odd = text[others]
+        numeric = odd.str.fullmatch(r"\d{5}(\.\d+)?").fillna(False).astype(bool)
+        if numeric.any():  # Excel serial day numbers (46000 = 2025-12-09; .5 = noon)
+            days = pd.to_numeric(odd[numeric], errors="coerce")
+            stamps = EXCEL_EPOCH + pd.to_timedelta((days * SECONDS_A_DAY).round(), unit="s")
+            parsed = parsed.fillna(stamps.reindex(raw.index))
+            serial = numeric.reindex(raw.index, fill_value=False)
+        rest_text = odd[~numeric]
+        iso = pd.to_datetime(rest_text.astype(object), format="ISO8601", errors="coerce")
+        parsed = parsed.fillna(iso.reindex(raw.index))
+        as_text = (iso.notna() & ~rest_text.str.fullmatch(r"\d{4}-\d{2}-\d{2}([ T].*)?").fillna(False)
+                   .astype(bool)).reindex(raw.index, fill_value=False)
+    rest = present & parsed.isna() & text.notna()
+    if rest.any():
+        retry = pd.to_datetime(text[rest].map(_japanese_date), format="ISO8601", errors="coerce")
+        as_text = as_text | retry.notna().reindex(raw.index, fill_value=False)
+        parsed = parsed.fillna(retry.reindex(raw.index))
+    bad = present & parsed.isna()
+    return parsed.astype("datetime64[ns]"), as_text, serial, bad
+
+
+def _time_of_day(value: object) -> float:
+    """Seconds after midnight: 9:15, 09:15:30, 9時15分, an XLSX time or datetime, 0.385 of a day."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return np.nan
+    if hasattr(value, "hour"):
+        return value.hour * 3600 + value.minute * 60 + value.second  # type: ignore[union-attr]
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return float(value) * SECONDS_A_DAY if 0 <= float(value) < 1 else np.nan
+    v = unicodedata.normalize("NFKC", str(value)).strip()
+    match = re.fullmatch(r"(\d{1,2})(?::|時)(\d{2})(?:(?::|分)(\d{2}(?:\.\d+)?)秒?|分)?", v)
+    if match:
+        h, m, s = float(match[1]), float(match[2]), float(match[3] or 0)
+        return h * 3600 + m * 60 + s if h < 24 and m < 60 and s < 60 else np.nan
+    if re.fullmatch(r"0?\.\d+", v):
+        return float(v) * SECONDS_A_DAY
+    return np.nan
+
+
+def parse_times(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """A separate time-of-day column as offsets from midnight; (offsets, unparseable mask)."""
+    values = raw.astype(object)
+    table = {v: _time_of_day(v) for v in pd.unique(values[values.notna()])}
+    seconds = pd.to_numeric(values.map(lambda v: table.get(v, np.nan) if v is not None and v is not pd.NA
+                                       else np.nan), errors="coerce").astype("float64")
+    blank = text_values(values.map(lambda v: "" if v is None or v is pd.NA else str(v))).isna()
+    return pd.to_timedelta(seconds, unit="s"), ~blank & seconds.isna()
+
+
+def _clock_seconds(value: str) -> float:
+    """"1:02:03" → 3723, "2:05" → 125 (minutes:seconds), "3分20秒" → 200; NaN otherwise."""
+    v = unicodedata.normalize("NFKC", value).strip()
+    match = re.fullmatch(r"(?:(\d+)時間)?(?:(\d+)分)?(?:(\d+(?:\.\d+)?)秒)?", v)
+    if match and any(match.groups()):
+        h, m, s = (float(g) if g else 0.0 for g in match.groups())
+        return h * 3600 + m * 60 + s
+    parts = v.split(":")
+    if 2 <= len(parts) <= 3 and all(re.fullmatch(r"\d+(\.\d+)?", p) for p in parts):
+        numbers = [float(p) for p in parts]
+        return sum(n * f for n, f in zip(reversed(numbers), (1, 60, 3600)))
+    return np.nan
+
+
+def _duration_of(value: object, unit: str) -> float:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return np.nan
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    if isinstance(value, pd.Timedelta):
+        return value.total_seconds()
+    if isinstance(value, time):
+        return value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+        return float(value) * {"day": SECONDS_A_DAY, "minute": 60.0}.get(unit, 1.0)
+    text = str(value).strip()
+    if re.fullmatch(r"\d+(\.\d+)?", unicodedata.normalize("NFKC", text)):
+        return _duration_of(float(unicodedata.normalize("NFKC", text)), unit)
+    return _clock_seconds(text)
+
+
+def parse_durations(raw: pd.Series, unit: str = "second") -> tuple[pd.Series, pd.Series]:
+    """Call durations as seconds: hh:mm:ss, mm:ss, 3分20秒, an XLSX time, or a plain number in
+    ``unit`` ("second", "minute", or "day" for Excel's fraction of a day); (seconds, unparseable)."""
+    values = raw.astype(object)
+    uniques = pd.unique(values[values.notna()])
+    table = {v: _duration_of(v, unit) for v in uniques}
+    seconds = values.map(lambda v: table.get(v, np.nan) if v is not None and v is not pd.NA else np.nan)
+    seconds = pd.to_numeric(seconds, errors="coerce").astype("float64")
+    blank = values.map(lambda v: v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
+                       or (isinstance(v, str) and not v.strip()))
+    return seconds, ~blank.astype(bool) & seconds.isna()
+
+
+def duration_unit(header: str, raw: pd.Series) -> str:
+    """How a number in a duration column counts: the header says (秒 / sec, 分 / min); else a
+    column of fractions below 1 is Excel's fraction of a day, anything else seconds."""
+    name = unicodedata.normalize("NFKC", header).casefold()
+    if "秒" in name or "sec" in name:
+        return "second"
+    if "分" in name or "min" in name:
+        return "minute"
+    numbers = pd.to_numeric(raw.astype(object).map(lambda v: v if isinstance(v, (int, float)) else
+                                                   unicodedata.normalize("NFKC", str(v)).strip()
+                                                   if v is not None and v is not pd.NA else None),
+                            errors="coerce").dropna()
+    return "day" if len(numbers) and numbers.max() < 1 and numbers.gt(0).any() else "second"
+
+
+def parse_flags(raw: pd.Series, yes: set[str], no: set[str]) -> tuple[pd.Series, pd.Series]:
+    """Yes/no values (1/0, TRUE/FALSE, ○/×, あり/なし …; blank is no); (flags, unknown mask)."""
+    values = raw.astype(object)
+
+    def word(v: object) -> str:
+        if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+            return ""
+        if isinstance(v, (bool, np.bool_)):
+            return "true" if v else "false"
+        if isinstance(v, (int, float, np.integer, np.floating)) and float(v) == int(v):
+            return str(int(v))
+        return key(re.sub(r"^(\d+)\.0+$", r"\1", unicodedata.normalize("NFKC", str(v)).strip()))
+
+    uniques = pd.unique(values)
+    words = {v: word(v) for v in uniques}
+    keys = values.map(words)
+    flags = keys.isin(yes)
+    unknown = ~flags & ~keys.isin(no) & (keys != "")
+    return flags.astype(bool), unknown.astype(bool)
+
+
+def _fast_numbers(text: pd.Series) -> pd.Series | None:
+    """Plain numeric text cast in one pyarrow call; None when any value needs the slow path."""
+    if text.dtype == object:
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        cast = pc.cast(pa.array(text.astype("string[pyarrow]")), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    return pd.Series(cast.to_numpy(zero_copy_only=False), index=text.index)
+
+
+def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(values, normalised-text mask, unparseable mask): "1,200", "１２", "¥1,000", "▲500"…"""
+    text = text_values(raw) if raw.dtype != object else raw.map(
+        lambda v: v if isinstance(v, (int, float)) else (str(v).strip() or pd.NA) if v is not None else pd.NA)
+    values = _fast_numbers(text)
+    if values is None:
+        values = pd.to_numeric(text, errors="coerce")
+    rest = text.notna() & values.isna()
+    normal = pd.Series(False, index=raw.index)
+    bad = pd.Series(False, index=raw.index)
+    if rest.any():
+        def parse(value: object) -> float:
+            try:
+                return parse_number(value, "value")
+            except KpiXlError:
+                return np.nan
+
+        uniques = text[rest].astype(str).unique()
+        table = {u: parse(u) for u in uniques}
+        fixed = text[rest].astype(str).map(table)
+        values = values.astype("float64").fillna(fixed.reindex(raw.index))
+        normal = fixed.notna().reindex(raw.index, fill_value=False)
+        bad = fixed.isna().reindex(raw.index, fill_value=False)
+    return values.astype("float64"), normal, bad

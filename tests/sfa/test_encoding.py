@@ -1,0 +1,87 @@
+"""Japanese Windows exports are cp932: decoded as cp932 whenever the bytes are valid cp932,
+so IBM/NEC-extension names round-trip byte-exact; --encoding overrides the detection."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from kpi_xl.engine.templates import get_template
+from kpi_xl.sfa.ingest import ingest
+from kpi_xl.sfa.reading import SNIFF_BYTES, detect_encoding
+
+NAMES = ["髙橋 一郎", "山﨑 花子", "①営業 ㈱太郎", "鈴木～次郎", "佐藤−三郎"]
+SDR = get_template("sdr")
+
+
+def cp932_export(path: Path, names: list[str], rows: int = 3) -> bytes:
+    lines = ["日付,担当者,活動種別,結果"] + [f"2026-10-0{1 + i % 3},{n},架電,通電" for n in names for i in range(rows)]
+    raw = ("\r\n".join(lines) + "\r\n").encode("cp932")
+    path.write_bytes(raw)
+    return raw
+
+
+def test_ibm_and_nec_extension_names_round_trip_byte_exact(tmp_path):
+    cp932_export(tmp_path / "log.csv", NAMES)
+    data = ingest([tmp_path / "log.csv"], SDR)
+    assert data.sources[0].raw.encoding == "cp932"
+    owners = data.actuals.owners
+    assert len(owners) == len(NAMES)
+    # the bytes each name had in the file are the bytes its decoded form writes back to
+    assert sorted(o.encode("cp932") for o in owners) == sorted(n.encode("cp932") for n in NAMES)
+    assert "髙橋 一郎" in owners and "山﨑 花子" in owners and "①営業 ㈱太郎" in owners  # not 郄橋 (shift_jis_2004)
+
+
+def test_the_report_workbook_keeps_the_names(tmp_path):
+    cp932_export(tmp_path / "log.csv", NAMES)
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps({"template": "sdr", "kgi": 10_000_000, "unit_price": 1_000_000, "fiscal_year": 2026,
+                                "rates": {"受注率": "20%", "商談化率": "10%"}, "reps": 5}), encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "kpi_xl.cli", "report", "--data", str(tmp_path / "log.csv"),
+                          "--plan", str(plan), "-o", str(tmp_path / "r.xlsx"), "--json"],
+                         capture_output=True, text=True, encoding="utf-8")
+    assert out.returncode == 0, out.stderr
+    got = json.loads(out.stdout)
+    assert got["files"][0]["encoding"] == "cp932"
+    wb = load_workbook(tmp_path / "r.xlsx")
+    written = {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    for name in NAMES:
+        assert name.encode("cp932").decode("cp932") in written
+
+
+def test_detection_order_and_a_character_cut_by_the_sample(tmp_path):
+    assert detect_encoding("担当者".encode()) == "utf-8"
+    assert detect_encoding(b"\xef\xbb\xbf" + "担当者".encode()) == "utf-8-sig"
+    assert detect_encoding("髙橋,﨑".encode("cp932")) == "cp932"
+    head = "担当者,".encode("cp932")
+    body = head + ("a" * (SNIFF_BYTES - 1 - len(head))).encode("ascii") + "髙".encode("cp932")
+    assert detect_encoding(body[:SNIFF_BYTES]) == "cp932"  # 髙's first byte ends the sample
+    utf = ("a" * (SNIFF_BYTES - 1)).encode("ascii") + "髙".encode()
+    assert detect_encoding(utf[:SNIFF_BYTES]) == "utf-8"
+
+
+def test_encoding_overrides_detection_and_a_bad_name_is_a_clear_error(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_bytes(b"Date,Owner,Type\n2026-10-01," + "Müller".encode("latin-1") + b",call\n")
+    data = ingest([path], SDR, encoding="latin-1")
+    assert data.actuals.owners == ["Müller"] and data.sources[0].raw.encoding == "iso8859-1"
+    out = subprocess.run([sys.executable, "-m", "kpi_xl.cli", "report", "--data", str(path), "--plan", "x.yaml",
+                          "-o", str(tmp_path / "r.xlsx"), "--encoding", "klingon", "--lang", "en"],
+                         capture_output=True, text=True, encoding="utf-8")
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert len(out.stderr.splitlines()) == 1 and "--encoding" in out.stderr and "klingon" in out.stderr
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp932"])
+def test_every_encoding_reads_the_same_counts(tmp_path, encoding):
+    body = "日付,担当者,活動種別,結果\n" + "".join(f"2026-10-01,{n},架電,通電\n" for n in NAMES[:3])
+    path = tmp_path / f"{encoding}.csv"
+    path.write_bytes(body.encode(encoding))
+    data = ingest([path], SDR)
+    assert data.sources[0].raw.encoding == encoding
+    assert data.actuals.team_month("2026-10")["calls"] == 3

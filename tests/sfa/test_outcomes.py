@@ -1,0 +1,141 @@
+"""Outcome columns in the shapes real exports use — flag columns in several vocabularies,
+a result column, a call duration, typed XLSX and Parquet — counted exactly against the
+truth the generator wrote, every column used or listed as ignored."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from kpi_xl.engine.templates import get_template
+from kpi_xl.sfa.header import Use
+from kpi_xl.sfa.ingest import ingest
+from tests.sfa.exports import VOCABS, flag_frame, make_calls, result_word, truth, write_csv
+
+CALL = get_template("call")
+CALLS = make_calls()
+TRUTH = truth(CALLS)
+
+
+def as_read(name: str, encoding: str) -> str:
+    """A name as a program reading the bytes sees it: cp932 reads the bytes of − (U+2212) as
+    － (U+FF0D), which writes back to the same bytes."""
+    return name.encode(encoding).decode(encoding)
+
+
+def check(data, expected: dict[str, str], encoding: str = "utf-8") -> int:
+    """Every rep-month of the truth, metric by metric (metric → truth key); the number checked."""
+    checked = 0
+    for (rep, month), counts in TRUTH.items():
+        got = data.actuals.rep_month(as_read(rep, encoding), month)
+        for metric, key in expected.items():
+            assert got[metric] == counts[key], (rep, month, metric)
+            checked += 1
+    assert set(data.actuals.owners) == {as_read(rep, encoding) for rep, _ in TRUTH}
+    return checked
+
+
+FLAGGED = {"calls": "calls", "connects": "reached", "meetings": "meeting", "won": "won", "revenue": "amount"}
+
+
+@pytest.mark.parametrize("vocab", sorted(VOCABS))
+@pytest.mark.parametrize("encoding", ["cp932", "utf-8-sig", "utf-8"])
+def test_flag_columns_in_every_vocabulary_and_encoding(tmp_path, vocab, encoding):
+    path = write_csv(flag_frame(CALLS, VOCABS[vocab]), tmp_path / "cti.csv", encoding)
+    data = ingest([path], CALL)
+    assert check(data, FLAGGED, encoding) == len(TRUTH) * len(FLAGGED)
+    source = data.sources[0]
+    assert source.raw.encoding == encoding
+    uses = {c.header: (c.use, c.name) for c in source.header.columns}
+    v = VOCABS[vocab]
+    assert uses[v.reached] == (Use.FLAG, "reached") and uses[v.meeting] == (Use.FLAG, "meeting")
+    assert uses[v.won] == (Use.FLAG, "won") and uses["受注金額"] == (Use.FIELD, "amount")
+    assert uses["メモ"] == (Use.IGNORED, "unknown")  # listed, never silently dropped
+    assert len(source.header.columns) == 7
+    assert "valid_calls" not in data.actuals.by_month  # no duration, no conversation flag: no data
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "parquet"])
+def test_typed_flags_in_xlsx_and_parquet(tmp_path, suffix):
+    frame = flag_frame(CALLS, VOCABS["en_bool"], typed=True)
+    path = tmp_path / f"cti.{suffix}"
+    frame.to_excel(path, index=False) if suffix == "xlsx" else frame.to_parquet(path)
+    data = ingest([path], CALL)
+    assert check(data, FLAGGED) > 0
+
+
+def test_a_result_column_and_a_call_duration(tmp_path):
+    frame = pd.DataFrame({"日時": [f"{c.when:%Y-%m-%d %H:%M:%S}" for c in CALLS], "担当者": [c.rep for c in CALLS],
+                          "通話結果": [result_word(c) for c in CALLS],
+                          "金額": [c.amount or "" for c in CALLS]})
+    data = ingest([write_csv(frame, tmp_path / "log.csv", "cp932")], CALL)
+    check(data, {**FLAGGED, "valid_calls": "conversation"}, "cp932")
+    seconds = pd.DataFrame({"日時": [c.when for c in CALLS], "担当者": [c.rep for c in CALLS],
+                            "通話時間": [f"{c.seconds // 3600}:{c.seconds // 60 % 60:02d}:{c.seconds % 60:02d}"
+                                     for c in CALLS]})
+    data = ingest([write_csv(seconds, tmp_path / "cti.csv", "utf-8")], CALL)
+    check(data, {"calls": "calls", "connects": "reached", "valid_calls": "conversation"})
+    assert {"meetings", "won"}.isdisjoint(data.actuals.by_month.columns)  # nothing says meeting or won
+
+
+def test_duration_threshold_is_configurable(tmp_path):
+    frame = pd.DataFrame({"日時": [c.when for c in CALLS], "担当者": [c.rep for c in CALLS],
+                          "通話秒数": [c.seconds for c in CALLS]})
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("conversation_seconds: 300\n", encoding="utf-8")
+    data = ingest([write_csv(frame, tmp_path / "cti.csv", "utf-8")], CALL, mapping)
+    for (rep, month), _ in TRUTH.items():
+        expected = sum(1 for c in CALLS if c.rep == rep and c.month == month and c.seconds >= 300)
+        assert data.actuals.rep_month(rep, month)["valid_calls"] == expected
+
+
+def test_flag_values_outside_the_vocabulary_are_reported_and_count_as_no(tmp_path):
+    body = "日付,担当者,通電,受注\n2026-10-01,佐藤,1,0\n2026-10-01,佐藤,maybe,0\n2026-10-01,佐藤,,2\n"
+    path = tmp_path / "log.csv"
+    path.write_text(body, encoding="utf-8")
+    data = ingest([path], CALL)
+    (finding,) = [f for f in data.findings if f.rule == "unknown_flag" and f.detail.startswith("通電")]
+    assert finding.rows == [3] and "maybe" in finding.detail
+    assert [f.rows for f in data.findings if f.rule == "unknown_flag" and f.detail.startswith("受注")] == [[4]]
+    month = data.actuals.team_month("2026-10")
+    assert month["calls"] == 3 and month["connects"] == 1 and month["won"] == 0
+
+
+def test_a_mapping_names_flag_columns_and_values(tmp_path):
+    body = "日付,担当者,つながった,決まった\n2026-10-01,佐藤,はい!,はい!\n2026-10-02,佐藤,いや,いや\n"
+    path = tmp_path / "log.csv"
+    path.write_text(body, encoding="utf-8")
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("flags: {reached: つながった, won: 決まった}\nflag_values: {yes: ['はい!'], no: [いや]}\n",
+                       encoding="utf-8")
+    data = ingest([path], CALL, mapping)
+    month = data.actuals.team_month("2026-10")
+    assert (month["calls"], month["connects"], month["won"]) == (2, 1, 1)
+
+
+def test_outcomes_imply_only_stages_the_file_can_tell(tmp_path):
+    # 受注 implies 商談化 and 通電 on the same call — but no conversation: nothing in the file speaks of it
+    body = "日付,担当者,通電,商談化,受注\n2026-10-01,佐藤,0,0,1\n2026-10-01,佐藤,0,1,0\n2026-10-01,佐藤,1,0,0\n"
+    path = tmp_path / "log.csv"
+    path.write_text(body, encoding="utf-8")
+    data = ingest([path], CALL)
+    month = data.actuals.team_month("2026-10")
+    assert (month["calls"], month["connects"], month["meetings"], month["won"]) == (3, 3, 2, 1)
+    assert "valid_calls" not in month
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_a_per_rep_summary_of_the_same_calls(tmp_path, suffix):
+    """The month's counts typed per rep, as a manager's summary sheet holds them."""
+    frame = pd.DataFrame([{"担当者": rep, "年月": month.replace("-", "/"), "架電数": c["calls"], "通電": c["reached"],
+                           "商談化": c["meeting"], "受注数": c["won"], "売上": c["amount"], "備考": "",
+                           "通電率": f"{c['reached'] / c['calls']:.0%}"} for (rep, month), c in TRUTH.items()])
+    path = tmp_path / f"summary.{suffix}"
+    write_csv(frame, path, "utf-8") if suffix == "csv" else frame.to_excel(path, index=False)
+    data = ingest([path], CALL)
+    assert data.sources[0].header.shape == "summary"
+    check(data, FLAGGED)
+    uses = {c.header: (c.use, c.name) for c in data.sources[0].header.columns}
+    assert uses["通電"] == (Use.METRIC, "connects")  # the call funnel's 通電数 is also called 通電
+    assert uses["商談化"] == (Use.COUNT, "meeting") and uses["通電率"] == (Use.RATE, "connect_rate")
+    assert uses["備考"] == (Use.IGNORED, "unknown")

@@ -1,0 +1,75 @@
+"""Export values as tools write them, table-driven: the expected values are written by hand."""
+
+from __future__ import annotations
+
+from datetime import time, timedelta
+
+import pandas as pd
+import pytest
+
+from kpi_xl.sfa.parsing import duration_unit, parse_dates, parse_durations, parse_flags, parse_times
+from kpi_xl.sfa.vocabulary import key, load_vocabulary
+
+VOCAB = load_vocabulary()
+YES, NO = ({key(w) for w in VOCAB.flag_values[k]} for k in ("yes", "no"))
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("2026-10-01", "2026-10-01 00:00:00"),
+    ("2026-10-01 09:15", "2026-10-01 09:15:00"),
+    ("2026/10/01 9:15", "2026-10-01 09:15:00"),
+    ("2026年10月1日 9時15分", "2026-10-01 09:15:00"),
+    ("２０２６年１０月１日", "2026-10-01 00:00:00"),
+    ("46296.5", "2026-10-01 12:00:00"),  # an Excel serial with the time as a fraction
+    ("46296", "2026-10-01 00:00:00"),
+    ("2026-10-01T13:05:07", "2026-10-01 13:05:07"),
+])
+def test_dates_keep_their_time_of_day(raw, expected):
+    parsed, _, _, bad = parse_dates(pd.Series([raw], dtype=object))
+    assert not bad.iloc[0] and str(parsed.iloc[0]) == expected
+
+
+@pytest.mark.parametrize(("raw", "seconds"), [
+    ("0:02:05", 125), ("2:05", 125), ("1:00:00", 3600), ("3分20秒", 200), ("45秒", 45), (125, 125), ("125", 125),
+    ("１２０", 120), (timedelta(minutes=2), 120), (time(0, 2, 30), 150), ("", None), (None, None), ("abc", "bad"),
+])
+def test_call_durations(raw, seconds):
+    got, bad = parse_durations(pd.Series([raw], dtype=object))
+    if seconds == "bad":
+        assert bad.iloc[0]
+    elif seconds is None:
+        assert pd.isna(got.iloc[0]) and not bad.iloc[0]
+    else:
+        assert got.iloc[0] == seconds and not bad.iloc[0]
+
+
+def test_duration_units_from_the_header_or_the_values():
+    assert duration_unit("通話秒数", pd.Series([30])) == "second"
+    assert duration_unit("通話時間（分）", pd.Series([2])) == "minute"
+    assert duration_unit("通話時間", pd.Series([0.0014, 0.0])) == "day"  # Excel's fraction of a day
+    assert duration_unit("通話時間", pd.Series([35, 0])) == "second"
+    got, _ = parse_durations(pd.Series([0.0013888888888888889]), unit="day")
+    assert got.iloc[0] == pytest.approx(120)
+
+
+@pytest.mark.parametrize(("raw", "seconds"), [
+    ("9:15", 33300), ("09:15:30", 33330), ("9時15分", 33300), ("９：１５".replace("：", ":"), 33300),
+    (time(14, 0), 50400), (0.5, 43200), ("25:00", None), ("noon", None),
+])
+def test_times_of_day(raw, seconds):
+    offsets, bad = parse_times(pd.Series([raw], dtype=object))
+    if seconds is None:
+        assert bad.iloc[0]
+    else:
+        assert offsets.iloc[0].total_seconds() == seconds
+
+
+@pytest.mark.parametrize(("raw", "flag", "unknown"), [
+    ("1", True, False), ("0", False, False), (1.0, True, False), (True, True, False), (False, False, False),
+    ("TRUE", True, False), ("○", True, False), ("×", False, False), ("あり", True, False), ("なし", False, False),
+    ("済", True, False), ("✓", True, False), ("Yes", True, False), ("", False, False), (None, False, False),
+    ("１", True, False), ("2", False, True), ("maybe", False, True),
+])
+def test_flag_values(raw, flag, unknown):
+    flags, odd = parse_flags(pd.Series([raw], dtype=object), YES, NO)
+    assert (bool(flags.iloc[0]), bool(odd.iloc[0])) == (flag, unknown)
