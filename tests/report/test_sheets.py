@@ -75,6 +75,9 @@ def test_formulas_recalculate_to_the_engine(built, libreoffice):
     assert value(wb, layout.cells[("summary", "gap_total")]) == pytest.approx(gap.actual_kgi - gap.planned_kgi)
     for source in data.sources:
         assert value(wb, layout.cells[("quality", source.raw.path.name, "check")]) == "OK"
+    errors = [(ws.title, c.coordinate, c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
+              if isinstance(c.value, str) and c.value.startswith(("#", "Err:"))]
+    assert errors == []  # no error cell on any sheet once recalculated
     assert set(report.team_lines) == {"東日本", "西日本"}
     for name, lines in report.team_lines.items():
         for metric in ("calls", "connects", "meetings"):
