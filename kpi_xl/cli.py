@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from kpi_xl.console import (
     lint_json,
@@ -60,7 +61,7 @@ def _plan_options(p: argparse.ArgumentParser) -> None:
                    help="a conversion rate, e.g. 受注率=20%% (repeatable)")
     p.add_argument("--volume", action="append", metavar="NAME=N",
                    help="a fixed volume, e.g. メール送信数=0 (repeatable)")
-    p.add_argument("--fy", type=str, help="fiscal year (named by the year it starts in)")
+    p.add_argument("--fy", "--fiscal-year", dest="fy", help="fiscal year (named by the year it starts in)")
     p.add_argument("--fy-start", help="first month of the fiscal year (default 4)")
     p.add_argument("--quarter", help="plan one fiscal quarter (1–4) instead of the year")
     p.add_argument("--holiday", action="append", metavar="DATE[..DATE]",
@@ -250,12 +251,31 @@ def _plan_file_options(pln: argparse.ArgumentParser) -> None:
     pln.add_argument("--display", choices=("yen", "man", "oku"), help="show amounts in 円, 万円 or 億円")
 
 
+def finite(data: Any) -> Any:
+    """``data`` with any NaN or infinity as null: --json output is always RFC 8259 JSON."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {k: finite(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [finite(v) for v in data]
+    return data
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors, like every other kpi-xl error (no usage block)."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"{self.prog}: {message} (--help)", file=sys.stderr)
+        raise SystemExit(2)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="kpi-xl", description=(
+    parser = _Parser(prog="kpi-xl", description=(
         "Plan, reverse-calculate and review inside-sales KPIs. "
         "KGIから逆算してKPIを計画・振り返るツール"))
     parser.add_argument("--version", action="version", version=f"kpi-xl {__version__}")
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--lang", choices=("ja", "en"), help="output language (default ja)")
     common.add_argument("--json", action="store_true", help="machine-readable output")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -279,7 +299,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a one-line usage error
+        return exc.code if isinstance(exc.code, int) else 2
     if args.command not in ("plan", "review", "report", "lint"):  # these take the language of their plan file
         args.lang = args.lang or "ja"
     try:
@@ -287,9 +310,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KpiXlError as exc:
         print(f"kpi-xl: {exc.message(args.lang or 'ja')}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C: partial output files were removed on the way out
+        print(f"kpi-xl: {label('interrupted', args.lang or 'ja')}", file=sys.stderr)
+        return 130
     for line in outcome.warnings:
         print(f"kpi-xl: {label('warning', args.lang or 'ja')}: {line}", file=sys.stderr)
-    text = json.dumps(outcome.data, ensure_ascii=False, indent=2) if args.json else outcome.text
+    text = json.dumps(finite(outcome.data), ensure_ascii=False, indent=2, allow_nan=False) if args.json \
+        else outcome.text
     try:
         print(text)
     except BrokenPipeError:  # e.g. piped into head

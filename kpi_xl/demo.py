@@ -73,6 +73,10 @@ def run_demo(folder: Path | str, *, lang: str = "ja", force: bool = False) -> De
     folder = Path(folder)
     if folder.exists() and any(folder.iterdir()) and not force:
         raise OutputError("output_exists", path=str(folder))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError("output_unwritable", path=str(folder), reason=exc.strerror or str(exc)) from None
     files = write_demo_data(folder, DEMO_MONTH)
     settings_data = {**DEMO_SETTINGS, "lang": lang}
     (folder / "plan.yaml").write_text(yaml.safe_dump(settings_data, allow_unicode=True, sort_keys=False),

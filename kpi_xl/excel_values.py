@@ -8,6 +8,7 @@ spill. Errors become one short text in the cell, ``#KPI! …``, never a tracebac
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -122,6 +123,16 @@ def _at(value: Any, r: int, c: int) -> Any:
     return row if c == 0 else None
 
 
+def finite_cells(value: Any, error: str) -> Any:
+    """A UDF's result with every NaN or infinite number (1e308 × 10, 1 ÷ 1e-320) replaced by
+    ``error``: a cell shows why, never inf."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return error
+    if isinstance(value, (list, tuple)):
+        return [finite_cells(v, error) for v in value]
+    return value
+
+
 def cell_errors(fn: F) -> F:
     """Turn any error into ``#KPI! message`` in the language of the call's ``lang`` argument."""
 
@@ -135,10 +146,12 @@ def cell_errors(fn: F) -> F:
             except KpiXlError:
                 lang = "en"
         try:
-            return fn(*args)
+            result = fn(*args)
         except KpiXlError as exc:
             return ERROR_PREFIX + exc.message(lang)
         except Exception as exc:  # the cell must show a message, never a traceback
             return ERROR_PREFIX + message("internal", lang, kind=type(exc).__name__)
+        inputs = ", ".join(n for n in names if n != "lang")
+        return finite_cells(result, ERROR_PREFIX + message("result_not_finite", lang, args=inputs))
 
     return wrapper  # type: ignore[return-value]

@@ -43,16 +43,36 @@ def write_atomic(path: Path | str, write: Callable[[Path], None], *, force: bool
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError("output_unwritable", path=str(target), reason=f"no folder {folder}")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:  # a read-only folder, a full disk, a pseudo file system
+        raise OutputError("output_unwritable", path=str(target), reason=exc.strerror or str(exc)) from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         write(tmp)
         os.chmod(tmp, _normal_mode(target))  # mkstemp makes 0600; give the file the usual mode
-        os.replace(tmp, target)
+        if force:
+            os.replace(tmp, target)
+        else:
+            _publish_new(tmp, target)
+    except FileExistsError:  # another run created it first: exactly one wins
+        raise OutputError("output_exists", path=str(target)) from None
     except OSError as exc:
         raise OutputError("output_unwritable", path=str(target), reason=exc.strerror or str(exc)) from None
-    finally:
+    finally:  # also on Ctrl-C: no hidden .tmp file left behind
         if tmp.exists():
             tmp.unlink()
     return target
+
+
+def _publish_new(tmp: Path, target: Path) -> None:
+    """Move ``tmp`` to ``target`` only if no file is there (a hard link fails if it exists,
+    atomically); where links are not supported, an exclusive create reserves the name."""
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        os.replace(tmp, target)

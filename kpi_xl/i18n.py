@@ -75,6 +75,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "{field} は日付（例: 2026-12-29）で指定してください（指定値: {value!r}）",
         "{field} must be a date such as 2026-12-29 (got {value!r})",
     ),
+    "unknown_key": (
+        "{field} というキーは使えません。使えるキー: {allowed}",
+        "{field}: no such key; allowed keys: {allowed}",
+    ),
     "bad_pair": (
         "{field} は 名前=値 の形で指定してください（指定値: {value!r}）",
         "{field} must look like name=value (got {value!r})",
@@ -209,6 +213,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "{field} の個数（{got}）が {other} の個数（{want}）と一致しません",
         "{field} has {got} values but {other} has {want}",
     ),
+    "result_not_finite": (
+        "結果が大きすぎて計算できません（{args} を確認してください）",
+        "the result is too large to compute; check {args}",
+    ),
     "internal": (
         "予期しないエラーです（{kind}）。入力を確認し、解決しない場合は報告してください",
         "unexpected error ({kind}); check the inputs, and report it if it persists",
@@ -271,6 +279,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "rule_unknown_result": ("結果の値が不明（成果なしとして数える）", "unknown result value (counted as no outcome)"),
     "rule_bad_duration": ("通話時間として読めない（通電・有効架電に数えない）", "unreadable call duration (not counted as reached or a conversation)"),
     "rule_bad_time": ("時刻として読めない（日付のみ使用）", "unreadable time of day (the date alone is used)"),
+    "rule_date_outside": ("ありえない日付（1900-03-01〜2100-12-31の外、Excelシリアル値10000未満）",
+                          "impossible date (outside 1900-03-01 … 2100-12-31, or an Excel serial below 10000)"),
+    "rule_bad_count": ("件数が0以上の整数でない（2.5件、−40件など）", "a count that is not a whole number of 0 or more (2.5, −40)"),
+    "rule_control_characters": ("制御文字（NULなど）を削除", "control characters (NUL …) removed"),
     "rule_assumed_type": ("活動種別の列がないため、全行をこの種別として数える", "no activity type column: every row counted as this type"),
     # output
     "output_exists": (
@@ -577,6 +589,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "no_data_summary": ("担当者別集計表の「{metric}」列", "a summary table's {metric} column"),
     "no_data_word": ("データなし", "no data"),
     "warning": ("警告", "warning"),
+    "interrupted": ("中断しました（書きかけのファイルは残していません）", "interrupted (no half-written file left behind)"),
     # workbook: charts
     "charts_title": ("グラフ", "Charts"),
     "funnel_chart": ("ファネル（年間目標 vs 実績）", "Funnel (year target vs actual)"),
@@ -597,5 +610,20 @@ def message(code: str, lang: str = "ja", **params: Any) -> str:
     """Render message ``code`` in ``lang`` (ja/en); unknown langs fall back to English."""
     text = Text(*_MESSAGES[code]).pick(lang)
     params.setdefault("hint", "")
-    chosen = {k: v.pick(lang) if isinstance(v, Text) else v for k, v in params.items()}
+    chosen = {k: _short(v.pick(lang) if isinstance(v, Text) else v) for k, v in params.items()}
     return text.format(**chosen).strip()
+
+
+ECHO_LIMIT = 120  # an echoed value longer than this is cut: a 200,000-cell range is not a message
+
+
+def _short(value: Any) -> Any:
+    """``value`` as a message echoes it: long text or collections cut to ECHO_LIMIT characters,
+    line breaks and control characters escaped (\\n, \\x85), so every message is one line."""
+    if isinstance(value, str) and not value.isprintable():
+        value = "".join(c if c.isprintable() else repr(c)[1:-1] for c in value)
+    if isinstance(value, (str, list, tuple, dict)) or (isinstance(value, int) and abs(value) > 10**40):
+        text = value if isinstance(value, str) else repr(value)
+        if len(text) > ECHO_LIMIT or isinstance(value, int):
+            return f"{text[:min(ECHO_LIMIT, 20 if isinstance(value, int) else ECHO_LIMIT)]}…({len(text):,} chars)"
+    return value

@@ -15,7 +15,7 @@ import xlwings as xw
 
 from kpi_xl.display import band_text
 from kpi_xl.engine.actuals import period_rate
-from kpi_xl.engine.allocation import largest_remainder
+from kpi_xl.engine.allocation import MAX_REPS, largest_remainder
 from kpi_xl.engine.calendar import (
     BusinessCalendar,
     fiscal_months,
@@ -27,7 +27,7 @@ from kpi_xl.engine.catalog import get_benchmark
 from kpi_xl.engine.diagnosis import DEFAULT_WARN, Status, achievement, hint_for, shortfall, status, weakest
 from kpi_xl.engine.excelmath import roundup
 from kpi_xl.engine.feasibility import default_capacity, extra_reps
-from kpi_xl.engine.funnel import forward_rates, reverse_rates
+from kpi_xl.engine.funnel import MAX_VALUE, forward_rates, reverse_rates
 from kpi_xl.engine.templates import get_template
 from kpi_xl.engine.values import parse_number
 from kpi_xl.errors import InputError
@@ -160,7 +160,11 @@ def KPI_SPLIT(total, fiscal_year, period="month", fy_start=4, holidays=None, met
 def KPI_PER_REP(total, capacities):
     """稼働率で担当者に配分（合計はチーム目標と一致） / Whole shares per rep that add up to the total."""
     amount = parse_number(total, "total")
+    if not 0 <= amount <= MAX_VALUE:
+        raise InputError("out_of_range", field="total", value=total, allowed=f"0 to {MAX_VALUE:.0e}")
     weights = [parse_number(c, "capacity") for c in flat(capacities)]
+    if any(not 0 <= w <= MAX_VALUE for w in weights):
+        raise InputError("out_of_range", field="capacities", value=max(weights), allowed=f"0 to {MAX_VALUE:.0e}")
     shares = largest_remainder(int(roundup(amount)), weights)
     is_row = isinstance(capacities, (list, tuple)) and len(capacities) == 1 and \
         isinstance(capacities[0], (list, tuple)) and len(capacities[0]) > 1
@@ -253,9 +257,12 @@ def KPI_FEASIBILITY(required_per_day, reps, capacity_per_day=None, lang="ja"):
     """実現可能か、足りなければ必要な増員数 / Feasible, or how many more reps close the gap."""
     code = lang_of(lang)
     need = parse_number(required_per_day, "required_per_day")
+    if not 0 <= need <= MAX_VALUE:
+        raise InputError("out_of_range", field="required_per_day", value=required_per_day,
+                         allowed=f"0 to {MAX_VALUE:.0e}")
     team = parse_number(reps, "reps")
-    if team <= 0:
-        raise InputError("not_positive", field="reps", value=reps)
+    if not 0.001 <= team <= MAX_REPS:
+        raise InputError("out_of_range", field="reps", value=reps, allowed=f"0.001 to {MAX_REPS}")
     cap = number(capacity_per_day, "capacity_per_day", default_capacity())
     more = extra_reps(need, team * cap, cap)
     per_rep = f"{need / team:,.1f}"

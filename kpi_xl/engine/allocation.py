@@ -62,6 +62,9 @@ def largest_remainder(total: int, weights: Sequence[float]) -> list[int]:
     return shares
 
 
+MAX_REPS = 10_000  # a team larger than this is a typo (reps: 1e7), refused before any work
+
+
 def named(reps: Sequence[Rep], prefix: str = "Rep") -> bool:
     """Whether a plan names its reps (not just ``reps: 3`` → Rep 1 … Rep 3)."""
     return [r.name for r in reps] != [f"{prefix} {i}" for i in range(1, len(reps) + 1)]

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from kpi_xl.engine.values import normalise_text
 from kpi_xl.errors import InputError
 
+MAX_CLOSURE_DAYS = 366  # one closure range spans at most a year
 _RANGE = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2})\s*(?:(?:\.\.|〜|~|/)\s*(\d{4}-\d{1,2}-\d{1,2}))?\s*$")
 
 
@@ -38,7 +39,13 @@ def parse_closures(texts: Iterable[str], field: str = "holiday") -> list[date]:
             end = parse_date(m.group(2), field) if m.group(2) else start
             if end < start:
                 raise InputError("bad_date", field=field, value=part)
+            if (end - start).days >= MAX_CLOSURE_DAYS:  # 0001-01-01..9999-12-31 is a typo, not a closure
+                raise InputError("out_of_range", field=field, value=part,
+                                 allowed=f"a closure of at most {MAX_CLOSURE_DAYS} days")
             days.extend(start + timedelta(i) for i in range((end - start).days + 1))
+            if len(days) > MAX_CLOSURE_DAYS * 3:
+                raise InputError("out_of_range", field=field, value=part,
+                                 allowed=f"at most {MAX_CLOSURE_DAYS * 3} closed days in all")
     return days
 
 

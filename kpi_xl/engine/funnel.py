@@ -8,6 +8,7 @@ which one would take it further.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -62,6 +63,9 @@ class Reverse:
         return {s.metric: s.value for s in self.stages}
 
 
+MAX_VALUE = 1e15  # 1,000兆: above this a goal or a required count is a typo (Excel keeps 15 digits)
+
+
 def reverse(template: Template, goal: float, knowns: Mapping[str, float], *,
             target: str | None = None, exact: bool = False) -> Reverse:
     """Solve the chain below ``target`` (default: the root) for ``goal``.
@@ -72,11 +76,23 @@ def reverse(template: Template, goal: float, knowns: Mapping[str, float], *,
     target = target or template.root_id
     if goal < 0:
         raise InputError("negative", field=tree.name(target), value=goal)
+    if not goal <= MAX_VALUE:
+        raise InputError("out_of_range", field=tree.name(target), value=goal, allowed=f"0 to {MAX_VALUE:.0e}")
     if target not in template.chain:
-        return _reverse_formula(template, goal, knowns, target, exact)
+        return _checked(_reverse_formula(template, goal, knowns, target, exact))
     current = round_required(tree.metrics[target], goal, exact)
     stages, missing = _walk_chain(template, [Stage(target, current)], knowns, exact)
-    return Reverse(template, target, goal, tuple(stages), missing, exact)
+    return _checked(Reverse(template, target, goal, tuple(stages), missing, exact))
+
+
+def _checked(result: Reverse) -> Reverse:
+    """A plan whose required activity passes 10^15 (a tiny rate under a huge goal) is refused:
+    no spreadsheet holds such a count exactly, and past 1e308 it is infinite."""
+    for stage in result.stages:
+        if not math.isfinite(stage.value) or abs(stage.value) > MAX_VALUE:
+            raise InputError("out_of_range", field=result.template.tree.name(stage.metric), value=stage.value,
+                             allowed=f"a plan needing at most {MAX_VALUE:.0e} (check the goal and the rates)")
+    return result
 
 
 def _walk_chain(template: Template, stages: list[Stage], knowns: Mapping[str, float], exact: bool

@@ -128,8 +128,9 @@ class Plan:
             return [None] * len(owners)
         column = self.lead_in + index
         if named(self.spec.reps):
-            names = [r.name for r in self.spec.reps]
-            return [self.per_rep[metric][column][names.index(o)] if o in names else None for o in owners]
+            position = {r.name: i for i, r in enumerate(self.spec.reps)}
+            shares = self.per_rep[metric][column]
+            return [shares[position[o]] if o in position else None for o in owners]
         team = self.monthly[metric][column]
         if tree.metrics[metric].is_count and not self.spec.exact:
             return [float(x) for x in largest_remainder(int(team), [1.0] * len(owners))]
@@ -192,6 +193,9 @@ def build_plan(spec: PlanSpec) -> Plan:
         raise InputError("missing", field="reps", hint="--reps N / --rep 名前:稼働率")
     cal = BusinessCalendar(spec.closures, public=spec.public_holidays)
     fy_months = fiscal_months(spec.fiscal_year, spec.fy_start, cal, spec.quarter)
+    if not sum(m.business_days for m in fy_months):  # closures over the whole year: nothing can be planned
+        raise InputError("out_of_range", field="holidays", value=f"{fy_months[0].start}..{fy_months[-1].end}",
+                         allowed="a plan period with at least one business day")
     offsets = stage_offsets(result.template.chain, spec.leads)
     lead_in = max(offsets.get(s.metric, 0) for s in result.stages)
     months = months_between(add_months(fy_months[0].start, -lead_in), fy_months[-1].end, cal) \

@@ -9,22 +9,25 @@ everywhere, and a bad value is reported once, the same way, naming the field.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
 from typing import Any
 
-from kpi_xl.engine.allocation import Rep, team
+from kpi_xl.engine.allocation import MAX_REPS, Rep, team
 from kpi_xl.engine.calendar import SPLIT_METHODS
 from kpi_xl.engine.catalog import get_phase
 from kpi_xl.engine.dates import parse_closures, parse_date
 from kpi_xl.engine.diagnosis import DEFAULT_WARN
 from kpi_xl.engine.lint import KpiSpec
 from kpi_xl.engine.plan import PlanSpec
+from kpi_xl.engine.schema import SETTINGS, check_document
 from kpi_xl.engine.templates import Template, get_template, names
 from kpi_xl.engine.tree import Kind
 from kpi_xl.engine.values import (
+    parse_bool,
     parse_count,
     parse_lang,
     parse_non_negative,
@@ -35,10 +38,6 @@ from kpi_xl.engine.values import (
 from kpi_xl.errors import InputError
 from kpi_xl.i18n import Text
 
-KEYS = ("template", "kgi", "target", "unit_price", "rates", "volumes", "fiscal_year",
-        "fy_start", "quarter", "holidays", "reps", "leads", "split", "exact",
-        "capacity_per_day", "phase", "lang", "warn", "public_holidays", "asof", "scenario", "display", "kpis",
-        "growth")
 SCENARIO_FACTORS = (1.0, 1.1, 0.9)  # base, upside, downside: rates × factor, capped at 100%
 
 
@@ -122,11 +121,11 @@ def parse_rep(text: str) -> Rep:
     return Rep(name, capacity, start, ramp)
 
 
-def _rep_table(item: Mapping[str, Any]) -> Rep:
+def _rep_table(item: Mapping[str, Any], index: int) -> Rep:
     """A rep written as a table: {name, capacity, start, ramp}."""
-    name = str(item.get("name", "")).strip()
+    name = "" if item.get("name") is None else str(item.get("name")).strip()
     if not name:
-        raise InputError("missing", field="reps[].name")
+        raise InputError("missing", field=f"reps[{index}].name", hint="例/e.g. {name: 佐藤, capacity: 1}")
     start = item.get("start")
     ramp = item.get("ramp") or ()
     rep = Rep(name, parse_non_negative(item.get("capacity", 1), f"{name}.capacity"),
@@ -148,13 +147,15 @@ def parse_reps(raw: Any) -> tuple[Rep, ...]:
             count = parse_number(raw, "reps")
         except InputError:
             return (parse_rep(str(raw)),)
-        if count != int(count) or count < 1:
-            raise InputError("out_of_range", field="reps", value=raw, allowed="1 or more")
+        if count != int(count) or not 1 <= count <= MAX_REPS:
+            raise InputError("out_of_range", field="reps", value=raw, allowed=f"a whole number, 1 to {MAX_REPS}")
         return tuple(team(int(count)))
     items = raw if isinstance(raw, list) else [raw]
-    reps = [_rep_table(item) if isinstance(item, Mapping) else parse_rep(str(item)) for item in items]
+    if len(items) > MAX_REPS:
+        raise InputError("out_of_range", field="reps", value=f"{len(items)} reps", allowed=f"1 to {MAX_REPS}")
+    reps = [_rep_table(item, i) if isinstance(item, Mapping) else parse_rep(str(item)) for i, item in enumerate(items)]
     rep_names = [r.name for r in reps]
-    dupes = sorted({n for n in rep_names if rep_names.count(n) > 1})
+    dupes = sorted(n for n, times in Counter(rep_names).items() if times > 1)
     if dupes:
         raise InputError("bad_choice", field="reps", value=dupes[0], allowed="unique names")
     return tuple(reps)
@@ -181,9 +182,7 @@ def spec_from_settings(settings: Mapping[str, Any]) -> PlanSpec:
 
     Presentation keys (lang, warn, phase, asof, scenario, display, kpis) are allowed and
     validated by :func:`options_from_settings`, so one settings file serves every command."""
-    unknown = [k for k in settings if k not in KEYS]
-    if unknown:
-        raise InputError("bad_choice", field="settings", value=unknown[0], allowed=", ".join(KEYS))
+    check_document(settings, SETTINGS, "settings")
     template = get_template(settings.get("template") or "sdr")
     target, goal = _goal(template, settings)
     fiscal_year = settings.get("fiscal_year")
@@ -208,9 +207,9 @@ def spec_from_settings(settings: Mapping[str, Any]) -> PlanSpec:
         quarter=None if settings.get("quarter") is None else
         _whole(settings["quarter"], "quarter", 1, 4),
         closures=tuple(parse_closures(settings.get("holidays") or [])),
-        public_holidays=settings.get("public_holidays", True) is not False,
+        public_holidays=parse_bool(settings.get("public_holidays", True), "public_holidays"),
         reps=parse_reps(settings.get("reps")),
-        leads=leads, split=split, exact=bool(settings.get("exact", False)),
+        leads=leads, split=split, exact=parse_bool(settings.get("exact"), "exact"),
         capacity_per_day=None if capacity is None else parse_positive(capacity, "capacity_per_day"),
         growth=growth,
     )

@@ -18,6 +18,7 @@ from kpi_xl.i18n import Text
 Field = str | Text  # a field name, optionally in both languages
 
 _UNITS = {"万": 10_000.0, "億": 100_000_000.0, "千": 1_000.0, "k": 1_000.0, "m": 1_000_000.0}
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?(e[+-]?\d+)?(万|億|千|k|m)?%?円?$", re.IGNORECASE)
 _NUMBER = re.compile(r"^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:e([+-]?\d+))?(万|億|千|k|m)?$", re.IGNORECASE)
 
 
@@ -39,7 +40,10 @@ def _parse_text_number(field: Field, raw: str) -> tuple[float, bool]:
         negative, text = True, text[1:].strip()
     if text.startswith("(") and text.endswith(")"):
         negative, text = True, text[1:-1].strip()
-    text = text.replace(",", "").replace("¥", "").replace("￥", "").replace(" ", "")
+    text = text.replace("¥", "").replace("￥", "").replace(" ", "")
+    if "," in text and not _GROUPED.match(text):  # "12,34": a decimal comma or a typo, never 1234
+        raise InputError("not_a_number", field=field, value=raw)
+    text = text.replace(",", "")
     if text.endswith("円"):
         text = text[:-1]
     percent = text.endswith("%")
@@ -48,11 +52,11 @@ def _parse_text_number(field: Field, raw: str) -> tuple[float, bool]:
     m = _NUMBER.match(text)
     if not m:
         raise InputError("not_a_number", field=field, value=raw)
-    value = float(m.group(2))
-    if m.group(3):
-        value *= 10.0 ** int(m.group(3))
+    value = float(m.group(2) + (f"e{m.group(3)}" if m.group(3) else ""))  # 1e309 → inf, never an OverflowError
     if m.group(4):
         value *= _UNITS[m.group(4).lower()]
+    if not math.isfinite(value):
+        raise InputError("not_a_number", field=field, value=raw)
     if m.group(1) == "-":
         negative = not negative
     value = -value if negative else value
@@ -64,7 +68,10 @@ def parse_number(value: Any, field: Field) -> float:
     if isinstance(value, bool) or value is None:
         raise InputError("not_a_number", field=field, value=value)
     if isinstance(value, (int, float)):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an int too large for a float (10**400)
+            raise InputError("not_a_number", field=field, value=value) from None
     elif isinstance(value, str):
         number = _parse_text_number(field, value)[0]
     else:
@@ -122,6 +129,25 @@ def parse_non_negative(value: Any, field: Field) -> float:
     if number < 0:
         raise InputError("negative", field=field, value=value)
     return number
+
+
+_TRUE = {"true", "yes", "y", "on", "1", "はい"}
+_FALSE = {"false", "no", "n", "off", "0", "いいえ", ""}
+
+
+def parse_bool(value: Any, field: Field) -> bool:
+    """true/false as settings files write it: a YAML boolean, "true"/"false", yes/no, 1/0.
+    Any other value is an error, so exact: "false" never switches exact mode on."""
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return False
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    text = normalise_text(str(value)).casefold()
+    if text in _TRUE | _FALSE:
+        return text in _TRUE
+    raise InputError("bad_choice", field=field, value=value, allowed="true, false")
 
 
 def format_percent(rate: float) -> str:

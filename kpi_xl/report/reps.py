@@ -36,7 +36,8 @@ def owners_of(plan: Plan, active: Sequence[str], activity: Mapping[str, float]) 
     if named(plan.spec.reps):
         reps = [r.name for r in plan.spec.reps]
         folded = {fold_name(r): r for r in reps}
-        others = [o for o in active if o not in reps]
+        planned = set(reps)
+        others = [o for o in active if o not in planned]
         return [Owner(r, RepKind.PLAN) for r in reps] + [
             Owner(o, RepKind.VARIANT, folded[fold_name(o)]) if fold_name(o) in folded else Owner(o, RepKind.UNPLANNED)
             for o in sorted(others)]

@@ -211,11 +211,13 @@ def _reps(ws: Worksheet, report: MonthlyReport, lang: str, layout: Layout) -> No
             ach = formulas.achievement(a1(r, col), a1(r, col + 1), tree.metrics[m].higher_is_better)
             ws.cell(r, col + 2, "=" + ach).number_format = "0.0%"
             layout.put(("reps", rep.owner, m, "ach"), ws.title, r, col + 2)
-            styles.traffic_lights(ws, f"{get_column_letter(col)}{r}:{get_column_letter(col + 2)}{r}",
-                                  f"${get_column_letter(col + 2)}{r}", summary_warn)
         text(ws, r, kind_col, label(f"rep_kind_{rep.kind.value}", lang, of=rep.of or ""))
         layout.put(("reps", rep.owner, "kind"), ws.title, r, kind_col)
     total = first + len(report.reps)
+    for j in range(len(metrics)):  # one rule set per KPI over every rep row: linear in reps
+        col = first_col + 3 * j
+        area = f"{get_column_letter(col)}{first}:{get_column_letter(col + 2)}{max(first, total - 1)}"
+        styles.traffic_lights(ws, area, f"${get_column_letter(col + 2)}{first}", summary_warn)
     _rep_totals(ws, report, lang, metrics, (first_col, first, total), layout)
     for col in range(3, first_col + 3 * len(metrics)):
         ws.column_dimensions[get_column_letter(col)].width = 13
@@ -243,7 +245,9 @@ def _rep_totals(ws: Worksheet, report: MonthlyReport, lang: str, metrics: list[s
 
 def _team_rows(ws: Worksheet, report: MonthlyReport, metrics: list[str], header: list[str],
                where: tuple[int, int, int], layout: Layout) -> None:
-    """Per team: SUMIF over the rep rows above, so edits to a rep row carry through."""
+    """Per team: a sum over the rep rows above, so edits to a rep row carry through. Team
+    names are matched exactly (EXACT, not SUMIF's criteria, where <>x, 営業* or a?c would
+    total the wrong reps)."""
     tree = report.plan.spec.template.tree
     first_col, first, total = where
     top = total + 2
@@ -257,7 +261,8 @@ def _team_rows(ws: Worksheet, report: MonthlyReport, metrics: list[str], header:
                 continue
             for c in (col, col + 1):
                 letter = get_column_letter(c)
-                ws.cell(r, c - 1, f"=SUMIF($C${first}:$C${total - 1},$B{r},{letter}${first}:{letter}${total - 1})"
+                exact = f"--EXACT($C${first}:$C${total - 1},$B{r})"
+                ws.cell(r, c - 1, f"=SUMPRODUCT({exact},{letter}${first}:{letter}${total - 1})"
                         ).number_format = styles.fmt(tree.metrics[m].kind)
             ach = formulas.achievement(a1(r, col - 1), a1(r, col), tree.metrics[m].higher_is_better)
             ws.cell(r, col + 1, "=" + ach).number_format = "0.0%"

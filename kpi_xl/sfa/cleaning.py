@@ -81,7 +81,10 @@ def _month_dates(ctx: Context) -> pd.Series:
 def _dates(ctx: Context) -> None:
     fields = ctx.header.fields
     raw = _month_dates(ctx) if "month" in fields and "date" not in fields else ctx.column("date")
-    date, as_text, serial, bad = parse_dates(raw)
+    if raw is None:  # a deal list without any date column: every engaged deal lacks its date
+        raw = pd.Series(pd.NA, index=ctx.data.index, dtype="string")
+    date, as_text, serial, bad, outside = parse_dates(raw)
+    ctx.exclude(Rule.DATE_OUTSIDE, outside, detail=ctx.header.names[fields["date"]] if "date" in fields else "")
     undated = date.isna() & ~bad
     if "stage" in ctx.frame:
         undated = undated & (ctx.frame["stage"] != "prospect")  # deals not yet engaged have no engage date
@@ -99,35 +102,43 @@ def _dates(ctx: Context) -> None:
     ctx.frame["timed"] = timed.to_numpy(dtype=bool)
     for other in ("close_date", "last_activity"):
         if ctx.column(other) is not None:
-            parsed, o_text, o_serial, o_bad = parse_dates(ctx.column(other))
+            parsed, o_text, o_serial, o_bad, o_outside = parse_dates(ctx.column(other))
             ctx.note(Rule.DATE_TEXT, o_text)
             ctx.note(Rule.DATE_SERIAL, o_serial)
+            name = ctx.header.names[fields[other]]
             if other == "close_date":
-                ctx.exclude(Rule.BAD_DATE, o_bad)
+                ctx.exclude(Rule.DATE_OUTSIDE, o_outside, detail=name)
+                ctx.exclude(Rule.BAD_DATE, o_bad, detail=name)
             else:
-                ctx.note(Rule.BAD_DATE, o_bad, detail=ctx.header.names[fields[other]])
+                ctx.note(Rule.DATE_OUTSIDE, o_outside, detail=name)
+                ctx.note(Rule.BAD_DATE, o_bad, detail=name)
             ctx.frame[other] = parsed
 
 
-def _number_column(ctx: Context, raw: pd.Series, name: str) -> pd.Series:
+def _number_column(ctx: Context, raw: pd.Series, name: str, *, whole: bool = False) -> pd.Series:
+    """A column of numbers; with ``whole``, a count: 2.5 calls or −40 deals are excluded."""
     values, normal, bad = parse_numbers(raw)
     ctx.note(Rule.NUMBER_TEXT, normal, detail=name)
     ctx.exclude(Rule.BAD_NUMBER, bad, detail=name)
+    if whole:
+        ctx.exclude(Rule.BAD_COUNT, values.notna() & ((values < 0) | (values % 1 != 0)), detail=name)
     return values
 
 
 def _amounts(ctx: Context) -> None:
     for field_name in ("amount", "count"):
         if ctx.column(field_name) is not None:
-            ctx.frame[field_name] = _number_column(ctx, ctx.column(field_name), field_name)
+            ctx.frame[field_name] = _number_column(ctx, ctx.column(field_name), field_name,
+                                                   whole=field_name == "count")
     for column in ctx.header.metrics:  # a summary table's metric columns
         if column.is_rate:  # a given rate ("20%") is recomputed from its counts
             ctx.findings.append(Finding(Rule.RATE_RECOMPUTED, ctx.name, [], ctx.header.names[column.position]))
         else:
-            ctx.frame[f"m:{column.metric}"] = _number_column(ctx, ctx.data.iloc[:, column.position], column.metric)
+            ctx.frame[f"m:{column.metric}"] = _number_column(ctx, ctx.data.iloc[:, column.position], column.metric,
+                                                             whole=column.whole)
     if ctx.header.shape is Shape.SUMMARY:  # a summary's 通電 / 商談化 column: counts of that outcome
         for outcome, position in ctx.header.flags.items():
-            ctx.frame[f"n:{outcome}"] = _number_column(ctx, ctx.data.iloc[:, position], outcome)
+            ctx.frame[f"n:{outcome}"] = _number_column(ctx, ctx.data.iloc[:, position], outcome, whole=True)
             ctx.sourced.add(Observation(outcome))
 
 

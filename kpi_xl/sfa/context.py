@@ -11,7 +11,7 @@ import pandas as pd
 from kpi_xl.engine.observations import Observation
 from kpi_xl.sfa.findings import Finding, Rule
 from kpi_xl.sfa.header import Header
-from kpi_xl.sfa.parsing import text_values
+from kpi_xl.sfa.parsing import text_values, without_control_characters
 from kpi_xl.sfa.reading import RawFile
 from kpi_xl.sfa.vocabulary import Vocabulary
 
@@ -66,8 +66,12 @@ class Context:
         return self.data.iloc[:, position]
 
     def text_at(self, position: int) -> pd.Series:
+        """A column's values as stripped text; control characters (NUL, ESC …), which no
+        workbook may hold, are removed and the rows reported."""
         if position not in self.texts:
-            self.texts[position] = text_values(self.data.iloc[:, position])
+            values, odd = without_control_characters(text_values(self.data.iloc[:, position]))
+            self.note(Rule.CONTROL_CHARACTERS, odd, detail=self.header.names[position])
+            self.texts[position] = values
         return self.texts[position]
 
     def text(self, field_name: str) -> pd.Series:

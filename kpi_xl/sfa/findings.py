@@ -34,6 +34,9 @@ class Rule(str, Enum):
     BAD_DURATION = "bad_duration"
     BAD_TIME = "bad_time"
     ASSUMED_TYPE = "assumed_type"
+    DATE_OUTSIDE = "date_outside"
+    BAD_COUNT = "bad_count"
+    CONTROL_CHARACTERS = "control_characters"
 
     @property
     def excludes(self) -> bool:
@@ -43,7 +46,7 @@ class Rule(str, Enum):
 
 _EXCLUDING = frozenset({Rule.BLANK_ROW, Rule.TOTAL_ROW, Rule.MISSING_OWNER, Rule.MISSING_DATE, Rule.BAD_DATE,
                         Rule.BAD_NUMBER, Rule.UNKNOWN_TYPE, Rule.UNKNOWN_STAGE, Rule.DUPLICATE_ROW,
-                        Rule.DUPLICATE_ID})
+                        Rule.DUPLICATE_ID, Rule.DATE_OUTSIDE, Rule.BAD_COUNT})
 
 
 @dataclass

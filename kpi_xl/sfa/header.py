@@ -6,6 +6,7 @@ by trying the first rows alone and joined. Every column ends up used (and how) o
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -13,6 +14,7 @@ import pandas as pd
 
 from kpi_xl.engine.observations import OUTCOMES
 from kpi_xl.errors import DataError
+from kpi_xl.sfa.parsing import CONTROL
 from kpi_xl.sfa.vocabulary import Vocabulary, key
 
 
@@ -59,6 +61,7 @@ class MetricWord:
 
     metric: str
     is_rate: bool = False
+    whole: bool = False  # a count: whole numbers of 0 or more
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,7 @@ class MetricColumn:
     metric: str
     position: int
     is_rate: bool = False  # a given rate is recomputed from its counts, never read
+    whole: bool = False  # a count: whole numbers of 0 or more
 
 
 OUTCOME_NAMES = frozenset(o.value for o in OUTCOMES)
@@ -111,7 +115,8 @@ def _match(names: list[str], mapped: dict[str, str], synonyms: dict[str, list[st
 
 
 def _text(value: object) -> str:
-    return "" if value is None or pd.isna(value) else str(value).strip()
+    """A header cell as text, control characters (NUL …) removed."""
+    return "" if value is None or pd.isna(value) else re.sub(CONTROL, "", str(value)).strip()
 
 
 def _candidates(rows: pd.DataFrame) -> list[tuple[int, list[str]]]:
@@ -136,7 +141,7 @@ def _metric_columns(names: list[str], claimed: set[int],
     for position, name in enumerate(names):
         word = metric_words.get(key(name))
         if word and position not in claimed and word.metric not in found:
-            found[word.metric] = MetricColumn(word.metric, position, word.is_rate)
+            found[word.metric] = MetricColumn(word.metric, position, word.is_rate, word.whole)
     return tuple(found.values())
 
 
@@ -200,7 +205,8 @@ def find_header(rows: pd.DataFrame, vocab: Vocabulary, file: str,
         score = len(fields) + len(flags)
         if best is None or score > best[0]:
             best = (score, count, names, fields, flags)
-    assert best is not None
+    if best is None:  # an empty sheet or file
+        raise DataError("data_empty", file=file, read=0)
     _, count, names, fields, flags = best
     claimed = {p for f, p in fields.items() if f not in ("amount", "count")}  # 売上 is a metric in a summary
     metrics = _metric_columns(names, claimed, metric_words or {})

@@ -57,6 +57,8 @@ def ingest(paths: Sequence[Path | str], template: Template, mapping: Path | str 
         raw = read_raw(path, given)
         _tick(progress)
         header = find_header(raw.rows, vocab, raw.path.name, words)
+        if len(raw.rows) <= header.rows:  # a header and nothing under it
+            raise DataError("data_empty", file=raw.path.name, read=0)
         cleaned = clean(raw, header, vocab)
         if cleaned.used == 0:
             raise DataError("data_empty", file=raw.path.name, read=cleaned.read)
@@ -73,7 +75,8 @@ def metric_words(template: Template) -> dict[str, MetricWord]:
     words: dict[str, MetricWord] = {}
     for metric in template.tree.metrics.values():
         for word in (metric.name.ja, metric.name.en, *metric.aliases):
-            words.setdefault(key(word), MetricWord(metric.id, metric.kind not in (Kind.COUNT, Kind.AMOUNT)))
+            words.setdefault(key(word), MetricWord(metric.id, metric.kind not in (Kind.COUNT, Kind.AMOUNT),
+                                                   metric.kind is Kind.COUNT))
     return words
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import time, timedelta
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,10 @@ from kpi_xl.errors import KpiXlError
 from kpi_xl.sfa.vocabulary import key
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+FIRST_DATE, LAST_DATE = pd.Timestamp("1900-03-01"), pd.Timestamp("2100-12-31 23:59:59")
+# Excel serials read as dates: 10000 (1927-05-18) … 73050 (2100-12-31). A smaller number in a
+# date column is no date (serials up to 60 include Excel's fictitious 1900-02-29).
+FIRST_SERIAL, LAST_SERIAL = 10_000, 73_051
 SECONDS_A_DAY = 86_400.0
 
 
@@ -33,6 +38,23 @@ def text_values(series: pd.Series) -> pd.Series:
     if pc.any(pc.equal(array, "")).as_py():
         return out.mask(out == "", pd.NA)
     return out
+
+
+CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"  # what XML 1.0, and so no xlsx cell, can hold
+
+
+def without_control_characters(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """``text`` with control characters removed; (text, mask of the rows that had some)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(text.astype("string[pyarrow]"))
+    odd = pc.match_substring_regex(array, CONTROL)
+    if not pc.any(odd).as_py():
+        return text, pd.Series(False, index=text.index)
+    cleaned = pd.Series(pc.replace_substring_regex(array, CONTROL, ""), index=text.index, dtype="string[pyarrow]")
+    cleaned = cleaned.mask(cleaned.str.strip() == "", pd.NA)
+    return cleaned, pd.Series(odd.to_numpy(zero_copy_only=False), index=text.index).fillna(False).astype(bool)
 
 
 def lookup_words(series: pd.Series, table: dict[str, str], *, words_only: bool = False) -> pd.Series:
@@ -68,42 +90,76 @@ def _japanese_date(value: str) -> str:
     return re.sub(r"\s+", " ", v).strip()
 
 
-def parse_dates(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
-    """(parsed, text-format mask, Excel-serial mask, unparseable mask). The time of day is
-    kept where the value has one (2026-10-01 09:15, 46296.5, a typed XLSX datetime)."""
+class Dates(NamedTuple):
+    """Parsed dates and, by row, how they were found."""
+
+    values: pd.Series  # datetime64[ns]; NaT where blank, unreadable or outside
+    text: pd.Series  # converted from a text format (2026/10/01, 2026年10月1日)
+    serial: pd.Series  # converted from an Excel serial day number
+    bad: pd.Series  # not a date
+    outside: pd.Series  # a date, but before 1900-03-01 or after 2100 (9999-12-31, Excel serial 60)
+
+
+def _fit(parsed: pd.Series, index: pd.Index) -> tuple[pd.Series, pd.Series]:
+    """Dates in nanoseconds, those outside FIRST_DATE … LAST_DATE cut out; (dates, outside)."""
+    parsed = pd.Series(parsed, index=index) if not isinstance(parsed, pd.Series) else parsed.reindex(index)
+    outside = parsed.notna() & ((parsed < FIRST_DATE) | (parsed > LAST_DATE))
+    return parsed.mask(outside).astype("datetime64[ns]"), outside.astype(bool)
+
+
+def parse_dates(raw: pd.Series) -> Dates:
+    """Dates as exports write them. The time of day is kept where the value has one
+    (2026-10-01 09:15, 46296.5, a typed XLSX datetime); dates outside 1900-03-01 … 2100-12-31
+    — Excel's serials up to 60 (its fictitious 1900-02-29 included), 0001-01-01, 9999-12-31 —
+    are reported, never a crash or a wrong month."""
+    index = raw.index
     present = raw.notna()
+    outside = pd.Series(False, index=index)
     if raw.dtype == object:
         typed = raw.map(lambda v: v if isinstance(v, (pd.Timestamp, np.datetime64)) or hasattr(v, "year") else pd.NA)
-        parsed = pd.to_datetime(typed, errors="coerce")
+        parsed, out = _fit(pd.to_datetime(typed.map(_bounded), errors="coerce"), index)
+        outside |= out | (typed.notna() & typed.map(_bounded).isna())
         text = text_values(raw.where(typed.isna()))
     else:
-        parsed = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+        parsed = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
         text = text_values(raw)
-    plain = pd.to_datetime(text.where(parsed.isna()), format="%Y-%m-%d", errors="coerce")  # the common case, fast
-    parsed = parsed.fillna(plain)
-    as_text = pd.Series(False, index=raw.index)
-    serial = pd.Series(False, index=raw.index)
-    others = parsed.isna() & text.notna()
+    plain, out = _fit(pd.to_datetime(text.where(parsed.isna()), format="%Y-%m-%d", errors="coerce"), index)
+    parsed, outside = parsed.fillna(plain), outside | out
+    as_text = pd.Series(False, index=index)
+    serial = pd.Series(False, index=index)
+    others = parsed.isna() & text.notna() & ~outside
     if others.any():
         odd = text[others]
-        numeric = odd.str.fullmatch(r"\d{5}(\.\d+)?").fillna(False).astype(bool)
+        numeric = odd.str.fullmatch(r"\d{1,7}(\.\d+)?").fillna(False).astype(bool)
         if numeric.any():  # Excel serial day numbers (46000 = 2025-12-09; .5 = noon)
             days = pd.to_numeric(odd[numeric], errors="coerce")
-            stamps = EXCEL_EPOCH + pd.to_timedelta((days * SECONDS_A_DAY).round(), unit="s")
-            parsed = parsed.fillna(stamps.reindex(raw.index))
-            serial = numeric.reindex(raw.index, fill_value=False)
+            usable = (days >= FIRST_SERIAL) & (days < LAST_SERIAL)
+            outside |= (~usable).reindex(index, fill_value=False)
+            stamps = EXCEL_EPOCH + pd.to_timedelta((days[usable] * SECONDS_A_DAY).round(), unit="s")
+            parsed = parsed.fillna(_fit(stamps, index)[0])
+            serial = usable.reindex(index, fill_value=False)
         rest_text = odd[~numeric]
-        iso = pd.to_datetime(rest_text.astype(object), format="ISO8601", errors="coerce")
-        parsed = parsed.fillna(iso.reindex(raw.index))
-        as_text = (iso.notna() & ~rest_text.str.fullmatch(r"\d{4}-\d{2}-\d{2}([ T].*)?").fillna(False)
-                   .astype(bool)).reindex(raw.index, fill_value=False)
-    rest = present & parsed.isna() & text.notna()
+        iso, out = _fit(pd.to_datetime(rest_text.astype(object), format="ISO8601", errors="coerce"), index)
+        parsed, outside = parsed.fillna(iso), outside | out
+        as_text = (iso.notna() & ~text.str.fullmatch(r"\d{4}-\d{2}-\d{2}([ T].*)?").fillna(False).astype(bool))
+    rest = present & parsed.isna() & text.notna() & ~outside
     if rest.any():
-        retry = pd.to_datetime(text[rest].map(_japanese_date), format="ISO8601", errors="coerce")
-        as_text = as_text | retry.notna().reindex(raw.index, fill_value=False)
-        parsed = parsed.fillna(retry.reindex(raw.index))
-    bad = present & parsed.isna()
-    return parsed.astype("datetime64[ns]"), as_text, serial, bad
+        retry, out = _fit(pd.to_datetime(text[rest].map(_japanese_date), format="ISO8601", errors="coerce"), index)
+        as_text = as_text | retry.notna()
+        parsed, outside = parsed.fillna(retry), outside | out
+    bad = present & parsed.isna() & ~outside
+    return Dates(parsed.astype("datetime64[ns]"), as_text.astype(bool), serial.astype(bool), bad, outside)
+
+
+def _bounded(value: object) -> object:
+    """A typed date within FIRST_DATE … LAST_DATE, else NA (datetime(9999, 12, 31) overflows ns)."""
+    if value is pd.NA or value is None:
+        return pd.NA
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, OverflowError, pd.errors.OutOfBoundsDatetime):
+        return pd.NA
+    return stamp if FIRST_DATE <= stamp <= LAST_DATE else pd.NA
 
 
 def _time_of_day(value: object) -> float:
@@ -251,4 +307,9 @@ def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
         values = values.astype("float64").fillna(fixed.reindex(raw.index))
         normal = fixed.notna().reindex(raw.index, fill_value=False)
         bad = fixed.isna().reindex(raw.index, fill_value=False)
-    return values.astype("float64"), normal, bad
+    values = values.astype("float64")
+    infinite = pd.Series(np.isinf(values.to_numpy()), index=raw.index)
+    if infinite.any():  # "inf", "1e309", a Parquet ±inf: no count or amount is infinite
+        values = values.mask(infinite)
+        bad = bad | infinite
+    return values, normal, bad

@@ -112,7 +112,7 @@ def _csv(file: Path, given: str | None) -> RawFile:
         delimiter = ","
     try:
         rows = pd.read_csv(file, sep=delimiter, header=None, dtype="string[pyarrow]", encoding=encoding,
-                           engine="pyarrow", skip_blank_lines=False)
+                           engine="pyarrow", skip_blank_lines=False, keep_default_na=False, na_values=[""])
         engine = "pyarrow"
     except Exception:  # ragged rows or quoting pyarrow rejects: the C engine is more forgiving
         rows = pd.read_csv(file, sep=delimiter, header=None, dtype=str, encoding=encoding,

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from kpi_xl.engine.observations import ACTIVITY_TYPES, OUTCOMES
+from kpi_xl.engine.schema import MAPPING, check_document
 from kpi_xl.engine.toml_data import template_dir
 from kpi_xl.engine.values import normalise_text, parse_number
-from kpi_xl.errors import DataError, KpiXlError
+from kpi_xl.errors import DataError, InputError, KpiXlError
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -29,8 +30,6 @@ CONVERSATION_SECONDS = 120.0  # 003: 有効架電 = a call of 2 minutes or more
 # Names older mapping files used for types and results, still accepted.
 LEGACY = {"types": {"calls": "call", "emails_sent": "email", "meetings": "visit"},
           "results": {"connects": "reached", "meetings": "meeting"}}
-MAPPING_KEYS = ("columns", "flags", "flag_values", "types", "results", "stages", "shape", "defaults", "year",
-                "conversation_seconds")
 
 
 def key(text: Any) -> str:
@@ -84,7 +83,11 @@ def load_vocabulary(mapping: Path | str | None = None) -> Vocabulary:
     from kpi_xl.settings_file import load_settings
 
     data = load_settings(mapping)
-    _check_keys(data, mapping)
+    try:
+        check_document(data, MAPPING, str(mapping))
+    except InputError as exc:
+        raise DataError("mapping_key", file=str(mapping), key=exc.params.get("field", ""),
+                        allowed=exc.message("en").split(": ", 1)[-1]) from None
     for name, header in (data.get("columns") or {}).items():
         vocab.columns[_column_name(str(name), mapping)] = str(header)
     for name, header in (data.get("flags") or {}).items():
@@ -107,12 +110,6 @@ _OUTCOME_NAMES = [o.value for o in OUTCOMES]
 
 def _copy(table: dict[str, list[str]]) -> dict[str, list[str]]:
     return {str(k): [str(w) for w in v] for k, v in table.items()}
-
-
-def _check_keys(data: dict[str, Any], mapping: Path | str) -> None:
-    for name in data:
-        if name not in MAPPING_KEYS:
-            raise DataError("mapping_key", file=str(mapping), key=name, allowed=", ".join(MAPPING_KEYS))
 
 
 def _column_name(name: str, mapping: Path | str) -> str:
@@ -146,7 +143,15 @@ def _scalars(vocab: Vocabulary, data: dict[str, Any], mapping: Path | str) -> No
     vocab.defaults = {str(k): str(v) for k, v in (data.get("defaults") or {}).items()}
     for name in vocab.defaults:
         _column_name(name, mapping)
-    vocab.year = int(data["year"]) if data.get("year") is not None else None
+    if data.get("year") is not None:
+        try:
+            year = parse_number(data["year"], "year")
+        except KpiXlError:
+            year = 0
+        if year != int(year) or not 1901 <= year <= 2199:
+            raise DataError("mapping_key", file=str(mapping), key=f"year = {data['year']}",
+                            allowed="a year such as 2008")
+        vocab.year = int(year)
     if data.get("conversation_seconds") is not None:
         try:
             seconds = parse_number(data["conversation_seconds"], "conversation_seconds")

@@ -308,6 +308,7 @@ def _rep_rows(sheet: _Sheet) -> None:
     styles.header(ws, sheet.row, COL_LABEL, [*label("rep_header", lang).split("|"),
                                              *(label("ramp_month", lang, n=k + 1) for k in range(months))])
     sheet.row += 1
+    first = sheet.row
     for rep in sheet.plan.spec.reps:
         row = sheet.row
         ws.cell(row, COL_KEY, "rep").font = styles.KEY_FONT
@@ -317,16 +318,26 @@ def _rep_rows(sheet: _Sheet) -> None:
         styles.as_input(name, "@")
         styles.as_input(cap, "0%")
         styles.as_input(start, styles.MONTH)
-        sheet.valid["nonneg"].add(cap)
-        sheet.valid["date"].add(start)
         for cell in ramp:
             styles.as_input(cell, "0%")
-            sheet.valid["share"].add(cell)
         where = f"{quote(ws.title)}!"
         sheet.refs.reps.append(RepRefs(name=where + name.coordinate, cap=where + cap.coordinate,
                                        start=where + start.coordinate, ramp=[where + c.coordinate for c in ramp]))
         sheet.layout.put(("input", "rep", rep.name), ws.title, row, COL_LABEL)
         sheet.row += 1
+    _validate_block(sheet, first, months)
+
+
+def _validate_block(sheet: _Sheet, first: int, months: int) -> None:
+    """Validation over the rep rows as three ranges (one per kind of column), not one entry per
+    cell: openpyxl checks each added cell against every earlier one, quadratic in reps."""
+    last = sheet.row - 1
+    if last < first:
+        return
+    sheet.valid["nonneg"].add(f"{a1(first, COL_UNIT)}:{a1(last, COL_UNIT)}")
+    sheet.valid["date"].add(f"{a1(first, COL_S1)}:{a1(last, COL_S1)}")
+    if months:
+        sheet.valid["share"].add(f"{a1(first, COL_S1 + 1)}:{a1(last, COL_S1 + months)}")
 
 
 def _holidays(sheet: _Sheet) -> None:

@@ -33,6 +33,11 @@ from kpi_xl.workbook.inputs_sheet import COL_KEY, COL_LABEL, COL_S1, COL_UNIT, R
 from kpi_xl.workbook.writer import META_SHEET
 from kpi_xl.xlsx.safety import check_archive
 
+# settings field → the defined name of the Inputs cell it is read from
+SETTING_CELLS = {"fiscal_year": "in_fy", "fy_start": "in_fy_start", "capacity_per_day": "in_capacity",
+                 "warn": "in_warn", "asof": "in_asof", "split": "in_split", "display": "in_display",
+                 "scenario": "in_scenario"}
+
 
 @dataclass
 class PlanWorkbook:
@@ -63,8 +68,8 @@ def read_plan_workbook(path: Path | str) -> PlanWorkbook:
                                          "asof": settings["asof"], "phase": meta.get("phase"),
                                          "scenario": reader.scenario_index, "display": settings["display"]})
     except InputError as exc:
-        sheet = meta["sheets"]["inputs"]
-        raise WorkbookError("wb_bad_cell", sheet=sheet, cell="-", problem=_both(exc)) from None
+        sheet, cell = reader.cell_for(str(exc.params.get("field", "")))
+        raise WorkbookError("wb_bad_cell", sheet=sheet, cell=cell, problem=_both(exc)) from None
     if reader.scenario_index:  # the base column, so the workbook can be written again as it was
         spec = replace(spec, base_knowns=reader.base_values(spec))
     return PlanWorkbook(spec, options, reader.actuals(spec), settings)
@@ -91,6 +96,15 @@ class _Reader:
         selector = self.value("in_scenario")
         scenario_names = [self.inputs[c].value for c in names]
         self.scenario_index = scenario_names.index(selector) if selector in scenario_names else 0
+
+    def cell_for(self, field: str) -> tuple[str, str]:
+        """The sheet and cell a settings field is typed in (fiscal year, start month, capacity,
+        warn, as-of …), for an error to point at; the Inputs sheet alone when none matches."""
+        name = SETTING_CELLS.get(field.split(".")[0].split("[")[0])
+        if name and self.wb.defined_names.get(name) is not None:
+            ws, cells = self.destination(name)
+            return ws.title, cells[0]
+        return self.inputs.title, "-"
 
     def sheet(self, name: str) -> Worksheet:
         if name not in self.wb.sheetnames:

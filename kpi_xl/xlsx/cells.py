@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
@@ -71,7 +71,7 @@ def define(wb: Workbook, name: str, target: str) -> None:
 def text_cell(ws: Worksheet, row: int, col: int, value: Any) -> Cell:
     """Write ``value`` as text, never as a formula: a rep named ``=1+1`` or a label from a
     user's template stays what was typed."""
-    cell = ws.cell(row, col, None if value is None else str(value))
+    cell = ws.cell(row, col, None if value is None else ILLEGAL_CHARACTERS_RE.sub("", str(value)))
     if value is not None:
         cell.data_type = "s"
     return cell

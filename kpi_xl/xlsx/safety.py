@@ -1,7 +1,10 @@
-"""Checks on an xlsx before parsing it: a real zip, of sane declared size and ratio.
+"""Checks on an xlsx before parsing it: a real zip, of sane declared size and ratio, with no
+XML document type declarations.
 
-openpyxl parses XML with defusedxml when it is installed (it is a dependency), which
-stops entity expansion; this module stops zip bombs before any XML is read.
+openpyxl parses XML with defusedxml when it is installed (it is a dependency), which stops
+entity expansion; python-calamine does not resolve entities either. Still, no workbook Excel
+writes declares a DOCTYPE or entities, so a part that does is refused before any reader sees
+it, and zip bombs are stopped before any XML is read.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from kpi_xl.errors import WorkbookError
 
 MAX_UNPACKED = 1 << 30  # 1 GiB of declared uncompressed content
 MAX_RATIO = 200  # no member may declare more than 200× its compressed size (zeros aside)
+PROLOGUE = 4096  # a DOCTYPE can only come before the root element, at the start of a part
 
 
 def check_archive(path: Path) -> None:
@@ -33,3 +37,17 @@ def check_archive(path: Path) -> None:
                 and member.file_size > 10 << 20:
             raise WorkbookError("wb_unreadable", path=str(path),
                                 reason=f"{member.filename} expands {member.file_size // member.compress_size}×")
+    _no_doctype(path)
+
+
+def _no_doctype(path: Path) -> None:
+    """Refuse XML parts declaring a DOCTYPE or entities (XXE, billion laughs)."""
+    with zipfile.ZipFile(path) as archive:
+        for member in archive.infolist():
+            if not member.filename.endswith((".xml", ".rels", ".vml")):
+                continue
+            with archive.open(member) as handle:
+                head = handle.read(PROLOGUE)
+            if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
+                raise WorkbookError("wb_unreadable", path=str(path),
+                                    reason=f"{member.filename} declares a DOCTYPE or entities (refused)")

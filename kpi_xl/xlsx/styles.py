@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.styles.differential import DifferentialStyle
@@ -56,7 +57,7 @@ def title(ws: Worksheet, text: str, note: str | None = "") -> None:
     """The sheet's title in B1 and a note in B2, both written as text (they may carry file names)."""
     for ref, value, font in (("B1", text, TITLE_FONT), ("B2", note, NOTE_FONT)):
         if value:
-            ws[ref].value = str(value)
+            ws[ref].value = ILLEGAL_CHARACTERS_RE.sub("", str(value))
             ws[ref].data_type = "s"
             ws[ref].font = font
 

@@ -34,7 +34,7 @@ def test_settings_become_a_spec():
     ({"split": "random"}, InputError, "split"),
     ({"leads": {"有効商談数": 1}}, InputError, "lead"),
     ({"volumes": {"架電数": -3}}, InputError, "zero or more"),
-    ({"colour": "red"}, InputError, "settings"),
+    ({"colour": "red"}, InputError, "colour: no such key"),
     ({"target": "追客数=3"}, InputError, "target"),
 ])
 def test_bad_settings_name_the_field(change, error, text):

@@ -25,7 +25,7 @@ YES, NO = ({key(w) for w in VOCAB.flag_values[k]} for k in ("yes", "no"))
     ("2026-10-01T13:05:07", "2026-10-01 13:05:07"),
 ])
 def test_dates_keep_their_time_of_day(raw, expected):
-    parsed, _, _, bad = parse_dates(pd.Series([raw], dtype=object))
+    parsed, _, _, bad, _ = parse_dates(pd.Series([raw], dtype=object))
     assert not bad.iloc[0] and str(parsed.iloc[0]) == expected
 
 

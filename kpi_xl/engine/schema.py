@@ -1,0 +1,143 @@
+"""The shape of every document a user writes — plan settings, mapping files, KPI lists —
+checked before any value is read, so a wrong type or a typo anywhere names its key path
+(`reps[2].ramp`, `kpis[0].targt`) in one line instead of ending in a TypeError.
+
+Values themselves (is "20%" a rate, is 2026 a year) are checked by the parsers; the schema
+only says what kind of thing belongs where."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from kpi_xl.errors import InputError
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """A single value: text or a number (numbers may be typed as text: "1,200")."""
+
+    what: str = "a number or text"
+    texts: bool = True
+    numbers: bool = True
+    dates: bool = False
+
+    def check(self, value: Any, path: str) -> None:
+        is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        ok = ((self.texts and isinstance(value, str)) or (self.numbers and is_number)
+              or (self.dates and isinstance(value, date)) or (isinstance(value, bool) and self.what == BOOL.what))
+        if not ok:
+            wrong(path, value, self.what)
+
+
+@dataclass(frozen=True)
+class ListOf:
+    """A list of ``item``; with ``single``, one item alone is taken as a list of one."""
+
+    item: Spec
+    single: bool = False
+
+    @property
+    def what(self) -> str:
+        return f"a list, each {self.item.what}"
+
+    def check(self, value: Any, path: str) -> None:
+        if not isinstance(value, list):
+            if self.single and not isinstance(value, (Mapping, list)):
+                self.item.check(value, path)
+                return
+            wrong(path, value, self.what)
+        for i, item in enumerate(value):
+            self.item.check(item, f"{path}[{i}]")
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table with the given ``keys`` (each its own spec), or any keys holding ``values``."""
+
+    keys: Mapping[str, Spec] = field(default_factory=dict)
+    values: Spec | None = None
+    what: str = "a table (key: value)"
+
+    def check(self, value: Any, path: str) -> None:
+        if not isinstance(value, Mapping):
+            wrong(path, value, self.what)
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            spec = self.keys.get(str(key), self.values)
+            if spec is None:  # a typo, at the top or deep inside (reps[0].capcity)
+                raise InputError("unknown_key", field=where, allowed=", ".join(self.keys))
+            if item is not None:
+                spec.check(item, where)
+
+
+@dataclass(frozen=True)
+class Either:
+    """One of several shapes (a rep as "佐藤:1" or as a table)."""
+
+    options: tuple[Spec, ...]
+    what: str
+
+    def check(self, value: Any, path: str) -> None:
+        """The option of the value's own kind decides, so its errors keep their key path."""
+        kind = Table if isinstance(value, Mapping) else ListOf if isinstance(value, list) else Scalar
+        for option in self.options:
+            if isinstance(option, kind):
+                try:
+                    option.check(value, path)
+                    return
+                except InputError:
+                    if kind is not Scalar:
+                        raise
+        wrong(path, value, self.what)
+
+
+Spec = Scalar | ListOf | Table | Either
+
+
+def wrong(path: str, value: Any, what: str) -> None:
+    shown = value if isinstance(value, (str, int, float)) else type(value).__name__
+    raise InputError("bad_choice", field=path or "document", value=shown, allowed=what)
+
+
+VALUE = Scalar()
+NUMBER = Scalar("a number")
+TEXT = Scalar("text", numbers=False)
+DAY = Scalar("a date (2026-10-01)", numbers=False, dates=True)
+BOOL = Scalar("true or false")
+NAMED_VALUES = Table(values=VALUE, what="a table of name: value")
+REP = Either((TEXT, Table({"name": VALUE, "capacity": VALUE, "start": Scalar("a month (2026-10)", dates=True,
+                                                                              numbers=False),
+                           "ramp": ListOf(NUMBER, single=False)})),
+             "a rep as 名前:稼働率 text or a table {name, capacity, start, ramp}")
+KPI = Either((TEXT, Table({"metric": TEXT, "target": VALUE, "deadline": DAY, "owner": VALUE,
+                           "definition": VALUE})),
+             "a KPI as a metric name or a table {metric, target, deadline, owner, definition}")
+
+SETTINGS = Table({
+    "template": TEXT, "kgi": VALUE, "target": Either((TEXT, NAMED_VALUES), "受注数=10 or {受注数: 10}"),
+    "unit_price": VALUE, "rates": NAMED_VALUES, "volumes": NAMED_VALUES, "fiscal_year": VALUE,
+    "fy_start": VALUE, "quarter": VALUE, "holidays": ListOf(DAY, single=True),
+    "reps": Either((NUMBER, TEXT, ListOf(REP)), "a number of reps or a list of reps"),
+    "leads": NAMED_VALUES, "split": TEXT, "exact": BOOL, "capacity_per_day": VALUE, "phase": TEXT,
+    "lang": TEXT, "warn": VALUE, "public_holidays": BOOL, "asof": DAY, "scenario": NUMBER, "display": TEXT,
+    "kpis": ListOf(KPI), "growth": NAMED_VALUES,
+}, what="a table of settings (template: sdr, kgi: …)")
+
+WORDS = ListOf(VALUE, single=True)
+MAPPING = Table({
+    "columns": Table(values=VALUE, what="a table of field: header"),
+    "flags": Table(values=VALUE, what="a table of outcome: header"),
+    "flag_values": Table(values=WORDS, what="a table {yes: [...], no: [...]}"),
+    "types": Table(values=WORDS), "results": Table(values=WORDS), "stages": Table(values=WORDS),
+    "shape": TEXT, "defaults": Table(values=VALUE), "year": NUMBER, "conversation_seconds": VALUE,
+}, what="a table of mappings (columns: …, results: …)")
+
+
+def check_document(document: Any, spec: Table, name: str) -> None:
+    """Raise an InputError naming the key path of the first value of the wrong kind."""
+    if not isinstance(document, Mapping):
+        wrong(name, document, spec.what)
+    spec.check(document, "")
