@@ -126,23 +126,23 @@ def _calendar(plan: Plan, lang: str, name: dict[str, str]) -> list[str]:
             + [str(sum(p.business_days for p in plan.months))]]
     for stage in plan.stages:
         series = plan.monthly[stage]
-        total = "" if t.tree.metrics[stage].kind is Kind.RATE else short(t, stage, sum(series))
-        rows.append([name[stage]] + [short(t, stage, v) for v in series] + [total])
+        total = "" if t.tree.metrics[stage].kind is Kind.RATE else short(t, stage, sum(series), lang)
+        rows.append([name[stage]] + [short(t, stage, v, lang) for v in series] + [total])
     lever = plan.reverse.lever
     rows.append([f"{name[lever]} / {label('per_day', lang)}"]
-                + [short(t, lever, v) for v in plan.daily[lever]] + [""])
+                + [short(t, lever, v, lang) for v in plan.daily[lever]] + [""])
     lines.append(table(rows))
     weekly = plan.weekly[lever]
     if weekly:
         lines += ["", f"{name[lever]}: " + label("weeks_summary", lang, n=len(weekly),
-                                                first=short(t, lever, min(weekly)),
-                                                most=short(t, lever, max(weekly)))]
+                                                first=short(t, lever, min(weekly), lang),
+                                                most=short(t, lever, max(weekly), lang))]
     reps = plan.spec.reps
     rows = [[label("rep", lang)] + [p.key[2:] for p in plan.months] + [label("total", lang)]]
     for i, rep in enumerate(reps):
         series = [row[i] for row in plan.per_rep[lever]]
-        rows.append([rep.name] + [short(t, lever, v) for v in series]
-                    + [short(t, lever, sum(series))])
+        rows.append([rep.name] + [short(t, lever, v, lang) for v in series]
+                    + [short(t, lever, sum(series), lang)])
     lines += ["", f"{label('per_rep', lang)}: {name[lever]}", table(rows)]
     return lines + _feasibility(plan, lang, name)
 

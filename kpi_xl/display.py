@@ -20,14 +20,25 @@ def fmt(template: Template, metric_id: str, value: float) -> str:
     return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
 
 
-def short(template: Template, metric_id: str, value: float) -> str:
-    """A value for a narrow table column: amounts in 万, counts without decimals."""
+def short(template: Template, metric_id: str, value: float, lang: str = "ja") -> str:
+    """A value for a narrow table column: amounts in 万 (Japanese) or ¥ with k/M (English),
+    counts without decimals."""
     kind = template.tree.metrics[metric_id].kind
     if kind is Kind.AMOUNT:
-        return f"{value / 10_000:,.0f}万" if value else "0"
+        return short_yen(value) if lang == "en" else f"{value / 10_000:,.0f}万" if value else "0"
     if kind is Kind.RATE:
         return format_percent(value)
     return f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
+
+
+def short_yen(value: float) -> str:
+    """¥120M, ¥10.5M, ¥950k, ¥800: an amount in yen for English readers, who do not count in 万."""
+    sign, size = ("-" if value < 0 else ""), abs(value)
+    for unit, scale in (("B", 1e9), ("M", 1e6), ("k", 1e3)):
+        if size >= scale:
+            number = f"{size / scale:,.1f}".removesuffix(".0")
+            return f"{sign}¥{number}{unit}"
+    return f"{sign}¥{size:,.0f}"
 
 
 def change(template: Template, metric_id: str, delta: float) -> str:

@@ -14,12 +14,19 @@ from pathlib import Path
 from kpi_xl.errors import OutputError
 
 
-def check_output(path: Path, *, force: bool, inputs: Iterable[Path] = ()) -> None:
-    """Refuse to write over an input, or over an existing file without ``force``."""
+XLSX = (".xlsx",)
+XLSM = (".xlsm",)
+
+
+def check_output(path: Path, *, force: bool, inputs: Iterable[Path] = (), suffixes: tuple[str, ...] = ()) -> None:
+    """Refuse an output named for another format (plan.csv would hold a workbook), one over an
+    input, or one over an existing file without ``force``."""
     target = path.resolve()
     for source in inputs:
         if Path(source).resolve() == target:
             raise OutputError("same_as_input", path=str(path))
+    if suffixes and path.suffix.lower() not in suffixes:
+        raise OutputError("output_suffix", path=str(path), allowed=" / ".join(suffixes))
     if path.exists() and not force:
         raise OutputError("output_exists", path=str(path))
     if path.exists() and path.is_dir():
@@ -36,10 +43,10 @@ def _normal_mode(target: Path) -> int:
 
 
 def write_atomic(path: Path | str, write: Callable[[Path], None], *, force: bool = False,
-                 inputs: Iterable[Path] = ()) -> Path:
+                 inputs: Iterable[Path] = (), suffixes: tuple[str, ...] = ()) -> Path:
     """Call ``write(tmp_path)`` and move the result to ``path`` in one rename."""
     target = Path(path)
-    check_output(target, force=force, inputs=inputs)
+    check_output(target, force=force, inputs=inputs, suffixes=suffixes)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError("output_unwritable", path=str(target), reason=f"no folder {folder}")

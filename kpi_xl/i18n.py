@@ -204,6 +204,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "{path} には実績が入力されていません。「実績」シートの黄色のセルに月ごとの実績を入力してください",
         "{path} has no actuals yet; type them into the yellow cells of the Actuals sheet",
     ),
+    "no_actuals_month": (
+        "{path} の {month} には実績が入力されていません（実績のある月: {months}）",
+        "{path} has no actuals typed for {month} (months with actuals: {months})",
+    ),
     "zero_denominator": ("分母が0です", "the denominator is 0"),
     "not_a_list": (
         "{field} はセル範囲か数値で指定してください（指定値: {value!r}）",
@@ -288,6 +292,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "output_exists": (
         "{path} は既に存在します。上書きするには --force を付けてください",
         "{path} already exists; add --force to overwrite it",
+    ),
+    "output_suffix": (
+        "出力先 {path} の拡張子が違います。{allowed} で指定してください（Excel ブックを書き出します）",
+        "output {path} has the wrong extension: use {allowed} (the output is an Excel workbook)",
     ),
     "output_unwritable": (
         "{path} に書き込めません: {reason}",

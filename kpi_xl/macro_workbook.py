@@ -17,7 +17,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_xl.engine.templates import get_template
-from kpi_xl.files import write_atomic
+from kpi_xl.files import XLSM, write_atomic
 from kpi_xl.i18n import label
 from kpi_xl.xlsx import formulas, styles
 from kpi_xl.xlsx.cells import Layout, text_cell
@@ -27,8 +27,10 @@ EXAMPLES = "例 (Examples)"
 UDF_MODULE = "kpi_xl.udfs"
 
 STEPS = [
-    ("1. Python と kpi_xl を入れる: pip install kpi-xl",
-     "1. Install Python and kpi_xl: pip install kpi-xl"),
+    ("1. Python 3.10 以上と kpi_xl を入れる（PyPI 未公開）: 仮想環境で pip install kpi_xl-<版>-py3-none-any.whl、"
+     "またはリポジトリのフォルダで pip install . （README の「インストール」参照）",
+     "1. Install Python 3.10+ and kpi_xl (not on PyPI yet): in a virtual environment, "
+     "pip install kpi_xl-<version>-py3-none-any.whl, or pip install . in a clone (README, Installing)"),
     ("2. このブック (workbook.xlsm) を開き、マクロを有効にする",
      "2. Open this workbook (workbook.xlsm) and enable macros"),
     ("3. Alt+F8 → ImportPythonUDFs を1回実行する（関数が登録されます）",
@@ -86,7 +88,7 @@ def build_macro_workbook(path: Path | str, *, force: bool = False) -> Layout:
     layout = Layout()
     _examples(wb.create_sheet(EXAMPLES, 1), layout)
     wb.active = 0
-    write_atomic(path, lambda tmp: wb.save(tmp), force=force)
+    write_atomic(path, lambda tmp: wb.save(tmp), force=force, suffixes=XLSM)
     return layout
 
 

@@ -150,6 +150,8 @@ def test_review_reads_typed_actuals_back(tmp_path):
         "--rate", "コネクト率=15%", "--volume", "メール送信数=0", "--fy", "2026", "--reps", "3", "-o", str(out))
     done = run("review", str(out))
     assert done.returncode == 2 and "実績" in done.stderr
+    done = run("review", str(out), "--month", "2026-10", "--lang", "en")  # not an empty review
+    assert done.returncode == 2 and "no actuals" in done.stderr and done.stdout == ""
     wb = load_workbook(out)
     typed = {"calls": 3000, "emails_sent": 0, "connects": 300, "meetings": 40, "won": 8}
     ws = wb["実績"]
@@ -165,6 +167,8 @@ def test_review_reads_typed_actuals_back(tmp_path):
     data = json.loads(run("review", str(out), "--json").stdout)
     assert data["bottleneck"] == "connect_rate"
     assert sum(p["effect"] for p in data["gap"]) == pytest.approx(data["actual_kgi"] - data["planned_kgi"])
+    done = run("review", str(out), "--month", "2026-10", "--lang", "en")
+    assert done.returncode == 2 and "no actuals typed for 2026-10 (months with actuals: 2026-04)" in done.stderr
 
 
 def test_outputs_get_ordinary_permissions(tmp_path):
@@ -273,3 +277,13 @@ def test_the_scenario_is_the_plan_json_and_the_workbook_show(tmp_path):
 
     book = read_plan_workbook(out)
     assert book.options.scenario == 1 and book.spec.knowns["win_rate"] == pytest.approx(0.22)
+
+
+def test_english_amounts_are_in_yen_not_man():
+    """English readers get ¥ with k/M in the monthly table, never 万 or 億 (¥120M a year = ¥10M a month)."""
+    args = ["reverse", "--kgi", "120000000", "--unit-price", "1000000", "--rate", "受注率=20%", "--fy", "2026"]
+    english = run(*args, "--lang", "en").stdout
+    assert "万" not in english and "億" not in english
+    revenue = next(line for line in english.splitlines() if line.startswith("Revenue "))
+    assert revenue.split()[1:] == ["¥10M"] * 12 + ["¥120M"]
+    assert "12,000万" in run(*args, "--lang", "ja").stdout

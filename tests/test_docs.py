@@ -66,3 +66,17 @@ def test_the_recognised_columns_are_generated_from_sfa_toml():
     assert block, "README must hold the generated list between <!-- columns:begin/end -->"
     assert block.group(1) == vocabulary_table(), "regenerate: python -c 'from kpi_xl.sfa.vocabulary import " \
         "vocabulary_table; print(vocabulary_table())'"
+
+
+def test_the_lite_files_in_the_readme_are_the_ones_the_pyodide_test_uses():
+    """README's xlwings Lite requirements.txt and main.py are the files tests/install runs."""
+    for name in ("requirements.txt", "main.py"):
+        text = (ROOT / "examples" / "xlwings_lite" / name).read_text(encoding="utf-8")
+        assert f"(`examples/xlwings_lite/{name}`)\n```{'python' if name.endswith('.py') else ''}\n{text}```" in README
+
+
+def test_readme_never_tells_users_to_install_from_pypi():
+    """kpi-xl is not published: no install line may send a user to PyPI for it."""
+    blocks = "\n".join(re.findall(r"```(?:sh|bash)?\n(.*?)```", README, re.S))
+    assert "pip install" in blocks and not re.search(r"pip install kpi-xl(?![\w.-])", blocks)
+    assert "not on PyPI" in README

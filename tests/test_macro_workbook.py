@@ -41,7 +41,8 @@ def test_conf_sheet_and_sheets(built):
     conf = {row[0]: row[1] for row in wb["xlwings.conf"].iter_rows(values_only=True, max_col=2) if row[0]}
     assert conf["UDF Modules"] == "kpi_xl.udfs"
     text = " ".join(str(c.value) for row in wb[HOWTO].iter_rows() for c in row if c.value)
-    assert "ImportPythonUDFs" in text and "pip install kpi-xl" in text
+    assert "ImportPythonUDFs" in text and "py3-none-any.whl" in text
+    assert "pip install kpi-xl" not in text  # not published: the how-to names what works
     assert all(f"KPI_{n}" in text for n in ("REVERSE", "RATE", "SPLIT", "PER_REP", "STATUS", "TEMPLATE"))
     formulas = [c.value for row in wb[EXAMPLES].iter_rows() for c in row]
     calls = [getattr(v, "text", v) for v in formulas if isinstance(getattr(v, "text", v), str)

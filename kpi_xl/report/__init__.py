@@ -17,7 +17,7 @@ from kpi_xl.engine.dates import parse_month
 from kpi_xl.engine.plan import Plan, build_plan
 from kpi_xl.engine.settings import Settings
 from kpi_xl.engine.tree import Kind
-from kpi_xl.files import check_output, write_atomic
+from kpi_xl.files import XLSX, check_output, write_atomic
 from kpi_xl.plan_files import load_plan_settings
 from kpi_xl.report.as_json import report_json
 from kpi_xl.report.figures import STALE_DAYS, MonthlyReport, build_report
@@ -54,7 +54,7 @@ class Report:
     def save(self, path: Path | str, *, force: bool = False, inputs: Sequence[Path] = ()) -> Path:
         """Write the report workbook atomically (never over an input, nor over a file without ``force``)."""
         wb, _ = build_report_workbook(self.figures, self.data, self.lang, self.plan_name)
-        self.output = write_atomic(path, lambda tmp: wb.save(tmp), force=force, inputs=inputs)
+        self.output = write_atomic(path, lambda tmp: wb.save(tmp), force=force, inputs=inputs, suffixes=XLSX)
         return self.output
 
 
@@ -75,7 +75,7 @@ def make_report(data: Sequence[Path | str], plan: Path | str | Settings, month: 
     plan_name = "settings" if isinstance(plan, Settings) else Path(plan).name
     inputs = [Path(p) for p in [*data, *(x for x in (plan, mapping, teams) if isinstance(x, (str, Path)))]]
     if output is not None:
-        check_output(Path(output), force=force, inputs=inputs)
+        check_output(Path(output), force=force, inputs=inputs, suffixes=XLSX)
     computed = build_plan(settings.spec)
     ingested = ingest(data, settings.spec.template, mapping, progress=progress, encoding=encoding)
     figures = build_report(computed, ingested, _month(computed, ingested, month),

@@ -25,7 +25,13 @@ def review_workbook(path: Path | str, month: str | None = None) -> Reviewed:
     """Review ``month`` (default: the latest with actuals) of the plan workbook at ``path``."""
     book = read_plan_workbook(path)
     plan = build_plan(book.spec)
-    review = review_month(plan, book.actuals, None if month is None else parse_month(month), warn=book.options.warn)
+    typed = sorted({key for series in book.actuals.values() for key in series})
+    if not typed:
+        raise InputError("no_actuals", path=str(path))
+    key = None if month is None else parse_month(month)
+    if key is not None and key not in typed:  # not an empty table that reads as "all is well"
+        raise InputError("no_actuals_month", path=str(path), month=key, months=", ".join(typed))
+    review = review_month(plan, book.actuals, key, warn=book.options.warn)
     if review is None:
         raise InputError("no_actuals", path=str(path))
     return Reviewed(plan, review, book.options)

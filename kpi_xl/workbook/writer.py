@@ -20,7 +20,7 @@ from kpi_xl.engine.plan import Plan, build_plan
 from kpi_xl.engine.settings import PlanOptions, Settings
 from kpi_xl.engine.toml_data import template_dir
 from kpi_xl.errors import InputError
-from kpi_xl.files import check_output, write_atomic
+from kpi_xl.files import XLSX, check_output, write_atomic
 from kpi_xl.i18n import label
 from kpi_xl.version import __version__
 from kpi_xl.workbook.actuals_sheet import ActualsSheet
@@ -141,7 +141,7 @@ def write_plan(path: Path | str, plan: Plan, opts: PlanOptions | None = None, *,
                force: bool = False, inputs: Sequence[Path] = ()) -> Path:
     """Write the plan workbook to ``path`` atomically; refuse to overwrite without ``force``
     or to write over one of ``inputs``."""
-    check_output(Path(path), force=force, inputs=inputs)
+    check_output(Path(path), force=force, inputs=inputs, suffixes=XLSX)
     wb, _ = build_workbook(plan, opts)
-    return write_atomic(path, lambda tmp: wb.save(tmp), force=force, inputs=inputs)
+    return write_atomic(path, lambda tmp: wb.save(tmp), force=force, inputs=inputs, suffixes=XLSX)
 
