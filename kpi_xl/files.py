@@ -13,7 +13,6 @@ from pathlib import Path
 
 from kpi_xl.errors import OutputError
 
-
 XLSX = (".xlsx",)
 XLSM = (".xlsm",)
 

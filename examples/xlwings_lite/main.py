@@ -1,2 +1,2 @@
 # xlwings Lite: the main.py tab. Importing the functions registers =KPI_REVERSE, =KPI_SPLIT, …
-from kpi_xl.udfs import *  # noqa: F401,F403
+from kpi_xl.udfs import *  # noqa: F403
