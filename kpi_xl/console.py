@@ -18,6 +18,8 @@ from kpi_xl.engine.tree import Kind
 from kpi_xl.engine.values import format_percent
 from kpi_xl.i18n import label
 
+MEASURED = 1  # decimals of a measured rate in a review: 13 ÷ 85 reads 15.3%, not 15.2941%
+
 
 def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
@@ -183,8 +185,8 @@ def render_review(review: MonthReview, plan: Plan, lang: str = "ja") -> str:
     lines = [label("review_title", lang, month=review.month), ""]
     rows = [label("kpi_header", lang).split("|")]
     for k in d.kpis:
-        rows.append([m[k.metric].label(lang), fmt(t, k.metric, k.actual) if k.actual is not None else "—",
-                     fmt(t, k.metric, k.target) if k.target is not None else "—",
+        rows.append([m[k.metric].label(lang), fmt(t, k.metric, k.actual, MEASURED) if k.actual is not None else "—",
+                     fmt(t, k.metric, k.target, MEASURED) if k.target is not None else "—",
                      f"{k.achievement:.0%}" if k.achievement is not None else "—", words[k.status]])
     lines.append(table(rows, frozenset({0, 4})))
     lines += ["", f"{label('bottleneck', lang)}:"]
@@ -192,8 +194,9 @@ def render_review(review: MonthReview, plan: Plan, lang: str = "ja") -> str:
     if b is None:
         lines.append(label("no_bottleneck", lang))
     else:
-        lines.append(label("bottleneck_line", lang, rate=m[b.rate].label(lang), actual=format_percent(b.actual),
-                           reference=format_percent(b.reference), short=b.shortfall))
+        lines.append(label("bottleneck_line", lang, rate=m[b.rate].label(lang),
+                           actual=format_percent(b.actual, MEASURED), reference=format_percent(b.reference, MEASURED),
+                           short=b.shortfall))
     lines += [f"・{f.text(lang)}" for f in d.findings]
     if d.gap and d.planned_kgi is not None and d.actual_kgi is not None:
         target = plan.reverse.target

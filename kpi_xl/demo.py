@@ -84,8 +84,14 @@ def run_demo(folder: Path | str, *, lang: str = "ja", force: bool = False) -> De
     settings = read_settings(settings_data)
     plan = build_plan(settings.spec)
     write_plan(folder / "plan.xlsx", plan, settings.options, force=True)
-    make_report([files.activities, files.opportunities], folder / "plan.xlsx", f"{DEMO_MONTH:%Y-%m}", lang=lang,
-                output=folder / f"report-{DEMO_MONTH:%Y-%m}.xlsx", force=True)
+    report = make_report([files.activities, files.opportunities], folder / "plan.xlsx", f"{DEMO_MONTH:%Y-%m}",
+                         lang=lang, output=folder / f"report-{DEMO_MONTH:%Y-%m}.xlsx", force=True)
+    # The team's months so far, typed into the plan's 実績 sheet as a manager would: kpi-xl review plan.xlsx
+    monthly: dict[str, dict[str, float]] = {}
+    for key in plan.month_keys[: plan.month_index(f"{DEMO_MONTH:%Y-%m}") + 1]:
+        for metric, value in report.data.actuals.team_month(key).items():
+            monthly.setdefault(metric, {})[key] = value
+    write_plan(folder / "plan.xlsx", plan, settings.options, force=True, actuals=monthly)
     return Demo(folder, plan, sorted(folder.iterdir()))
 
 

@@ -10,11 +10,11 @@ from kpi_xl.engine.values import format_percent
 from kpi_xl.i18n import label
 
 
-def fmt(template: Template, metric_id: str, value: float) -> str:
-    """A value formatted by its metric's kind: ¥ for amounts, % for rates."""
+def fmt(template: Template, metric_id: str, value: float, digits: int = 4) -> str:
+    """A value formatted by its metric's kind: ¥ for amounts, % for rates (``digits`` decimals at most)."""
     kind = template.tree.metrics[metric_id].kind
     if kind is Kind.RATE:
-        return format_percent(value)
+        return format_percent(value, digits)
     if kind is Kind.AMOUNT:
         return f"-¥{-value:,.0f}" if value < 0 else f"¥{value:,.0f}"
     return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"

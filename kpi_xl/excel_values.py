@@ -53,11 +53,13 @@ def rate(value: Any, field: str) -> float:
     return parse_rate(value, field)
 
 
-def rate_list(value: Any, field: str) -> list[float]:
+def rate_list(value: Any, field: str, names: Sequence[str] = ()) -> list[float]:
+    """The rates of a range; an error names the rate (``names``, goal outward) and its position."""
     items = flat(value)
     if not items:
         raise InputError("missing", field=field)
-    return [rate(v, f"{field}[{i + 1}]") for i, v in enumerate(items)]
+    return [rate(v, f"{names[i]} ({field}[{i + 1}])" if i < len(names) else f"{field}[{i + 1}]")
+            for i, v in enumerate(items)]
 
 
 def number(value: Any, field: str, default: float | None = None) -> float | None:

@@ -30,7 +30,7 @@ from kpi_xl.engine.feasibility import default_capacity, extra_reps
 from kpi_xl.engine.funnel import MAX_VALUE, forward_rates, reverse_rates
 from kpi_xl.engine.templates import get_template
 from kpi_xl.engine.values import parse_number
-from kpi_xl.errors import InputError
+from kpi_xl.errors import InputError, KpiXlError
 from kpi_xl.excel_values import (
     cell_errors,
     column,
@@ -81,9 +81,10 @@ def KPI_REVERSE(kgi, rates, unit_price=None, labels=None, rounding=True, lang="j
     goal = parse_number(kgi, "kgi")
     if goal < 0:
         raise InputError("negative", field="kgi", value=kgi)
-    values = reverse_rates(goal, rate_list(rates, "rates"), number(unit_price, "unit_price"),
+    code = lang_of(lang)
+    values = reverse_rates(goal, rate_list(rates, "rates", _rate_names(labels, code)), number(unit_price, "unit_price"),
                            exact=not flag(rounding, True))
-    names = _labels(labels, len(values), lang_of(lang))
+    names = _labels(labels, len(values), code)
     return [[n, v] for n, v in zip(names, values)] if names else column(values)
 
 
@@ -94,7 +95,7 @@ def KPI_REVERSE(kgi, rates, unit_price=None, labels=None, rounding=True, lang="j
 )
 def KPI_FORWARD(volume, rates, unit_price=None):
     """活動量から各段階の見込み件数と売上を計算 / Expected counts down the funnel and the revenue."""
-    return column(forward_rates(parse_number(volume, "volume"), rate_list(rates, "rates"),
+    return column(forward_rates(parse_number(volume, "volume"), rate_list(rates, "rates", _rate_names(None, "ja")),
                                 number(unit_price, "unit_price")))
 
 
@@ -283,6 +284,19 @@ def KPI_TEMPLATE(template, lang="ja"):
     rows = [[metrics[m].label(code), metrics[m].kind.value, found.definition(m, code)] for m in found.chain]
     rows += [[metrics[r].label(code), "rate", found.definition(r, code)] for r in found.chain_rates()]
     return rows
+
+
+def _rate_names(labels, lang: str) -> list[str]:
+    """The chain's rate names, goal outward (受注率 first), of the template ``labels`` names, or of
+    SDR: what the rates range holds, so an error says 受注率 rather than rates[1]."""
+    if isinstance(labels, str) and labels.strip():
+        try:
+            template = get_template(labels.strip())
+        except KpiXlError:
+            return []  # the labels argument reports its own error
+    else:
+        template = get_template("sdr")
+    return [template.tree.metrics[r].label(lang) for r in template.chain_rates()]
 
 
 def _labels(labels, count: int, lang: str) -> list[str] | None:

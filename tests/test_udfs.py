@@ -70,10 +70,10 @@ def test_reverse_through_the_conversion_path(udfs):
 
 
 @pytest.mark.parametrize(("args", "text"), [
-    ((12000000.0, [[1.2], [0.1]], 1000000.0), "#KPI! rates[1] は 0% より大きく 100% 以下"),
+    ((12000000.0, [[1.2], [0.1]], 1000000.0), "#KPI! 受注率 (rates[1]) は 0% より大きく 100% 以下"),
     ((12000000.0, [[0.2], [0.1]], 1000000.0, None, True, "en"), None),
     ((12000000.0, [[1.2]], 1000000.0, None, True, "en"),
-     "#KPI! rates[1] must be more than 0% and at most 100% (got 120%)"),
+     "#KPI! Win rate (rates[1]) must be more than 0% and at most 100% (got 120%)"),
     (("abc", [[0.2]]), "#KPI! kgi は数値で指定してください"),
     ((100.0, None), "#KPI! rates が指定されていません"),
     ((100.0, [[0.2]], None, None, True, "fr"), "#KPI! lang cannot be 'fr'"),
@@ -194,3 +194,15 @@ def test_split_rounds_counts_and_keeps_amounts(udfs):
     amounts = call(udfs, "KPI_SPLIT", 100_000_000.0, 2026.0, "month", 4.0, None, "equal", False)
     assert [row[2] for row in amounts] == pytest.approx([100_000_000 / 12] * 12)
     assert call(udfs, "KPI_SPLIT", 500.0, 2026.7).startswith("#KPI!")  # not silently FY2026
+
+
+def test_the_readme_error_example_is_what_the_cell_shows():
+    """README quotes the #KPI! message of a 120% win rate; the rate is named, not only its position."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    shown = call(cached_udfs(), "KPI_REVERSE", 12000000.0, [[1.2], [0.1]], 1000000.0)
+    assert shown.startswith("#KPI! 受注率 (rates[1])")
+    assert f"`{shown}`" in readme
+    english = call(cached_udfs(), "KPI_REVERSE", 12000000.0, [[0.2], [1.1]], 1000000.0, None, True, "en")
+    assert english.startswith("#KPI! Meeting rate (rates[2])")

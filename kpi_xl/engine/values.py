@@ -150,9 +150,10 @@ def parse_bool(value: Any, field: Field) -> bool:
     raise InputError("bad_choice", field=field, value=value, allowed="true, false")
 
 
-def format_percent(rate: float) -> str:
-    """0.2 → "20%", 0.125 → "12.5%": how a rate is echoed back in messages."""
-    text = f"{rate * 100:.4f}".rstrip("0").rstrip(".")
+def format_percent(rate: float, digits: int = 4) -> str:
+    """0.2 → "20%", 0.125 → "12.5%": how a rate is echoed back in messages; a measured rate
+    (13/85 = 15.2941…%) is shown with ``digits=1`` as 15.3%."""
+    text = f"{rate * 100:.{digits}f}".rstrip("0").rstrip(".")
     return f"{text}%"
 
 

@@ -183,7 +183,7 @@ def _ytd(inputs: _Inputs) -> list[Line]:
 
 def _review(inputs: _Inputs, warn: float) -> MonthReview | None:
     keys = inputs.plan.month_keys[: inputs.index + 1]
-    told = [m for m in inputs.metrics if m in inputs.seen]
+    told = [m for m in inputs.plan.spec.template.tree.metrics if m in inputs.seen]  # all the data tells, as typed
     typed = {m: {k: inputs.team(k)[m] for k in keys if m in inputs.team(k)} for m in told}
     return review_month(inputs.plan, typed, inputs.month, warn=warn) if any(typed.values()) else None
 

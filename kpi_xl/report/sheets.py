@@ -5,7 +5,7 @@ the numbers written; text from data files is always written as text, never as a 
 from __future__ import annotations
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart import LineChart, Reference
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
@@ -21,10 +21,11 @@ from kpi_xl.report.loss_sheet import write_losses
 from kpi_xl.report.slot_sheet import write_slots
 from kpi_xl.report.week_sheet import write_weeks
 from kpi_xl.sfa.header import ColumnUse, Shape, Use
-from kpi_xl.sfa.ingest import Ingested
+from kpi_xl.sfa.ingest import Ingested, Source
 from kpi_xl.version import __version__
 from kpi_xl.xlsx import formulas, styles
 from kpi_xl.xlsx.cells import Layout, a1, text_cell
+from kpi_xl.xlsx.charts import bar_chart, straighten
 
 MAX_ROWS_TEXT = 32_000  # a cell holds 32,767 characters
 WARN_CELL = "$C$3"  # the summary's warn threshold, which every sheet's colours follow
@@ -67,6 +68,8 @@ def build_report_workbook(report: MonthlyReport, data: Ingested, lang: str, plan
         wb.remove(sheets["deals"])
     for ws in wb.worksheets:
         styles.page_setup(ws)  # unprotected: a report is read and annotated, not a form
+        if ws.title != sheets["summary"].title:  # the summary is one page of blocks, not one table
+            styles.repeat_first_header(ws)
     return wb, layout
 
 
@@ -296,6 +299,7 @@ def _trend(ws: Worksheet, report: MonthlyReport, lang: str) -> None:
                        titles_from_data=True)
         chart.set_categories(Reference(ws, min_col=2, min_row=5, max_row=16))
         chart.y_axis.numFmt = styles.fmt(tree.metrics[m].kind)
+        straighten(chart)
         chart.height, chart.width = 7, 12
         ws.add_chart(chart, f"{'BH'[j % 2]}{anchor + 15 * (j // 2)}")
     _funnel_chart(ws, report, lang, anchor + 32)
@@ -310,16 +314,13 @@ def _funnel_chart(ws: Worksheet, report: MonthlyReport, lang: str, top: int) -> 
     styles.header(ws, top, 2, [label("stage", lang), label("actual_word", lang), label("target_word", lang)])
     for i, line in enumerate(counts):
         text(ws, top + 1 + i, 2, tree.metrics[line.metric].label(lang))
-        ws.cell(top + 1 + i, 3, line.actual)
-        ws.cell(top + 1 + i, 4, line.target)
-    funnel = BarChart()
-    funnel.type = "bar"
-    funnel.title = f"{label('funnel_month', lang)} — {report.month}"
+        ws.cell(top + 1 + i, 3, line.actual).number_format = styles.COUNT
+        ws.cell(top + 1 + i, 4, line.target).number_format = styles.COUNT
+    funnel = bar_chart(f"{label('funnel_month', lang)} — {report.month}", log=True, values=True)
     funnel.add_data(Reference(ws, min_col=3, max_col=4, min_row=top, max_row=top + len(counts)),
                     titles_from_data=True)
     funnel.set_categories(Reference(ws, min_col=2, min_row=top + 1, max_row=top + len(counts)))
-    funnel.x_axis.scaling.orientation = "maxMin"
-    funnel.height, funnel.width = 7, 12
+    funnel.height, funnel.width = 8, 14
     ws.add_chart(funnel, f"F{top}")
 
 
@@ -340,7 +341,12 @@ def _bottleneck(ws: Worksheet, report: MonthlyReport, lang: str) -> None:
                            (7, rate.shortfall)):
             ws.cell(r, col, value).number_format = "0.0%"
         text(ws, r, 8, mark.source if mark else "")
-        text(ws, r, 9, hints[rate.hint].pick(lang) if rate.hint else "")
+        below = rate.shortfall is not None and rate.shortfall > 0  # a hint only where the rate falls short
+        hint = hints[rate.hint].pick(lang) if rate.hint and below else ""
+        text(ws, r, 9, hint).alignment = styles.WRAP
+        ws.cell(r, 8).alignment = styles.WRAP
+        ws.row_dimensions[r].height = max(styles.wrapped_height(hint, widths["I"]),
+                                          styles.wrapped_height(mark.source if mark else "", widths["H"]))
         if diagnosis.bottleneck and rate.rate == diagnosis.bottleneck.rate:
             for col in range(2, 10):
                 ws.cell(r, col).fill = styles.RED.fill
@@ -435,23 +441,32 @@ def _assumptions(ws: Worksheet, report: MonthlyReport, data: Ingested, lang: str
     styles.title(ws, label("sheet_assumptions", lang))
     ws.column_dimensions["B"].width = 28
     ws.column_dimensions["C"].width = 90
-    rows: list[tuple[str, str]] = [("kpi_xl", __version__), ("plan", plan_name),
-                                   ("template", f"{template.id} — {template.label(lang)}")]
+    rows: list[tuple[str, str]] = [("kpi_xl", __version__), (label("as_plan", lang), plan_name),
+                                   (label("as_template", lang), f"{template.id} — {template.label(lang)}")]
     for source in data.sources:
-        raw = source.raw
-        rows += [("file", raw.path.name), ("  sha256", raw.sha256),
-                 ("  encoding / reader", f"{raw.encoding or '-'} / {raw.engine}"
-                  + (f" / delimiter {raw.delimiter!r}" if raw.delimiter else "")),
-                 ("  shape", source.header.shape.value),
-                 ("  tells", ", ".join(sorted(o.value for o in source.cleaned.sourced))),
-                 ("  columns", "; ".join(f"{f} = {source.header.names[i]}" for f, i in source.header.fields.items()))]
-    rows.append(("definitions", ""))
+        rows += _file_rows(source, lang)
+    rows.append((label("as_definitions", lang), ""))
     for metric in report.metrics:
         rows.append((template.tree.metrics[metric].label(lang), template.definition(metric, lang)))
-    rows += [("counting", label("counting_note", lang)), ("per rep targets", label("rep_targets_note", lang))]
+    rows += [(label("as_counting", lang), label("counting_note", lang)),
+             (label("as_rep_targets", lang), label("rep_targets_note", lang))]
     for i, (k, v) in enumerate(rows):
         text(ws, 3 + i, 2, k)
         text(ws, 3 + i, 3, v)
+
+
+def _file_rows(source: Source, lang: str) -> list[tuple[str, str]]:
+    """What the 前提 sheet says about one input file: its hash, how it was read, what one row
+    is, what it tells and which column feeds which field."""
+    raw, header = source.raw, source.header
+    reader = f"{raw.encoding or '-'} / {raw.engine}"
+    if raw.delimiter:
+        reader += f" / {label('as_delimiter', lang)} {raw.delimiter!r}"
+    return [(label("as_file", lang), raw.path.name), ("  SHA-256", raw.sha256),
+            (label("as_encoding", lang), reader),
+            (label("as_shape", lang), label(f"shape_{header.shape.value}", lang)),
+            (label("as_tells", lang), ", ".join(label(f"obs_{o.value}", lang) for o in sorted(source.cleaned.sourced))),
+            (label("as_columns", lang), "; ".join(f"{f} = {header.names[i]}" for f, i in header.fields.items()))]
 
 
 def _deals(ws: Worksheet, report: MonthlyReport, lang: str) -> None:

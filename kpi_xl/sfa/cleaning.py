@@ -43,14 +43,27 @@ class Cleaned:
         return len(self.frame)
 
 
+# An owner that is a spreadsheet formula (=HYPERLINK(…), =A1, +SUM(…)) leaked from a sheet, not
+# a person: reported and left out, never given a row of its own on 担当者別.
+FORMULA_LIKE = r"^\s*(?:=|[+@]\s*[A-Za-z_][\w.]*\s*\()"
+
+
 def _blank_and_total_rows(ctx: Context) -> None:
     positions = sorted({*ctx.header.fields.values(), *ctx.header.flags.values()})
     ctx.exclude(Rule.BLANK_ROW, pd.concat([ctx.text_at(i).isna() for i in positions], axis=1).all(axis=1))
     markers = {key(m): "total" for m in ctx.vocab.totals}
     owner = ctx.text("owner") if ctx.column("owner") is not None else pd.Series(pd.NA, index=ctx.data.index)
-    ctx.exclude(Rule.TOTAL_ROW, lookup_words(owner, markers, words_only=True).notna()
-                | lookup_words(ctx.text_at(0), markers, words_only=True).notna())
+    marked = lookup_words(owner, markers, words_only=True).notna() | lookup_words(
+        ctx.text_at(0), markers, words_only=True).notna()
+    ownerless = owner.isna() & ~marked
+    if ownerless.any():  # 合計 in any column of a row without an owner: a total row, not a missing owner
+        for i in positions:
+            hit = lookup_words(ctx.text_at(i)[ownerless], markers, words_only=True).notna()
+            marked = marked | hit.reindex(marked.index, fill_value=False)
+    ctx.exclude(Rule.TOTAL_ROW, marked)
     ctx.exclude(Rule.MISSING_OWNER, owner.isna())
+    formula = owner.str.match(FORMULA_LIKE, na=False).astype(bool)
+    ctx.exclude(Rule.FORMULA_OWNER, formula, detail=ctx.unknown_values(owner, owner.where(~formula)))
     ctx.frame["owner"] = owner.astype("category")
 
 

@@ -13,6 +13,7 @@ class Rule(str, Enum):
     BLANK_ROW = "blank_row"
     TOTAL_ROW = "total_row"
     MISSING_OWNER = "missing_owner"
+    FORMULA_OWNER = "formula_owner"
     MISSING_DATE = "missing_date"
     BAD_DATE = "bad_date"
     BAD_NUMBER = "bad_number"
@@ -44,7 +45,8 @@ class Rule(str, Enum):
         return self in _EXCLUDING
 
 
-_EXCLUDING = frozenset({Rule.BLANK_ROW, Rule.TOTAL_ROW, Rule.MISSING_OWNER, Rule.MISSING_DATE, Rule.BAD_DATE,
+_EXCLUDING = frozenset({Rule.BLANK_ROW, Rule.TOTAL_ROW, Rule.MISSING_OWNER, Rule.FORMULA_OWNER, Rule.MISSING_DATE,
+                        Rule.BAD_DATE,
                         Rule.BAD_NUMBER, Rule.UNKNOWN_TYPE, Rule.UNKNOWN_STAGE, Rule.DUPLICATE_ROW,
                         Rule.DUPLICATE_ID, Rule.DATE_OUTSIDE, Rule.BAD_COUNT})
 

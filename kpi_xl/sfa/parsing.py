@@ -24,6 +24,14 @@ FIRST_SERIAL, LAST_SERIAL = 10_000, 73_051
 SECONDS_A_DAY = 86_400.0
 
 
+# Whatever Python's str.strip removes, as an RE2 pattern: ASCII whitespace, every Unicode space
+# (the full-width 　 U+3000, no-break spaces), line and paragraph separators, \x1c–\x1f, NEL.
+# RE2's \s alone is ASCII: a name padded with 　 was stripped only when another value in the
+# column happened to end in an ASCII space.
+SPACE = r"[\s\p{Z}\x{1c}-\x{1f}\x{85}]"
+EDGE_SPACE = f"^{SPACE}|{SPACE}$"
+
+
 def text_values(series: pd.Series) -> pd.Series:
     """Values as stripped strings; NA for blanks. A column that needs no stripping is reused
     as it is, not copied (it matters at ten million rows)."""
@@ -32,7 +40,7 @@ def text_values(series: pd.Series) -> pd.Series:
 
     out = series.astype("string[pyarrow]")
     array = pa.array(out)
-    if pc.any(pc.match_substring_regex(array, r"^\s|\s$")).as_py():
+    if pc.any(pc.match_substring_regex(array, EDGE_SPACE)).as_py():
         out = out.str.strip()
         return out.mask(out == "", pd.NA)
     if pc.any(pc.equal(array, "")).as_py():

@@ -10,10 +10,12 @@ never an error, while nothing is typed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
 from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_xl.engine.plan import Plan
@@ -183,3 +185,19 @@ class ActualsSheet:
         if kind in (Kind.RATE, Kind.RATIO):  # typed rates of a template without counts, NPS …
             return f'IF(COUNT({own})=0,"",AVERAGE({own}))'
         return f'IF(COUNT({own})=0,"",SUM({own}))'
+
+
+def type_actuals(wb: Workbook, layout: Layout, plan: Plan, actuals: Mapping[str, Mapping[str, float | None]]) -> int:
+    """Type ``actuals`` (metric → month → value) into the 実績 sheet's input cells, as a manager
+    would: only metrics the sheet asks to be typed, only plan months, never a None (a stage the
+    data cannot tell stays blank, not 0). Returns how many cells were filled."""
+    typed = {r.metric for r in actual_rows(plan.spec.template) if r.how is Row.TYPED}
+    filled = 0
+    for metric, series in actuals.items():
+        for month, value in series.items():
+            where = layout.cells.get(("actual", metric, month))
+            if metric in typed and where is not None and value is not None:
+                sheet, cell = where.rsplit("!", 1)
+                wb[sheet.strip("'")][cell.replace("$", "")].value = value
+                filled += 1
+    return filled

@@ -4,7 +4,7 @@ actual is #N/A (a gap in the chart, not a zero); the tables a user reads show bl
 
 from __future__ import annotations
 
-from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart import LineChart, Reference
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_xl.engine.plan import Plan
@@ -13,6 +13,7 @@ from kpi_xl.workbook.actuals_sheet import ActualsSheet
 from kpi_xl.workbook.calendar_sheet import CalendarSheet
 from kpi_xl.xlsx import styles
 from kpi_xl.xlsx.cells import text_cell
+from kpi_xl.xlsx.charts import bar_chart, straighten
 
 TREND_TOP = 20
 
@@ -36,26 +37,14 @@ def write_charts(ws: Worksheet, data: Worksheet, plan: Plan, lang: str, totals: 
         for col, source in ((2, f"C{5 + i}"), (3, f"D{5 + i}")):  # log scale: a zero or blank is a gap
             data.cell(2 + i, col, f"=IF(AND(ISNUMBER('{ws.title}'!{source}),'{ws.title}'!{source}>0),"
                                   f"'{ws.title}'!{source},NA())")
-    funnel = _bar(label("funnel_chart", lang))
+    funnel = bar_chart(label("funnel_chart", lang), log=True)
     funnel.add_data(Reference(data, min_col=2, max_col=3, min_row=1, max_row=1 + len(counts)), titles_from_data=True)
     funnel.set_categories(Reference(data, min_col=1, min_row=2, max_row=1 + len(counts)))
-    funnel.y_axis.scaling.logBase = 10  # stages span orders of magnitude (120 deals, 40,000 calls)
     funnel.y_axis.numFmt = styles.COUNT
     ws.add_chart(funnel, "F4")
     _trend(ws, data, plan, lang, actuals, month_header, cal)
     data.sheet_state = "hidden"
     styles.protect(ws)
-
-
-def _bar(title: str) -> BarChart:
-    chart = BarChart()
-    chart.type = "bar"
-    chart.title = title
-    chart.x_axis.scaling.orientation = "maxMin"
-    chart.x_axis.delete = False  # Excel hides an axis openpyxl leaves undecided
-    chart.y_axis.delete = False
-    chart.height, chart.width = 8, 18
-    return chart
 
 
 def _trend(ws: Worksheet, data: Worksheet, plan: Plan, lang: str, actuals: ActualsSheet,
@@ -86,9 +75,6 @@ def _trend(ws: Worksheet, data: Worksheet, plan: Plan, lang: str, actuals: Actua
     trend.display_blanks = "gap"
     trend.y_axis.numFmt = fmt
     trend.x_axis.number_format = styles.MONTH
-    trend.x_axis.delete = False
-    trend.y_axis.delete = False
-    for series in trend.series:
-        series.smooth = False  # straight segments between months
+    straighten(trend)
     trend.height, trend.width = 8, 18
     ws.add_chart(trend, f"F{TREND_TOP}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import Reference
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_xl.engine.feasibility import EFFECT_DIGITS
@@ -12,6 +12,7 @@ from kpi_xl.i18n import label
 from kpi_xl.workbook.inputs_sheet import InputRefs
 from kpi_xl.xlsx import styles
 from kpi_xl.xlsx.cells import Layout, a1, text_cell
+from kpi_xl.xlsx.charts import bar_chart
 from kpi_xl.xlsx.formulas import forward
 
 HEAD = 6
@@ -87,18 +88,13 @@ def _ranked(ws: Worksheet, lang: str, n: int, first: int, target_fmt: str) -> No
         ws.cell(r, 4, f"=INDEX($C${first}:$C${last},{match})")
         ws.cell(r, 5, f"=INDEX($G${first}:$G${last},{match})").number_format = target_fmt
     if n:
-        chart = BarChart()
-        chart.type = "bar"
-        chart.title = label("sens_chart", lang)
+        chart = bar_chart(label("sens_chart", lang))
         chart.y_axis.title = label("sens_header", lang).split("|")[5]
         chart.y_axis.numFmt = target_fmt
         data = Reference(ws, min_col=5, min_row=top, max_row=top + n)
         cats = Reference(ws, min_col=3, min_row=top + 1, max_row=top + n)
         chart.add_data(data, titles_from_data=True)
         chart.set_categories(cats)
-        chart.x_axis.scaling.orientation = "maxMin"
         chart.legend = None
         chart.height, chart.width = 8, 16
-        chart.x_axis.delete = False  # Excel hides an axis openpyxl leaves undecided
-        chart.y_axis.delete = False
         ws.add_chart(chart, a1(HEAD, 10))  # beside the tables, not across a page break

@@ -7,7 +7,7 @@ written atomically (see :mod:`kpi_xl.files`).
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -23,7 +23,7 @@ from kpi_xl.errors import InputError
 from kpi_xl.files import XLSX, check_output, write_atomic
 from kpi_xl.i18n import label
 from kpi_xl.version import __version__
-from kpi_xl.workbook.actuals_sheet import ActualsSheet
+from kpi_xl.workbook.actuals_sheet import ActualsSheet, type_actuals
 from kpi_xl.workbook.calendar_sheet import ROW_BD, ROW_MONTH, CalendarSheet
 from kpi_xl.workbook.charts_sheet import write_charts
 from kpi_xl.workbook.inputs_sheet import InputRefs, ramp_columns, write_inputs
@@ -138,10 +138,14 @@ def write_plan_workbook(path: Path | str, settings: Settings, *, force: bool = F
 
 
 def write_plan(path: Path | str, plan: Plan, opts: PlanOptions | None = None, *,
-               force: bool = False, inputs: Sequence[Path] = ()) -> Path:
+               force: bool = False, inputs: Sequence[Path] = (),
+               actuals: Mapping[str, Mapping[str, float | None]] | None = None) -> Path:
     """Write the plan workbook to ``path`` atomically; refuse to overwrite without ``force``
-    or to write over one of ``inputs``."""
+    or to write over one of ``inputs``. ``actuals`` (metric → month → value) are typed into
+    the 実績 sheet, as the demo does with its export's months."""
     check_output(Path(path), force=force, inputs=inputs, suffixes=XLSX)
-    wb, _ = build_workbook(plan, opts)
+    wb, layout = build_workbook(plan, opts)
+    if actuals:
+        type_actuals(wb, layout, plan, actuals)
     return write_atomic(path, lambda tmp: wb.save(tmp), force=force, inputs=inputs, suffixes=XLSX)
 

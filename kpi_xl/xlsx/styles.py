@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from collections.abc import Iterable
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -104,6 +106,15 @@ def repeat_on_pages(ws: Worksheet, header_row: int, label_cols: str = "A:C") -> 
     ws.print_title_cols = label_cols
 
 
+def repeat_first_header(ws: Worksheet, within: int = 12) -> None:
+    """Print the rows down to the sheet's first table header (within its first rows) on every
+    page, so a long table's later pages still say what each column is."""
+    for row in range(1, min(within, ws.max_row) + 1):
+        if any(cell.fill == HEADER_FILL for cell in ws[row]):
+            ws.print_title_rows = f"1:{row}"
+            return
+
+
 def page_setup(ws: Worksheet) -> None:
     """Print landscape on A4, one page wide."""
     ws.page_setup.orientation = "landscape"
@@ -120,6 +131,17 @@ def traffic_lights(ws: Worksheet, area: str, ach: str, warn: str) -> None:
     for style, test in ((RED, f"{value}<{warn}"), (AMBER, f"AND({value}>={warn},{value}<1)"), (GREEN, f"{value}>=1")):
         ws.conditional_formatting.add(area, FormulaRule(formula=[f"AND(ISNUMBER({ach}),{test})"],
                                                         fill=style.fill, font=style.font))
+
+
+LINE_HEIGHT = 15  # points per line of 10–11 pt text
+
+
+def wrapped_height(text: str, width: float) -> float:
+    """The row height that shows ``text`` wrapped in a column ``width`` characters wide (a
+    full-width character takes two); set explicitly, as spreadsheet apps do not always grow a
+    row for wrapped text in a file they open."""
+    shown = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return LINE_HEIGHT * max(1, math.ceil(shown / max(1.0, width - 2)))
 
 
 def width_for(values: Iterable[tuple[Kind, float]], least: float = 11) -> float:

@@ -182,3 +182,21 @@ def test_impossible_funnels_are_reported(tmp_path):
     (finding,) = [f for f in data.findings if f.rule == "impossible_funnel"]
     assert "佐藤 2026-10: connects 150 > approaches 100" in finding.detail
     assert "鈴木" not in finding.detail
+
+
+@pytest.mark.parametrize("total_row", [
+    ",2026-10-31,,合計,,5,",  # 合計 under the activity type, no owner
+    ",,,,Total,5,",  # an English total in the result column
+    "合計,,,,,5,",  # in the first column
+])
+def test_a_total_row_is_a_total_not_a_missing_owner(tmp_path, total_row):
+    body = HEADER + "A1,2026-10-01,佐藤 健,架電,通電,2,\nA2,2026-10-02,,架電,通電,1,\n" + total_row + "\n"
+    got = findings(ingest([write(tmp_path, body)], SDR))
+    assert got["total_row"] == [4] and got["missing_owner"] == [3]
+
+
+def test_a_formula_owner_is_excluded_and_named(tmp_path):
+    body = HEADER + 'A1,2026-10-01,佐藤 健,架電,通電,2,\nA2,2026-10-02,"=HYPERLINK(""http://x"",""y"")",架電,通電,1,\n'
+    data = ingest([write(tmp_path, body)], SDR)
+    assert findings(data)["formula_owner"] == [3]
+    assert data.actuals.team_month("2026-10")["calls"] == 2  # the formula row's call is not counted

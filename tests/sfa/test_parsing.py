@@ -6,8 +6,10 @@ from datetime import time, timedelta
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from kpi_xl.sfa.parsing import duration_unit, parse_dates, parse_durations, parse_flags, parse_times
+from kpi_xl.sfa.parsing import duration_unit, parse_dates, parse_durations, parse_flags, parse_times, text_values
 from kpi_xl.sfa.vocabulary import key, load_vocabulary
 
 VOCAB = load_vocabulary()
@@ -73,3 +75,15 @@ def test_times_of_day(raw, seconds):
 def test_flag_values(raw, flag, unknown):
     flags, odd = parse_flags(pd.Series([raw], dtype=object), YES, NO)
     assert (bool(flags.iloc[0]), bool(odd.iloc[0])) == (flag, unknown)
+
+
+EDGES = ["", " ", "\u3000", "\u00a0", "\t", "\u2028", "\x1c", "\x85", "\u2003"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(EDGES), st.sampled_from(["佐藤 健", "佐藤\u3000健", "Ann", "x"]),
+                          st.sampled_from(EDGES)), min_size=1, max_size=6))
+def test_text_values_strip_like_python_whatever_else_is_in_the_column(parts):
+    """Each value is stripped as Python's str.strip does, on its own: a name padded with a
+    full-width space is the same name whether or not another row ends in an ASCII space."""
+    values = [a + core + b for a, core, b in parts]
+    assert list(text_values(pd.Series(values))) == [v.strip() for v in values]
