@@ -260,44 +260,46 @@ def _settings_rows(sheet: _Sheet) -> None:
 
 def _lead_rows(sheet: _Sheet) -> None:
     """The sales-cycle lag into each chain stage, in months."""
-    ws, lang = sheet.ws, sheet.lang
+    lang = sheet.lang
     spec = sheet.plan.spec
     tree, chain = spec.template.tree, spec.template.chain
     sheet.section(label("leads", lang))
     for i, stage in enumerate(chain[:-1]):
-        row = sheet.row
-        ws.cell(row, COL_KEY, f"lead:{stage}").font = styles.KEY_FONT
-        text_cell(ws, row, COL_LABEL, label("lead_row", lang, stage=tree.metrics[stage].label(lang),
-                                      below=tree.metrics[chain[i + 1]].label(lang)))
-        ws.cell(row, COL_UNIT, label("unit_months", lang))
-        cell = ws.cell(row, COL_S1, int(spec.leads.get(stage, 0)))
-        styles.as_input(cell, "0")
-        sheet.valid["count"].add(cell)
-        sheet.refs.lead[stage] = sheet.layout.unique_name(name_for(f"lead_{stage}"))
-        sheet.define(sheet.refs.lead[stage], row, COL_S1)
-        sheet.layout.put(("input", f"lead:{stage}"), ws.title, row, COL_S1)
-        sheet.row += 1
+        text = label("lead_row", lang, stage=tree.metrics[stage].label(lang),
+                     below=tree.metrics[chain[i + 1]].label(lang))
+        sheet.refs.lead[stage] = _one_input(sheet, ("lead", stage), text, label("unit_months", lang),
+                                            int(spec.leads.get(stage, 0)), "0", "count")
 
 
 def _growth_rows(sheet: _Sheet) -> None:
     """Month-over-month growth (前月比, 001: 「月間アポ数50件達成（前月比20%増）」) per chain
     stage: each month's share weighs (1 + growth) times the month before's."""
-    ws, lang = sheet.ws, sheet.lang
+    lang = sheet.lang
     spec = sheet.plan.spec
     tree = spec.template.tree
     sheet.section(label("growth_title", lang))
     for stage in spec.template.chain[1:]:
-        row = sheet.row
-        ws.cell(row, COL_KEY, f"growth:{stage}").font = styles.KEY_FONT
-        text_cell(ws, row, COL_LABEL, label("growth_row", lang, stage=tree.metrics[stage].label(lang)))
-        ws.cell(row, COL_UNIT, "%")
-        cell = ws.cell(row, COL_S1, spec.growth.get(stage, 0.0))
-        styles.as_input(cell, styles.RATE)
-        sheet.valid["growth"].add(cell)
-        sheet.refs.growth[stage] = sheet.layout.unique_name(name_for(f"growth_{stage}"))
-        sheet.define(sheet.refs.growth[stage], row, COL_S1)
-        sheet.layout.put(("input", f"growth:{stage}"), ws.title, row, COL_S1)
-        sheet.row += 1
+        text = label("growth_row", lang, stage=tree.metrics[stage].label(lang))
+        sheet.refs.growth[stage] = _one_input(sheet, ("growth", stage), text, "%", spec.growth.get(stage, 0.0),
+                                              styles.RATE, "growth")
+
+
+def _one_input(sheet: _Sheet, key: tuple[str, str], text: str, unit: str, value: Any, fmt: str,
+               valid: str) -> str:
+    """One labelled input row (a lead time, a growth rate): its yellow cell, its validation and
+    its defined name (returned)."""
+    ws, row, (kind, stage) = sheet.ws, sheet.row, key
+    ws.cell(row, COL_KEY, f"{kind}:{stage}").font = styles.KEY_FONT
+    text_cell(ws, row, COL_LABEL, text)
+    ws.cell(row, COL_UNIT, unit)
+    cell = ws.cell(row, COL_S1, value)
+    styles.as_input(cell, fmt)
+    sheet.valid[valid].add(cell)
+    name = sheet.layout.unique_name(name_for(f"{kind}_{stage}"))
+    sheet.define(name, row, COL_S1)
+    sheet.layout.put(("input", f"{kind}:{stage}"), ws.title, row, COL_S1)
+    sheet.row += 1
+    return name
 
 
 def _rep_rows(sheet: _Sheet) -> None:
