@@ -8,6 +8,7 @@ fiscal year is named by the calendar year it starts in: FY2026 with an April sta
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -17,16 +18,42 @@ import jpholiday
 
 from kpi_xl.engine.allocation import largest_remainder
 from kpi_xl.engine.excelmath import roundup
+from kpi_xl.engine.toml_data import template_dir
 from kpi_xl.errors import InputError
 
 SPLIT_METHODS = ("equal", "weighted")
 CLOSURE = "会社休業日"  # how a company closure is named among the public holidays
 
 
-@lru_cache(maxsize=64)
+TABLE_YEARS = (2000, 2060)  # years read from templates/holidays_jp.csv (scripts/make_holidays.py)
+
+
+@lru_cache(maxsize=1)
+def _holiday_table() -> dict[int, tuple[tuple[date, str], ...]]:
+    """The shipped table of public holidays by year: jpholiday's own answers, written once."""
+    by_year: dict[int, list[tuple[date, str]]] = {}
+    path = template_dir() / "holidays_jp.csv"
+    if path.exists():
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                day = date.fromisoformat(row["date"])
+                by_year.setdefault(day.year, []).append((day, row["name"]))
+    return {year: tuple(days) for year, days in by_year.items()}
+
+
+@lru_cache(maxsize=256)
 def public_holidays(year: int) -> tuple[tuple[date, str], ...]:
-    """Japanese public holidays of ``year`` with their names (振替休日 included)."""
+    """Japanese public holidays of ``year`` with their names (振替休日 included): from the
+    shipped table for 2000–2060, from jpholiday otherwise."""
+    table = _holiday_table()
+    if TABLE_YEARS[0] <= year <= TABLE_YEARS[1] and year in table:
+        return table[year]
     return tuple(jpholiday.year_holidays(year))
+
+
+@lru_cache(maxsize=256)
+def _holiday_dates(year: int) -> frozenset[date]:
+    return frozenset(day for day, _ in public_holidays(year))
 
 
 @dataclass(frozen=True)
@@ -62,7 +89,7 @@ class BusinessCalendar:
     def is_business_day(self, day: date) -> bool:
         if day.weekday() >= 5 or day in self.closures:
             return False
-        return not (self.public and jpholiday.is_holiday(day))
+        return not (self.public and day in _holiday_dates(day.year))
 
     def count(self, start: date, end: date) -> int:
         """Business days from ``start`` to ``end``, both included (Excel NETWORKDAYS)."""

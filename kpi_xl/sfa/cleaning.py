@@ -62,7 +62,8 @@ def _blank_and_total_rows(ctx: Context) -> None:
             marked = marked | hit.reindex(marked.index, fill_value=False)
     ctx.exclude(Rule.TOTAL_ROW, marked)
     ctx.exclude(Rule.MISSING_OWNER, owner.isna())
-    formula = owner.str.match(FORMULA_LIKE, na=False).astype(bool)
+    distinct = pd.Series(owner.dropna().unique(), dtype=object)  # a few hundred names, not a million rows
+    formula = owner.isin(distinct[distinct.str.match(FORMULA_LIKE)]).astype(bool)
     ctx.exclude(Rule.FORMULA_OWNER, formula, detail=ctx.unknown_values(owner, owner.where(~formula)))
     ctx.frame["owner"] = owner.astype("category")
 
@@ -166,14 +167,15 @@ def _duplicates(ctx: Context) -> None:
     if "id" not in frame:  # without an ID, two identical calls on a day are real: report, keep
         ctx.note(Rule.IDENTICAL_ROWS, data.astype("string").duplicated(keep="first"))
         return
-    repeated = frame["id"].notna() & frame["id"].duplicated(keep=False)
+    codes = pd.Series(pd.factorize(frame["id"])[0], index=frame.index)  # hash the IDs once; -1: no ID
+    repeated = (codes >= 0) & codes.duplicated(keep=False)
     identical = pd.Series(False, index=data.index)
     if repeated.any():  # with an ID, an identical row is the same record exported twice
         identical[repeated] = data[repeated].astype("string").duplicated(keep="first")
     ctx.exclude(Rule.DUPLICATE_ROW, identical)
     _stages_backwards(ctx)
-    ids = frame["id"].where(~ctx.excluded)
-    ctx.exclude(Rule.DUPLICATE_ID, ids.notna() & ids.duplicated(keep="last"))
+    kept = codes[~ctx.excluded & (codes >= 0)]
+    ctx.exclude(Rule.DUPLICATE_ID, kept.duplicated(keep="last").reindex(frame.index, fill_value=False))
 
 
 def _name_variants(ctx: Context) -> None:

@@ -73,7 +73,7 @@ def lookup_words(series: pd.Series, table: dict[str, str], *, words_only: bool =
     import pyarrow.compute as pc
 
     array = pa.array(series.astype("string[pyarrow]"))
-    if words_only:
+    if words_only:  # in C, before encoding: a column of a million IDs becomes a column of nulls
         array = pc.if_else(pc.match_substring_regex(array, r"\d"), pa.scalar(None, pa.string()), array)
     encoded = pc.dictionary_encode(array)
     if isinstance(encoded, pa.ChunkedArray):
@@ -116,6 +116,24 @@ def _fit(parsed: pd.Series, index: pd.Index) -> tuple[pd.Series, pd.Series]:
 
 
 def parse_dates(raw: pd.Series) -> Dates:
+    """:func:`dates_by_row` over the column's distinct values, spread back to the rows: an
+    export of a million rows holds a few hundred different dates, each parsed once."""
+    codes, uniques = pd.factorize(raw)
+    if len(uniques) * 2 > len(raw):
+        return dates_by_row(raw)
+    once = dates_by_row(pd.Series(uniques, dtype=raw.dtype if raw.dtype != object else object))
+    present = codes >= 0
+    at = np.where(present, codes, 0)
+
+    def spread(values: pd.Series, blank: object) -> pd.Series:
+        out = pd.Series(values.to_numpy()[at] if len(values) else np.full(len(at), blank), index=raw.index)
+        return out.where(present, blank)
+
+    return Dates(spread(once.values, pd.NaT).astype("datetime64[ns]"),
+                 *(spread(flags, False).astype(bool) for flags in once[1:]))
+
+
+def dates_by_row(raw: pd.Series) -> Dates:
     """Dates as exports write them. The time of day is kept where the value has one
     (2026-10-01 09:15, 46296.5, a typed XLSX datetime); dates outside 1900-03-01 … 2100-12-31
     — Excel's serials up to 60 (its fictitious 1900-02-29 included), 0001-01-01, 9999-12-31 —

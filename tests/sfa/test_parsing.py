@@ -87,3 +87,19 @@ def test_text_values_strip_like_python_whatever_else_is_in_the_column(parts):
     full-width space is the same name whether or not another row ends in an ASCII space."""
     values = [a + core + b for a, core, b in parts]
     assert list(text_values(pd.Series(values))) == [v.strip() for v in values]
+
+
+DATE_POOL = ["2026-10-01", "2026/10/02", "2026年10月3日", "46296", "46296.5", "9999-12-31", "0", "60", "abc", "",
+             None, pd.Timestamp("2026-10-05 09:15"), "2026-10-01 09:15", " 2026-10-07 ", "2026-13-01"]
+
+
+@given(st.lists(st.sampled_from(DATE_POOL), min_size=1, max_size=40))
+def test_dates_parsed_once_per_distinct_value_equal_row_by_row(values):
+    """The fast path (each distinct value parsed once) gives exactly what parsing every row gives."""
+    from kpi_xl.sfa.parsing import dates_by_row
+
+    raw = pd.Series(values * 3, dtype=object)  # repeats: the distinct path is taken
+    fast, slow = parse_dates(raw), dates_by_row(raw)
+    pd.testing.assert_series_equal(fast.values, slow.values, check_names=False)
+    for got, want in zip(fast[1:], slow[1:]):
+        assert got.tolist() == want.tolist()
