@@ -116,12 +116,40 @@ def cmd_plan(args: argparse.Namespace) -> Outcome:
     Write a plan workbook (KPI tree, phases, calendar, pacing, sensitivity) with live formulas."""
     from kpi_xl.workbook.writer import write_plan_workbook
 
-    settings = read_settings(_settings(args, load_settings(args.settings) if args.settings else None))
+    raw = _settings(args, load_settings(args.settings) if args.settings else None)
+    history = _history(args, raw) if args.from_data else None
+    settings = read_settings(raw)
     args.lang = args.lang or settings.options.lang
-    inputs = [Path(args.settings)] if args.settings else []
+    inputs = [Path(p) for p in ([args.settings] if args.settings else []) + list(args.from_data or [])]
     plan, written = write_plan_workbook(args.output, settings, force=args.force, inputs=inputs)
-    return Outcome({"output": str(written), **plan_json(plan, args.lang)},
-                   label("written", args.lang, path=str(written)))
+    text = label("written", args.lang, path=str(written))
+    data = {"output": str(written), **plan_json(plan, args.lang)}
+    if history is not None:
+        from kpi_xl.history_view import history_json, render_history
+
+        text = f"{render_history(history, settings.spec.template, args.lang)}\n\n{text}"
+        data["history"] = history_json(history)
+    return Outcome(data, text)
+
+
+def _history(args: argparse.Namespace, raw: dict[str, Any]):
+    """Measure the exports (--from-data) and lay the measured rates and deal size under the
+    settings: a rate or price the user gave still wins."""
+    from kpi_xl.engine.templates import get_template
+    from kpi_xl.sfa.history import history_from_exports
+
+    months = int(parse_count(args.months, "--months")) if args.months is not None else 6
+    if months < 1:
+        raise InputError("out_of_range", field="--months", value=args.months, allowed="1 or more")
+    template = get_template(str(raw.get("template") or "sdr"))
+    history, _ = history_from_exports(args.from_data, template, months, encoding=args.encoding)
+    names = {r: template.tree.metrics[r].label("ja") for r in history.planned_rates()}
+    given = {str(k) for k in (raw.get("rates") or {})}
+    measured = {names[r]: v for r, v in history.planned_rates().items() if names[r] not in given and r not in given}
+    raw["rates"] = {**measured, **(raw.get("rates") or {})}
+    if history.unit_price is not None and raw.get("unit_price") is None:
+        raw["unit_price"] = round(history.unit_price)
+    return history
 
 
 def cmd_review(args: argparse.Namespace) -> Outcome:
@@ -249,6 +277,10 @@ def _plan_file_options(pln: argparse.ArgumentParser) -> None:
     pln.add_argument("--asof", help="as-of date for the pacing sheet (default: first day of the plan)")
     pln.add_argument("--scenario", type=int, choices=(0, 1, 2), help="active scenario: 0 base, 1 upside, 2 downside")
     pln.add_argument("--display", choices=("yen", "man", "oku"), help="show amounts in 円, 万円 or 億円")
+    pln.add_argument("--from-data", nargs="+", metavar="FILE",
+                     help="plan bottom-up from SFA exports: rates and deal size measured over the last full months")
+    pln.add_argument("--months", help="how many full months --from-data measures (default 6)")
+    pln.add_argument("--encoding", help="the CSV files' encoding for --from-data (default: detected)")
 
 
 def finite(data: Any) -> Any:

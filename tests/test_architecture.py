@@ -26,12 +26,14 @@ ALLOWED = {
     "plan_files": BASE | {"engine", "settings_file", "workbook"},
     "report": BASE | {"engine", "display", "files", "xlsx", "sfa", "plan_files"},
     "console": BASE | {"engine", "display"},
+    "history_view": BASE | {"engine", "display", "console"},
     "excel_values": BASE | {"engine"},
     "udfs": BASE | {"engine", "display", "excel_values"},
     "macro_workbook": BASE | {"engine", "files", "xlsx"},
     "demo": BASE | {"engine", "report", "workbook"},
     "__init__": BASE | {"engine"},
-    "cli": BASE | {"engine", "console", "settings_file", "report", "workbook", "macro_workbook", "demo"},
+    "cli": BASE | {"engine", "console", "history_view", "settings_file", "sfa", "report", "workbook",
+                   "macro_workbook", "demo"},
 }
 
 

@@ -1,0 +1,52 @@
+"""A measured history (``kpi-xl plan --from-data``) as terminal text and JSON: each rate with
+its interval and sample, and where a rate fell back to its benchmark, saying so."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kpi_xl.console import table
+from kpi_xl.display import band_text, fmt
+from kpi_xl.engine.catalog import load_benchmarks
+from kpi_xl.engine.feasibility import default_capacity
+from kpi_xl.engine.history import History, MeasuredRate, Source
+from kpi_xl.engine.templates import Template
+from kpi_xl.i18n import label
+
+
+def render_history(history: History, template: Template, lang: str) -> str:
+    rows = [label("hist_header", lang).split("|")]
+    rows += [_row(r, template, lang) for r in history.rates]
+    lines = [label("hist_title", lang, first=history.months[0], last=history.months[-1], n=len(history.months)),
+             table(rows)]
+    if history.unit_price is not None:
+        lines.append(label("hist_price", lang, value=fmt(template, template.chain[0], history.unit_price)))
+    if history.per_rep_day is not None and history.capacity_metric:
+        lines.append(label("hist_capacity", lang, activity=template.tree.metrics[history.capacity_metric].label(lang),
+                           value=f"{history.per_rep_day:.1f}", bench=f"{default_capacity():g}"))
+    return "\n".join(lines)
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def _row(r: MeasuredRate, template: Template, lang: str) -> list[str]:
+    pct = _pct
+    interval = "—" if r.low is None or r.high is None else f"{pct(r.low)}–{pct(r.high)}"
+    planned = pct(r.planned)
+    if r.source is Source.BENCHMARK:
+        mark = load_benchmarks()[template.tree.metrics[r.rate].benchmark]
+        planned += f" ({label('hist_benchmark', lang, band=band_text(mark, lang))})"
+    elif r.source is Source.THIN:
+        planned += f" ({label('hist_thin', lang)})"
+    return [template.tree.metrics[r.rate].label(lang), pct(r.measured), interval,
+            f"{r.numerator:,.0f}/{r.denominator:,.0f}", planned]
+
+
+def history_json(history: History) -> dict[str, Any]:
+    return {"months": list(history.months), "unit_price": history.unit_price, "per_rep_day": history.per_rep_day,
+            "capacity_metric": history.capacity_metric,
+            "rates": [{"rate": r.rate, "numerator": r.numerator, "denominator": r.denominator,
+                       "measured": r.measured, "low": r.low, "high": r.high, "source": r.source.value,
+                       "planned": r.planned, "band": list(r.band) if r.band else None} for r in history.rates]}

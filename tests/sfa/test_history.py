@@ -1,0 +1,77 @@
+"""`plan --from-data` measures what a pandas count of the same export says: each rate Σ ÷ Σ over
+the last full months, the deal size, calls per rep per business day."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from datetime import date, timedelta
+
+import jpholiday
+import pandas as pd
+import pytest
+
+from kpi_xl.engine.templates import get_template
+from kpi_xl.sfa.history import history_from_exports
+
+REPS = ["佐藤", "鈴木", "高橋"]
+RESULTS = ["不在", "不在", "通電", "通電", "アポ獲得"]
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory):
+    """Calls Jul–Oct 2026 and a few days of November (a partial month, left out), and a deal list."""
+    rnd = random.Random(3)
+    rows, deals = [], []
+    day = date(2026, 7, 1)
+    while day <= date(2026, 11, 4):
+        if day.weekday() < 5 and not jpholiday.is_holiday(day):
+            for rep in REPS:
+                for _ in range(rnd.randint(20, 40)):
+                    result = rnd.choice(RESULTS)
+                    rows.append({"日付": day.isoformat(), "担当者": rep, "活動種別": "架電", "結果": result})
+                    if result == "アポ獲得" and rnd.random() < 0.2:
+                        deals.append({"商談ID": f"D{len(deals)}", "担当者": rep, "商談ステータス": "受注",
+                                      "商談開始日": day.isoformat(), "受注日": (day + timedelta(3)).isoformat(),
+                                      "金額": rnd.choice([500_000, 1_000_000, 1_500_000])})
+        day += timedelta(1)
+    folder = tmp_path_factory.mktemp("history")
+    calls, won = folder / "calls.csv", folder / "deals.csv"
+    pd.DataFrame(rows).to_csv(calls, index=False)
+    pd.DataFrame(deals).to_csv(won, index=False)
+    return folder, pd.DataFrame(rows), pd.DataFrame(deals)
+
+
+def test_measured_rates_equal_a_pandas_count(export):
+    folder, calls, deals = export
+    history, _ = history_from_exports([folder / "calls.csv", folder / "deals.csv"], get_template("sdr"), months=3)
+    assert history.months == ("2026-08", "2026-09", "2026-10")  # November is not over
+    calls = calls[(calls["日付"] >= "2026-08-01") & (calls["日付"] < "2026-11-01")]
+    deals = deals[(deals["受注日"] >= "2026-08-01") & (deals["受注日"] < "2026-11-01")]
+    connects = calls["結果"].isin(["通電", "アポ獲得"]).sum()
+    meetings = (calls["結果"] == "アポ獲得").sum()
+    rates = {r.rate: r for r in history.rates}
+    assert (rates["connect_rate"].numerator, rates["connect_rate"].denominator) == (connects, len(calls))
+    assert (rates["meeting_rate"].numerator, rates["meeting_rate"].denominator) == (meetings, connects)
+    assert rates["win_rate"].numerator == len(deals)
+    assert history.unit_price == pytest.approx(deals["金額"].sum() / len(deals))
+    business_days = sum(1 for d in pd.date_range("2026-08-01", "2026-10-31")
+                        if d.weekday() < 5 and not jpholiday.is_holiday(d.date()))
+    assert history.per_rep_day == pytest.approx(len(calls) / (len(REPS) * business_days))
+
+
+def test_plan_from_data_uses_them_and_a_given_rate_wins(export, tmp_path):
+    folder, _, _ = export
+    base = [sys.executable, "-m", "kpi_xl.cli", "plan", "--from-data", str(folder / "calls.csv"),
+            str(folder / "deals.csv"), "--kgi", "1億", "--fy", "2026", "--reps", "3", "--json", "--months", "3"]
+    done = subprocess.run([*base, "-o", str(tmp_path / "a.xlsx")], capture_output=True, text=True, encoding="utf-8")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    measured = {r["rate"]: r["planned"] for r in data["history"]["rates"]}
+    assert data["inputs"]["meeting_rate"] == pytest.approx(measured["meeting_rate"])
+    assert data["inputs"]["unit_price"] == round(data["history"]["unit_price"])
+    mine = subprocess.run([*base, "--rate", "商談化率=25%", "-o", str(tmp_path / "b.xlsx")], capture_output=True,
+                          text=True, encoding="utf-8")
+    assert json.loads(mine.stdout)["inputs"]["meeting_rate"] == pytest.approx(0.25)
