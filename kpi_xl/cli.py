@@ -127,8 +127,8 @@ def cmd_plan(args: argparse.Namespace) -> Outcome:
     if history is not None:
         from kpi_xl.history_view import history_json, render_history
 
-        text = f"{render_history(history, settings.spec.template, args.lang)}\n\n{text}"
-        data["history"] = history_json(history)
+        text = f"{render_history(history, plan, args.lang)}\n\n{text}"
+        data["history"] = history_json(history, plan)
     return Outcome(data, text)
 
 
@@ -149,6 +149,8 @@ def _history(args: argparse.Namespace, raw: dict[str, Any]):
     raw["rates"] = {**measured, **(raw.get("rates") or {})}
     if history.unit_price is not None and raw.get("unit_price") is None:
         raw["unit_price"] = round(history.unit_price)
+    if history.per_rep_day and raw.get("capacity_per_day") is None:  # the real capacity, not the benchmark
+        raw["capacity_per_day"] = round(history.per_rep_day, 1)
     return history
 
 

@@ -149,6 +149,11 @@ def _calendar(plan: Plan, lang: str, name: dict[str, str]) -> list[str]:
     return lines + _feasibility(plan, lang, name)
 
 
+def render_feasibility(plan: Plan, lang: str = "ja") -> str:
+    """The capacity check alone: can the reps do it, and the levers that close a gap."""
+    return "\n".join(_feasibility(plan, lang, {k: v.label(lang) for k, v in plan.spec.template.tree.metrics.items()}))
+
+
 def _feasibility(plan: Plan, lang: str, name: dict[str, str]) -> list[str]:
     """Whether the activity fits the capacity, and the ways to close the gap — or why the
     check cannot be made."""

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from kpi_xl.console import table
+from kpi_xl.console import render_feasibility, table
 from kpi_xl.display import band_text, fmt
 from kpi_xl.engine.catalog import load_benchmarks
 from kpi_xl.engine.feasibility import default_capacity
-from kpi_xl.engine.history import History, MeasuredRate, Source
+from kpi_xl.engine.history import History, MeasuredRate, Source, reachable
+from kpi_xl.engine.plan import Plan
 from kpi_xl.engine.templates import Template
 from kpi_xl.i18n import label
 
 
-def render_history(history: History, template: Template, lang: str) -> str:
+def render_history(history: History, plan: Plan, lang: str) -> str:
+    template = plan.spec.template
     rows = [label("hist_header", lang).split("|")]
     rows += [_row(r, template, lang) for r in history.rates]
     lines = [label("hist_title", lang, first=history.months[0], last=history.months[-1], n=len(history.months)),
@@ -24,6 +26,12 @@ def render_history(history: History, template: Template, lang: str) -> str:
     if history.per_rep_day is not None and history.capacity_metric:
         lines.append(label("hist_capacity", lang, activity=template.tree.metrics[history.capacity_metric].label(lang),
                            value=f"{history.per_rep_day:.1f}", bench=f"{default_capacity():g}"))
+    bottom_up = reachable(plan)
+    if bottom_up is not None:
+        target, goal = plan.reverse.target, plan.reverse.goal
+        lines.append(label("hist_reach", lang, reach=fmt(template, target, bottom_up), goal=fmt(template, target, goal),
+                           gap=fmt(template, target, bottom_up - goal)))
+        lines.append(render_feasibility(plan, lang))
     return "\n".join(lines)
 
 
@@ -44,8 +52,9 @@ def _row(r: MeasuredRate, template: Template, lang: str) -> list[str]:
             f"{r.numerator:,.0f}/{r.denominator:,.0f}", planned]
 
 
-def history_json(history: History) -> dict[str, Any]:
-    return {"months": list(history.months), "unit_price": history.unit_price, "per_rep_day": history.per_rep_day,
+def history_json(history: History, plan: Plan) -> dict[str, Any]:
+    return {"months": list(history.months), "bottom_up_kgi": reachable(plan), "unit_price": history.unit_price,
+            "per_rep_day": history.per_rep_day,
             "capacity_metric": history.capacity_metric,
             "rates": [{"rate": r.rate, "numerator": r.numerator, "denominator": r.denominator,
                        "measured": r.measured, "low": r.low, "high": r.high, "source": r.source.value,

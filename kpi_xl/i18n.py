@@ -520,6 +520,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "hist_benchmark": ("件数が少ないためベンチマーク {band} の中央を使用", "too few events: the middle of the benchmark {band}"),
     "hist_thin": ("件数が少なく参考値（ベンチマークなし）", "too few events to rely on (no benchmark)"),
     "hist_price": ("平均受注単価（実測）: {value}", "Average deal size (measured): {value}"),
+    "hist_reach": ("この率と能力で届く見込み: {reach}（トップダウンの目標 {goal}、差 {gap}）",
+                   "Reachable at these rates and this capacity: {reach} (top-down goal {goal}, gap {gap})"),
     "hist_capacity": ("{activity} / 人・営業日（実測）: {value}（ベンチマーク {bench}）",
                       "{activity} per rep per business day (measured): {value} (benchmark {bench})"),
     "as_plan": ("計画", "plan"),

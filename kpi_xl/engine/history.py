@@ -12,6 +12,7 @@ from enum import Enum
 
 from kpi_xl.engine.actuals import derive
 from kpi_xl.engine.catalog import load_benchmarks
+from kpi_xl.engine.plan import Plan
 from kpi_xl.engine.templates import Template
 from kpi_xl.engine.tree import Kind
 
@@ -105,6 +106,17 @@ def measure_history(template: Template, monthly: Mapping[str, Mapping[str, float
     days = sum((rep_days or {}).get(m, 0.0) for m in months if lever in monthly[m])
     per_day = totals[lever] / days if lever in totals and days > 0 else None
     return History(months, rates, unit_price, per_day, lever)
+
+
+def reachable(plan: Plan) -> float | None:
+    """The goal the team reaches at the plan's rates with its reps working at the capacity the
+    plan assumes (the measured calls per rep-day under --from-data): the bottom-up KGI beside the
+    top-down one. None where the chain does not reach the activity."""
+    f = plan.feasibility
+    if f is None or f.capacity is None or not f.activity or not f.rep_days:
+        return None
+    values = plan.spec.template.tree.evaluate({**plan.spec.knowns, f.activity: f.capacity * f.rep_days})
+    return values.get(plan.reverse.target)
 
 
 def _counts(template: Template, counts: Mapping[str, float]) -> dict[str, float]:

@@ -75,3 +75,21 @@ def test_plan_from_data_uses_them_and_a_given_rate_wins(export, tmp_path):
     mine = subprocess.run([*base, "--rate", "商談化率=25%", "-o", str(tmp_path / "b.xlsx")], capture_output=True,
                           text=True, encoding="utf-8")
     assert json.loads(mine.stdout)["inputs"]["meeting_rate"] == pytest.approx(0.25)
+
+
+def test_bottom_up_kgi_is_the_measured_capacity_pushed_down_the_funnel(export, tmp_path):
+    """At the measured calls per rep-day, rates and deal size, three reps over FY2026's business
+    days reach this much revenue — computed here by hand from the JSON's measured numbers."""
+    folder, _, _ = export
+    done = subprocess.run([sys.executable, "-m", "kpi_xl.cli", "plan", "--from-data", str(folder / "calls.csv"),
+                           str(folder / "deals.csv"), "--kgi", "1億", "--fy", "2026", "--reps", "3", "--months", "3",
+                           "--volume", "メール送信数=0", "--json", "-o", str(tmp_path / "c.xlsx")],
+                          capture_output=True, text=True, encoding="utf-8")
+    history = json.loads(done.stdout)["history"]
+    rate = {r["rate"]: r["planned"] for r in history["rates"]}
+    fy_days = sum(1 for d in pd.date_range("2026-04-01", "2027-03-31")
+                  if d.weekday() < 5 and not jpholiday.is_holiday(d.date()))
+    calls = round(history["per_rep_day"], 1) * 3 * fy_days
+    revenue = (calls * rate["connect_rate"] * rate["meeting_rate"] * rate["win_rate"]
+               * round(history["unit_price"]))
+    assert history["bottom_up_kgi"] == pytest.approx(revenue, rel=1e-9)
