@@ -147,6 +147,9 @@ def _history(args: argparse.Namespace, raw: dict[str, Any]):
     given = {str(k) for k in (raw.get("rates") or {})}
     measured = {names[r]: v for r, v in history.planned_rates().items() if names[r] not in given and r not in given}
     raw["rates"] = {**measured, **(raw.get("rates") or {})}
+    ends = {names[r.rate]: [r.band[1], r.band[0]] if r.band else [r.high, r.low] for r in history.rates
+            if names.get(r.rate) in measured and (r.band or (r.low is not None and r.high is not None))}
+    raw["scenarios"] = {**ends, **(raw.get("scenarios") or {})}  # 楽観/悲観: the interval's ends
     if history.unit_price is not None and raw.get("unit_price") is None:
         raw["unit_price"] = round(history.unit_price)
     if history.per_rep_day and raw.get("capacity_per_day") is None:  # the real capacity, not the benchmark

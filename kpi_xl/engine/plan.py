@@ -51,6 +51,9 @@ class PlanSpec:
     capacity_per_day: float | None = None
     growth: Mapping[str, float] = field(default_factory=dict)  # stage → month-over-month growth (前月比)
     base_knowns: Mapping[str, float] | None = None  # the base scenario's inputs when another is active
+    # rate → (upside, downside) where the scenarios are given (a measured rate's interval ends),
+    # instead of the base rate × 1.1 and × 0.9
+    scenario_rates: Mapping[str, tuple[float, float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

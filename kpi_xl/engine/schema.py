@@ -124,6 +124,7 @@ SETTINGS = Table({
     "leads": NAMED_VALUES, "split": TEXT, "exact": BOOL, "capacity_per_day": VALUE, "phase": TEXT,
     "lang": TEXT, "warn": VALUE, "public_holidays": BOOL, "asof": DAY, "scenario": NUMBER, "display": TEXT,
     "kpis": ListOf(KPI), "growth": NAMED_VALUES,
+    "scenarios": Table(values=ListOf(VALUE), what="a table of rate: [upside, downside]"),
 }, what="a table of settings (template: sdr, kgi: …)")
 
 WORDS = ListOf(VALUE, single=True)

@@ -83,10 +83,12 @@ def read_settings(settings: Mapping[str, Any]) -> Settings:
 
 def scenario_knowns(spec: PlanSpec, scenario: int, base: Mapping[str, float] | None = None) -> dict[str, float]:
     """The inputs of scenario 0 (base), 1 (upside) or 2 (downside): rates scaled by the
-    scenario's factor and capped at 100%; volumes and prices unchanged."""
+    scenario's factor and capped at 100%, or as ``spec.scenario_rates`` gives them; volumes and
+    prices unchanged."""
     factor = SCENARIO_FACTORS[scenario]
     tree = spec.template.tree
-    return {k: min(1.0, v * factor) if tree.metrics[k].kind is Kind.RATE else v
+    given = {k: pair[scenario - 1] for k, pair in spec.scenario_rates.items()} if scenario else {}
+    return {k: given[k] if k in given else min(1.0, v * factor) if tree.metrics[k].kind is Kind.RATE else v
             for k, v in (spec.knowns if base is None else base).items()}
 
 
@@ -211,8 +213,23 @@ def spec_from_settings(settings: Mapping[str, Any]) -> PlanSpec:
         reps=parse_reps(settings.get("reps")),
         leads=leads, split=split, exact=parse_bool(settings.get("exact"), "exact"),
         capacity_per_day=None if capacity is None else parse_positive(capacity, "capacity_per_day"),
-        growth=growth,
+        growth=growth, scenario_rates=_scenario_rates(template, settings.get("scenarios") or {}),
     )
+
+
+def _scenario_rates(template: Template, scenarios: Mapping[str, Any]) -> dict[str, tuple[float, float]]:
+    """``scenarios: {受注率: [楽観, 悲観]}``: a rate's upside and downside given outright."""
+    out = {}
+    for name, pair in scenarios.items():
+        metric = template.metric(str(name))
+        field = f"scenarios.{name}"
+        if metric.kind is not Kind.RATE:
+            raise InputError("out_of_range", field=field, value=name, allowed="a rate of the template")
+        values = list(pair) if isinstance(pair, (list, tuple)) else [pair]
+        if len(values) != 2:
+            raise InputError("out_of_range", field=field, value=pair, allowed="[upside, downside], e.g. [22%, 18%]")
+        out[metric.id] = (parse_rate(values[0], field), parse_rate(values[1], field))
+    return out
 
 
 def options_from_settings(settings: Mapping[str, Any]) -> PlanOptions:

@@ -203,8 +203,10 @@ def _scenario_rows(sheet: _Sheet, scen_range: str) -> None:
         ws.cell(row, COL_KEY, f"in:{key}").font = styles.KEY_FONT
         text_cell(ws, row, COL_LABEL, text)
         ws.cell(row, COL_UNIT, _unit(kind, lang))
+        given = spec.scenario_rates.get(key)
         for i, factor in enumerate(SCENARIO_FACTORS):
-            cell = ws.cell(row, COL_S1 + i, min(1.0, value * factor) if scales else value)
+            shown = given[i - 1] if given and i else min(1.0, value * factor) if scales else value
+            cell = ws.cell(row, COL_S1 + i, shown)
             styles.as_input(cell, styles.fmt(kind))
             sheet.valid[valid.get(kind, "amount")].add(cell)
         active = ws.cell(row, COL_ACTIVE, f"=INDEX({span(None, row, COL_S1, row, COL_S1 + 2)},"

@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_xl.engine.dates import parse_date
 from kpi_xl.engine.plan import PlanSpec
-from kpi_xl.engine.settings import Display, PlanOptions, options_from_settings, spec_from_settings
+from kpi_xl.engine.settings import SCENARIO_FACTORS, Display, PlanOptions, options_from_settings, spec_from_settings
 from kpi_xl.engine.templates import Template, get_template
 from kpi_xl.engine.tree import Kind
 from kpi_xl.engine.values import parse_number, parse_rate
@@ -142,6 +142,21 @@ class _Reader:
             out[mid] = self.located(parse_number, cell.value, spec.template.tree.metrics[mid].name, cell.coordinate)
         return out
 
+    def scenario_columns(self, tree: Any, names: dict[str, str], inputs: list[str]) -> dict[str, list[float]]:
+        """Rates whose upside/downside columns hold their own values (a measured interval, or
+        the user's), not the base × 1.1 / × 0.9 the workbook was written with."""
+        out = {}
+        for mid in inputs:
+            if tree.metrics[mid].kind is not Kind.RATE:
+                continue
+            _letter, row = coordinate_from_string(self.cell_of(names.get(mid, f"in_{mid}")))
+            cells = [self.inputs.cell(row, COL_S1 + i) for i in range(3)]
+            base, up, down = (self.located(parse_rate, c.value, tree.metrics[mid].name, c.coordinate) for c in cells)
+            written = (min(1.0, base * SCENARIO_FACTORS[1]), min(1.0, base * SCENARIO_FACTORS[2]))
+            if abs(up - written[0]) > 1e-12 or abs(down - written[1]) > 1e-12:
+                out[mid] = [up, down]
+        return out
+
     def scenario_value(self, name: str) -> tuple[Any, str]:
         """The active scenario's value of the input whose active cell is ``name``."""
         _letter, row = coordinate_from_string(self.cell_of(name))
@@ -170,6 +185,7 @@ class _Reader:
                 rates[mid] = self.located(parse_rate, raw, field, cell)
             else:
                 volumes[mid] = self.located(parse_number, raw, field, cell)
+        scenarios = self.scenario_columns(tree, names, meta["inputs"])
         goal, cell = self.scenario_value("in_kgi")
         target = tree.metrics[meta["target"]]
         goal = self.located(parse_number, goal, target.name, cell)
@@ -182,6 +198,7 @@ class _Reader:
             "target": {meta["target"]: goal},
             "rates": rates,
             "volumes": volumes,
+            "scenarios": scenarios,
             "fiscal_year": self.value("in_fy"),
             "fy_start": self.value("in_fy_start"),
             "quarter": meta.get("quarter"),

@@ -93,3 +93,15 @@ def test_bottom_up_kgi_is_the_measured_capacity_pushed_down_the_funnel(export, t
     revenue = (calls * rate["connect_rate"] * rate["meeting_rate"] * rate["win_rate"]
                * round(history["unit_price"]))
     assert history["bottom_up_kgi"] == pytest.approx(revenue, rel=1e-9)
+
+
+def test_the_interval_ends_are_the_upside_and_downside_scenarios(export, tmp_path):
+    folder, _, _ = export
+    base = [sys.executable, "-m", "kpi_xl.cli", "plan", "--from-data", str(folder / "calls.csv"),
+            str(folder / "deals.csv"), "--kgi", "1億", "--fy", "2026", "--reps", "3", "--months", "3", "--json"]
+    for scenario, end in ((1, "high"), (2, "low")):
+        done = subprocess.run([*base, "--scenario", str(scenario), "-o", str(tmp_path / f"s{scenario}.xlsx")],
+                              capture_output=True, text=True, encoding="utf-8")
+        data = json.loads(done.stdout)
+        measured = {r["rate"]: r for r in data["history"]["rates"] if r["source"] == "measured"}
+        assert measured and all(data["inputs"][k] == pytest.approx(r[end]) for k, r in measured.items())
