@@ -26,6 +26,11 @@ def render_history(history: History, plan: Plan, lang: str) -> str:
     if history.per_rep_day is not None and history.capacity_metric:
         lines.append(label("hist_capacity", lang, activity=template.tree.metrics[history.capacity_metric].label(lang),
                            value=f"{history.per_rep_day:.1f}", bench=f"{default_capacity():g}"))
+    if history.lag is not None:
+        shares = [f"{x:.0%}" for x in history.lag_months]
+        lines.append(label("hist_lag", lang, n=len(history.lag.days), p50=history.lag.quantile(0.5),
+                           p25=history.lag.quantile(0.25), p75=history.lag.quantile(0.75), m0=shares[0],
+                           m1=shares[1], m2=shares[2], m3=shares[3]))
     bottom_up = reachable(plan)
     if bottom_up is not None:
         target, goal = plan.reverse.target, plan.reverse.goal
@@ -56,6 +61,8 @@ def history_json(history: History, plan: Plan) -> dict[str, Any]:
     return {"months": list(history.months), "bottom_up_kgi": reachable(plan), "unit_price": history.unit_price,
             "per_rep_day": history.per_rep_day,
             "capacity_metric": history.capacity_metric,
+            "lag_days": list(history.lag.days) if history.lag else [],
+            "lag_months": list(history.lag_months),
             "rates": [{"rate": r.rate, "numerator": r.numerator, "denominator": r.denominator,
                        "measured": r.measured, "low": r.low, "high": r.high, "source": r.source.value,
                        "planned": r.planned, "band": list(r.band) if r.band else None} for r in history.rates]}

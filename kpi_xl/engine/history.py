@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import Enum
 
 from kpi_xl.engine.actuals import derive
@@ -43,15 +44,43 @@ class MeasuredRate:
 
 
 @dataclass(frozen=True)
+class Lag:
+    """Days from a deal's start (商談化) to its win, as a distribution, not one number."""
+
+    days: tuple[int, ...]  # sorted, one per won deal with both dates
+
+    def quantile(self, q: float) -> float:
+        """The q-quantile (linear between order statistics, as Excel's PERCENTILE.INC)."""
+        at = q * (len(self.days) - 1)
+        low = math.floor(at)
+        high = min(low + 1, len(self.days) - 1)
+        return self.days[low] + (self.days[high] - self.days[low]) * (at - low)
+
+
+@dataclass(frozen=True)
 class History:
     months: tuple[str, ...]
     rates: tuple[MeasuredRate, ...]
     unit_price: float | None  # Σ revenue ÷ Σ deals won
     per_rep_day: float | None  # the capacity activity per rep per business day
     capacity_metric: str | None
+    lag: Lag | None = None  # meeting → won, where the deal list has both dates
+    lag_months: tuple[float, ...] = ()  # share of wins 0, 1, 2, 3+ calendar months after the meeting
 
     def planned_rates(self) -> dict[str, float]:
         return {r.rate: r.planned for r in self.rates if r.planned is not None}
+
+
+def lag_of(pairs: list[tuple[date, date]]) -> tuple[Lag | None, tuple[float, ...]]:
+    """(started, won) dates → the days between and the share of wins 0, 1, 2 and 3+ calendar
+    months after the start month (what moves activity earlier in a plan)."""
+    kept = [(a, b) for a, b in pairs if b >= a]
+    if not kept:
+        return None, ()
+    counts = [0, 0, 0, 0]
+    for a, b in kept:
+        counts[min(3, (b.year - a.year) * 12 + b.month - a.month)] += 1
+    return Lag(tuple(sorted((b - a).days for a, b in kept))), tuple(c / len(kept) for c in counts)
 
 
 def wilson(successes: float, trials: float, z: float = Z95) -> tuple[float, float]:

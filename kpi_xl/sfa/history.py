@@ -4,13 +4,14 @@ team counts and the rep-days behind them, measured by :mod:`kpi_xl.engine.histor
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from kpi_xl.engine.calendar import BusinessCalendar, month_end
-from kpi_xl.engine.history import History, measure_history
+from kpi_xl.engine.history import History, lag_of, measure_history
 from kpi_xl.engine.templates import Template
 from kpi_xl.errors import DataError
 from kpi_xl.sfa.ingest import Ingested, ingest
@@ -33,7 +34,22 @@ def history_from_exports(paths: Sequence[Path | str], template: Template, months
     monthly = {m: data.actuals.team_month(m) for m in chosen}
     rep_days = {m: _active_reps(data, m, template.activity) * calendar.count(_first(m), month_end(_first(m)))
                 for m in chosen}
-    return measure_history(template, monthly, rep_days), data
+    lag, shares = lag_of(_won_pairs(data, set(chosen)))
+    return replace(measure_history(template, monthly, rep_days), lag=lag, lag_months=shares), data
+
+
+def _won_pairs(data: Ingested, months: set[str]) -> list[tuple[date, date]]:
+    """(start, won) dates of the deals won in ``months`` — from deal lists with both dates."""
+    pairs = []
+    for source in data.sources:
+        frame = source.cleaned.frame
+        if not {"stage", "date", "close_date"} <= set(frame.columns):
+            continue
+        won = frame[(frame["stage"] == "won") & frame["date"].notna() & frame["close_date"].notna()]
+        for start, end in zip(won["date"], won["close_date"]):
+            if f"{end:%Y-%m}" in months:
+                pairs.append((start.date(), end.date()))
+    return pairs
 
 
 def _last_business_day(calendar: BusinessCalendar, month: str) -> date:

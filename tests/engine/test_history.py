@@ -48,3 +48,27 @@ def test_deal_size_and_capacity():
     history = measure_history(SDR, monthly, rep_days={"2026-09": 100, "2026-10": 100})
     assert history.unit_price == pytest.approx(13_000_000 / 10)
     assert history.per_rep_day == pytest.approx(5000 / 200)
+
+
+@given(st.lists(st.tuples(st.dates(), st.integers(0, 200)), min_size=1, max_size=50), st.floats(0, 1))
+def test_lag_quantiles_equal_numpy_and_month_shares_add_up(pairs, q):
+    from datetime import timedelta
+
+    import numpy as np
+
+    from kpi_xl.engine.history import lag_of
+
+    dated = [(d, d + timedelta(n)) for d, n in pairs if d.toordinal() + n <= date_max()]
+    if not dated:
+        return
+    lag, shares = lag_of(dated)
+    assert lag.quantile(q) == pytest.approx(float(np.percentile([(b - a).days for a, b in dated], q * 100)))
+    assert sum(shares) == pytest.approx(1.0)
+    same_month = sum(1 for a, b in dated if (a.year, a.month) == (b.year, b.month)) / len(dated)
+    assert shares[0] == pytest.approx(same_month)
+
+
+def date_max() -> int:
+    from datetime import date
+
+    return date.max.toordinal()

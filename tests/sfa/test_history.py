@@ -105,3 +105,13 @@ def test_the_interval_ends_are_the_upside_and_downside_scenarios(export, tmp_pat
         data = json.loads(done.stdout)
         measured = {r["rate"]: r for r in data["history"]["rates"] if r["source"] == "measured"}
         assert measured and all(data["inputs"][k] == pytest.approx(r[end]) for k, r in measured.items())
+
+
+def test_the_sales_cycle_is_measured_as_a_distribution(export):
+    folder, _, deals = export
+    history, _ = history_from_exports([folder / "calls.csv", folder / "deals.csv"], get_template("sdr"), months=3)
+    won = deals[(deals["受注日"] >= "2026-08-01") & (deals["受注日"] < "2026-11-01")]
+    start, end = pd.to_datetime(won["商談開始日"]), pd.to_datetime(won["受注日"])
+    assert sorted(history.lag.days) == sorted((end - start).dt.days.tolist())
+    next_month = ((end.dt.year - start.dt.year) * 12 + end.dt.month - start.dt.month == 1).mean()
+    assert history.lag_months[1] == pytest.approx(next_month)
