@@ -31,6 +31,8 @@ def render_history(history: History, plan: Plan, lang: str) -> str:
         lines.append(label("hist_lag", lang, n=len(history.lag.days), p50=history.lag.quantile(0.5),
                            p25=history.lag.quantile(0.25), p75=history.lag.quantile(0.75), m0=shares[0],
                            m1=shares[1], m2=shares[2], m3=shares[3]))
+    if history.reps:
+        lines += ["", label("hist_reps", lang), table(_rep_rows(history, template, lang), left=frozenset({0}))]
     bottom_up = reachable(plan)
     if bottom_up is not None:
         target, goal = plan.reverse.target, plan.reverse.goal
@@ -38,6 +40,17 @@ def render_history(history: History, plan: Plan, lang: str) -> str:
                            gap=fmt(template, target, bottom_up - goal)))
         lines.append(render_feasibility(plan, lang))
     return "\n".join(lines)
+
+
+def _rep_rows(history: History, template: Template, lang: str) -> list[list[str]]:
+    activity = template.tree.metrics[history.capacity_metric].label(lang) if history.capacity_metric else ""
+    header = label("hist_rep_header", lang, activity=activity).split("|")
+    rows = [header + [template.tree.metrics[r.rate].label(lang) for r in history.rates]]
+    for name, rep in sorted(history.reps.items()):
+        shown = ["—" if rep.per_rep_day is None else f"{rep.per_rep_day:.1f}"]
+        shown += [_pct(r.measured) + ("" if r.source is Source.MEASURED else "*") for r in rep.rates]
+        rows.append([name, *shown])
+    return rows
 
 
 def _pct(value: float | None) -> str:
@@ -61,6 +74,10 @@ def history_json(history: History, plan: Plan) -> dict[str, Any]:
     return {"months": list(history.months), "bottom_up_kgi": reachable(plan), "unit_price": history.unit_price,
             "per_rep_day": history.per_rep_day,
             "capacity_metric": history.capacity_metric,
+            "reps": {name: {"per_rep_day": rep.per_rep_day,
+                            "rates": {r.rate: {"measured": r.measured, "numerator": r.numerator,
+                                               "denominator": r.denominator, "source": r.source.value}
+                                      for r in rep.rates}} for name, rep in sorted(history.reps.items())},
             "lag_days": list(history.lag.days) if history.lag else [],
             "lag_months": list(history.lag_months),
             "rates": [{"rate": r.rate, "numerator": r.numerator, "denominator": r.denominator,

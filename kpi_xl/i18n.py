@@ -524,6 +524,8 @@ _LABELS: dict[str, tuple[str, str]] = {
                    "Reachable at these rates and this capacity: {reach} (top-down goal {goal}, gap {gap})"),
     "hist_lag": ("商談化→受注（実測 {n} 件）: 中央値 {p50:.0f} 日、25〜75%: {p25:.0f}〜{p75:.0f} 日。受注の月: 同月 {m0}、翌月 {m1}、2か月後 {m2}、3か月以上 {m3}",
                  "Meeting → won ({n} deals measured): median {p50:.0f} days, 25–75%: {p25:.0f}–{p75:.0f} days. Won in the same month {m0}, the next {m1}, two months later {m2}, three or more {m3}"),
+    "hist_reps": ("担当者別（* は件数が少なく参考値）", "Per rep (* too few events to rely on)"),
+    "hist_rep_header": ("担当者|{activity}/営業日", "Rep|{activity} per business day"),
     "hist_capacity": ("{activity} / 人・営業日（実測）: {value}（ベンチマーク {bench}）",
                       "{activity} per rep per business day (measured): {value} (benchmark {bench})"),
     "as_plan": ("計画", "plan"),

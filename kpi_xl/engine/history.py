@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
 
@@ -66,6 +66,7 @@ class History:
     capacity_metric: str | None
     lag: Lag | None = None  # meeting → won, where the deal list has both dates
     lag_months: tuple[float, ...] = ()  # share of wins 0, 1, 2, 3+ calendar months after the meeting
+    reps: Mapping[str, History] = field(default_factory=dict)  # each rep measured on their own rows
 
     def planned_rates(self) -> dict[str, float]:
         return {r.rate: r.planned for r in self.rates if r.planned is not None}

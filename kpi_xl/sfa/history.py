@@ -35,7 +35,22 @@ def history_from_exports(paths: Sequence[Path | str], template: Template, months
     rep_days = {m: _active_reps(data, m, template.activity) * calendar.count(_first(m), month_end(_first(m)))
                 for m in chosen}
     lag, shares = lag_of(_won_pairs(data, set(chosen)))
-    return replace(measure_history(template, monthly, rep_days), lag=lag, lag_months=shares), data
+    reps = {owner: _rep_history(data, template, owner, chosen, calendar) for owner in data.actuals.owners}
+    team = measure_history(template, monthly, rep_days)
+    # a rep is someone who did the capacity activity (a one-row spelling variant is not)
+    kept = {k: v for k, v in reps.items() if v is not None and v.per_rep_day is not None}
+    return replace(team, lag=lag, lag_months=shares, reps=kept), data
+
+
+def _rep_history(data: Ingested, template: Template, owner: str, months: list[str],
+                 calendar: BusinessCalendar) -> History | None:
+    """One rep on their own rows; business days count in the months they did the activity."""
+    monthly = {m: counts for m in months if (counts := data.actuals.rep_month(owner, m))}
+    if not monthly:
+        return None
+    active = {m for m, counts in monthly.items() if counts.get(template.activity or "", 0) > 0}
+    rep_days = {m: calendar.count(_first(m), month_end(_first(m))) for m in active}
+    return measure_history(template, monthly, rep_days)
 
 
 def _won_pairs(data: Ingested, months: set[str]) -> list[tuple[date, date]]:

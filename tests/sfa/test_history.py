@@ -115,3 +115,18 @@ def test_the_sales_cycle_is_measured_as_a_distribution(export):
     assert sorted(history.lag.days) == sorted((end - start).dt.days.tolist())
     next_month = ((end.dt.year - start.dt.year) * 12 + end.dt.month - start.dt.month == 1).mean()
     assert history.lag_months[1] == pytest.approx(next_month)
+
+
+def test_each_rep_is_measured_on_their_own_rows(export):
+    folder, calls, _ = export
+    history, _ = history_from_exports([folder / "calls.csv", folder / "deals.csv"], get_template("sdr"), months=3)
+    calls = calls[(calls["日付"] >= "2026-08-01") & (calls["日付"] < "2026-11-01")]
+    business_days = sum(1 for d in pd.date_range("2026-08-01", "2026-10-31")
+                        if d.weekday() < 5 and not jpholiday.is_holiday(d.date()))
+    assert set(history.reps) == set(REPS)
+    for rep, rows in calls.groupby("担当者"):
+        connects = rows["結果"].isin(["通電", "アポ獲得"]).sum()
+        rates = {r.rate: r for r in history.reps[rep].rates}
+        assert rates["meeting_rate"].measured == pytest.approx((rows["結果"] == "アポ獲得").sum() / connects)
+        assert rates["connect_rate"].measured == pytest.approx(connects / len(rows))
+        assert history.reps[rep].per_rep_day == pytest.approx(len(rows) / business_days)
