@@ -136,19 +136,19 @@ def _history(args: argparse.Namespace, raw: dict[str, Any]):
     """Measure the exports (--from-data) and lay the measured rates and deal size under the
     settings: a rate or price the user gave still wins."""
     from kpi_xl.engine.templates import get_template
-    from kpi_xl.sfa.history import history_from_exports
+    from kpi_xl.sfa.history import DEFAULT_MONTHS, history_from_exports
 
-    months = int(parse_count(args.months, "--months")) if args.months is not None else 6
+    months = int(parse_count(args.months, "--months")) if args.months is not None else DEFAULT_MONTHS
     if months < 1:
         raise InputError("out_of_range", field="--months", value=args.months, allowed="1 or more")
     template = get_template(str(raw.get("template") or "sdr"))
     history, _ = history_from_exports(args.from_data, template, months, encoding=args.encoding)
-    names = {r: template.tree.metrics[r].label("ja") for r in history.planned_rates()}
-    given = {str(k) for k in (raw.get("rates") or {})}
-    measured = {names[r]: v for r, v in history.planned_rates().items() if names[r] not in given and r not in given}
+    given = {template.metric(str(k)).id for k in (raw.get("rates") or {})}  # 受注率, Win rate or win_rate
+    measured = {r: v for r, v in history.planned_rates().items() if r not in given}
     raw["rates"] = {**measured, **(raw.get("rates") or {})}
-    ends = {names[r.rate]: [r.band[1], r.band[0]] if r.band else [r.high, r.low] for r in history.rates
-            if names.get(r.rate) in measured and (r.band or (r.low is not None and r.high is not None))}
+    chosen = {template.metric(str(k)).id for k in (raw.get("scenarios") or {})}
+    ends = {r.rate: [r.band[1], r.band[0]] if r.band else [r.high, r.low] for r in history.rates
+            if r.rate in measured and r.rate not in chosen and (r.band or None not in (r.low, r.high))}
     raw["scenarios"] = {**ends, **(raw.get("scenarios") or {})}  # 楽観/悲観: the interval's ends
     if history.unit_price is not None and raw.get("unit_price") is None:
         raw["unit_price"] = round(history.unit_price)

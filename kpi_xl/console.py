@@ -3,7 +3,6 @@ two outputs)."""
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,24 +14,20 @@ from kpi_xl.engine.plan import Plan
 from kpi_xl.engine.review import MonthReview
 from kpi_xl.engine.templates import Template, get_template
 from kpi_xl.engine.tree import Kind
-from kpi_xl.engine.values import format_percent
+from kpi_xl.engine.values import display_width, format_percent
 from kpi_xl.i18n import label
 
 MEASURED = 1  # decimals of a measured rate in a review: 13 ÷ 85 reads 15.3%, not 15.2941%
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def _pad(text: str, width: int, right: bool = False) -> str:
-    gap = " " * max(0, width - _width(text))
+    gap = " " * max(0, width - display_width(text))
     return gap + text if right else text + gap
 
 
 def table(rows: list[list[str]], left: frozenset[int] = frozenset({0})) -> str:
     """Rows as aligned columns; columns in ``left`` are left-aligned, the rest right."""
-    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(_pad(cell, w, i not in left) for i, (cell, w) in
                                enumerate(zip(row, widths))).rstrip() for row in rows)
 

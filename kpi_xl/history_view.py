@@ -58,15 +58,14 @@ def _pct(value: float | None) -> str:
 
 
 def _row(r: MeasuredRate, template: Template, lang: str) -> list[str]:
-    pct = _pct
-    interval = "—" if r.low is None or r.high is None else f"{pct(r.low)}–{pct(r.high)}"
-    planned = pct(r.planned)
+    interval = "—" if r.low is None or r.high is None else f"{_pct(r.low)}–{_pct(r.high)}"
+    planned = _pct(r.planned)
     if r.source is Source.BENCHMARK:
         mark = load_benchmarks()[template.tree.metrics[r.rate].benchmark]
         planned += f" ({label('hist_benchmark', lang, band=band_text(mark, lang))})"
     elif r.source is Source.THIN:
         planned += f" ({label('hist_thin', lang)})"
-    return [template.tree.metrics[r.rate].label(lang), pct(r.measured), interval,
+    return [template.tree.metrics[r.rate].label(lang), _pct(r.measured), interval,
             f"{r.numerator:,.0f}/{r.denominator:,.0f}", planned]
 
 

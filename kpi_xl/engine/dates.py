@@ -52,6 +52,11 @@ def parse_closures(texts: Iterable[str], field: str = "holiday") -> list[date]:
 _MONTH = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 
 
+def month_start(key: str) -> date:
+    """The first day of a month key ("2026-10" → 2026-10-01)."""
+    return date(int(key[:4]), int(key[5:7]), 1)
+
+
 def parse_month(text: str, field: str = "month") -> str:
     """A month key "2026-10" from 2026-10, 2026/10 or 2026年10月 (full-width digits too)."""
     m = _MONTH.match(normalise_text(str(text)))

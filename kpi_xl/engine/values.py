@@ -32,6 +32,11 @@ def fold_name(name: str) -> str:
     return re.sub(r"\s", "", unicodedata.normalize("NFKC", name)).casefold()
 
 
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal or a cell: a wide or full-width character (漢字, かな, Ｗ) takes two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def _parse_text_number(field: Field, raw: str) -> tuple[float, bool]:
     """Parse ``raw``; return (value, had_percent_sign)."""
     text = normalise_text(raw)

@@ -14,6 +14,7 @@ import pandas as pd
 from kpi_xl.engine.actuals import derive, observable
 from kpi_xl.engine.calendar import BusinessCalendar, add_months, month_end, pace
 from kpi_xl.engine.catalog import get_phase
+from kpi_xl.engine.dates import month_start
 from kpi_xl.engine.diagnosis import DEFAULT_WARN, Status, status
 from kpi_xl.engine.plan import Plan
 from kpi_xl.engine.review import MonthReview, review_month
@@ -126,7 +127,7 @@ def build_report(plan: Plan, data: Ingested, month: str, *, warn: float = DEFAUL
         plan=plan, month=month, warn=warn, metrics=metrics,
         month_lines=inputs.lines(team(month), inputs.targets(index)), ytd_lines=_ytd(inputs),
         review=_review(inputs, warn), reps=reps, trend_months=trend_months, trend=trend,
-        pace=_pace(inputs, data), open_deals=open_deals(data, month_end(_first_day(month))),
+        pace=_pace(inputs, data), open_deals=open_deals(data, month_end(month_start(month))),
         stale_days=stale_days, teams=teams, team_lines=_team_lines(inputs, reps, teams),
         rep_metrics=rep_metrics, no_data=no_data(template, every, observed, data.vocab),
         weeks=weeks(plan, month, metrics, seen, _week_actuals(inputs)),
@@ -165,10 +166,6 @@ def _week_actuals(inputs: _Inputs) -> Callable[[str], dict[str, float]]:
         return derive(inputs.plan.spec.template, {m: float(v) for m, v in frame.xs(week, level=1).sum().items()})
 
     return actual
-
-
-def _first_day(month: str) -> date:
-    return date(int(month[:4]), int(month[5:]), 1)
 
 
 def _ytd(inputs: _Inputs) -> list[Line]:
@@ -211,7 +208,7 @@ def _reps(inputs: _Inputs, metrics: list[str]) -> list[RepLine]:
 
 
 def _trend(inputs: _Inputs) -> tuple[list[str], dict[str, list[Line]]]:
-    first = add_months(_first_day(inputs.month), -11)
+    first = add_months(month_start(inputs.month), -11)
     months = [f"{add_months(first, i):%Y-%m}" for i in range(12)]
     keys = inputs.plan.month_keys
     trend: dict[str, list[Line]] = {m: [] for m in inputs.metrics}
@@ -225,7 +222,7 @@ def _trend(inputs: _Inputs) -> tuple[list[str], dict[str, list[Line]]]:
 def _pace(inputs: _Inputs, data: Ingested) -> Pace:
     """Month to date, as of the last activity in the month (its end without one)."""
     plan, tree = inputs.plan, inputs.plan.spec.template.tree
-    start = _first_day(inputs.month)
+    start = month_start(inputs.month)
     end = month_end(start)
     dates = [s.cleaned.frame["date"] for s in data.sources if "date" in s.cleaned.frame]
     in_month = [d[(d >= pd.Timestamp(start)) & (d <= pd.Timestamp(end))].max() for d in dates]

@@ -5,11 +5,11 @@ with the best and worst slots among those with enough calls to tell."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import pandas as pd
 
 from kpi_xl.engine.calendar import add_months
+from kpi_xl.engine.dates import month_start
 
 WINDOW_MONTHS = 3
 MIN_CALLS = 20  # a slot with fewer calls is shown but never named best or worst
@@ -44,7 +44,7 @@ class Heatmap:
 
 def window(month: str) -> tuple[str, ...]:
     """The report month and the months before it that the heatmap covers, oldest first."""
-    start = date(int(month[:4]), int(month[5:7]), 1)
+    start = month_start(month)
     return tuple(f"{add_months(start, -k):%Y-%m}" for k in reversed(range(WINDOW_MONTHS)))
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from kpi_xl.engine.calendar import month_end
+from kpi_xl.engine.dates import month_start
 from kpi_xl.engine.plan import Plan
 from kpi_xl.engine.tree import Kind
 from kpi_xl.report.lines import Line
@@ -26,7 +27,7 @@ class Week:
 def weeks(plan: Plan, month: str, metrics: Sequence[str], seen: set[str],
           actual: Callable[[str], dict[str, float]]) -> list[Week]:
     """Weeks of the plan that touch ``month``; ``actual`` gives a week's team counts and rates."""
-    first = date(int(month[:4]), int(month[5:7]), 1)
+    first = month_start(month)
     last = month_end(first)
     tree = plan.spec.template.tree
     out = []

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from kpi_xl.engine.calendar import BusinessCalendar, month_end
+from kpi_xl.engine.dates import month_start
 from kpi_xl.engine.history import History, lag_of, measure_history
 from kpi_xl.engine.templates import Template
 from kpi_xl.errors import DataError
@@ -31,26 +32,19 @@ def history_from_exports(paths: Sequence[Path | str], template: Template, months
     if not full:
         raise DataError("history_empty", path=", ".join(Path(p).name for p in paths))
     chosen = full[-months:]
-    monthly = {m: data.actuals.team_month(m) for m in chosen}
-    rep_days = {m: _active_reps(data, m, template.activity) * calendar.count(_first(m), month_end(_first(m)))
-                for m in chosen}
+    business_days = {m: calendar.count(month_start(m), month_end(month_start(m))) for m in chosen}
+    active = _active_months(data, template.activity, chosen)  # a rep is someone who did the activity
+    rep_days = {m: business_days[m] * sum(m in months_of for months_of in active.values()) for m in chosen}
+    team = measure_history(template, {m: data.actuals.team_month(m) for m in chosen}, rep_days)
+    reps = {owner: measure_history(template, _rep_months(data, owner, chosen), {m: business_days[m] for m in months_of})
+            for owner, months_of in active.items()}
     lag, shares = lag_of(_won_pairs(data, set(chosen)))
-    reps = {owner: _rep_history(data, template, owner, chosen, calendar) for owner in data.actuals.owners}
-    team = measure_history(template, monthly, rep_days)
-    # a rep is someone who did the capacity activity (a one-row spelling variant is not)
-    kept = {k: v for k, v in reps.items() if v is not None and v.per_rep_day is not None}
-    return replace(team, lag=lag, lag_months=shares, reps=kept), data
+    return replace(team, lag=lag, lag_months=shares, reps=reps), data
 
 
-def _rep_history(data: Ingested, template: Template, owner: str, months: list[str],
-                 calendar: BusinessCalendar) -> History | None:
-    """One rep on their own rows; business days count in the months they did the activity."""
-    monthly = {m: counts for m in months if (counts := data.actuals.rep_month(owner, m))}
-    if not monthly:
-        return None
-    active = {m for m, counts in monthly.items() if counts.get(template.activity or "", 0) > 0}
-    rep_days = {m: calendar.count(_first(m), month_end(_first(m))) for m in active}
-    return measure_history(template, monthly, rep_days)
+def _rep_months(data: Ingested, owner: str, months: list[str]) -> dict[str, dict[str, float]]:
+    """One rep's own counts in each of ``months`` that has any."""
+    return {m: counts for m in months if (counts := data.actuals.rep_month(owner, m))}
 
 
 def _won_pairs(data: Ingested, months: set[str]) -> list[tuple[date, date]]:
@@ -70,12 +64,8 @@ def _won_pairs(data: Ingested, months: set[str]) -> list[tuple[date, date]]:
 def _last_business_day(calendar: BusinessCalendar, month: str) -> date:
     """The month's last business day: data reaching it makes the month full (a month ending on
     a Saturday is complete on Friday)."""
-    days = calendar.days(_first(month), month_end(_first(month)))
-    return days[-1] if days else month_end(_first(month))
-
-
-def _first(month: str) -> date:
-    return date(int(month[:4]), int(month[5:7]), 1)
+    days = calendar.days(month_start(month), month_end(month_start(month)))
+    return days[-1] if days else month_end(month_start(month))
 
 
 def _last_day(data: Ingested) -> date | None:
@@ -84,10 +74,15 @@ def _last_day(data: Ingested) -> date | None:
     return max(days).date() if days else None
 
 
-def _active_reps(data: Ingested, month: str, activity: str | None) -> int:
-    """Reps with any of the capacity activity (架電数) that month."""
+def _active_months(data: Ingested, activity: str | None, months: list[str]) -> dict[str, set[str]]:
+    """Each owner with any of the capacity activity (架電数) in ``months``, and those months (a
+    one-row spelling variant without it is no rep)."""
     frame = data.actuals.by_month
-    if activity is None or activity not in frame.columns or month not in data.actuals.months:
-        return 0
-    counts = frame.xs(month, level=1)[activity]
-    return int((counts > 0).sum())
+    if activity is None or activity not in frame.columns:
+        return {}
+    done = frame[activity]
+    out: dict[str, set[str]] = {}
+    for owner, month in done[done > 0].index:
+        if month in months:
+            out.setdefault(owner, set()).add(month)
+    return out

@@ -121,7 +121,7 @@ def parse_dates(raw: pd.Series) -> Dates:
     codes, uniques = pd.factorize(raw)
     if len(uniques) * 2 > len(raw):
         return dates_by_row(raw)
-    once = dates_by_row(pd.Series(uniques, dtype=raw.dtype if raw.dtype != object else object))
+    once = dates_by_row(pd.Series(uniques, dtype=raw.dtype))
     present = codes >= 0
     at = np.where(present, codes, 0)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.utils.cell import coordinate_from_string, range_boundaries
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -132,25 +133,30 @@ class _Reader:
     def value(self, name: str) -> Any:
         return self.inputs[self.cell_of(name)].value
 
+    def scenario_cell(self, name: str, scenario: int) -> Cell:
+        """The cell of scenario 0, 1 or 2 of the input whose active cell is named ``name``."""
+        _letter, row = coordinate_from_string(self.cell_of(name))
+        return self.inputs.cell(row, COL_S1 + scenario)
+
+    def metric_cell(self, mid: str, scenario: int) -> Cell:
+        return self.scenario_cell(self.meta.get("names", {}).get(mid, f"in_{mid}"), scenario)
+
     def base_values(self, spec: PlanSpec) -> dict[str, float]:
         """The base scenario's value of each input (the first scenario column)."""
-        names = self.meta.get("names", {})
         out = {}
         for mid in spec.knowns:
-            _letter, row = coordinate_from_string(self.cell_of(names.get(mid, f"in_{mid}")))
-            cell = self.inputs.cell(row, COL_S1)
+            cell = self.metric_cell(mid, 0)
             out[mid] = self.located(parse_number, cell.value, spec.template.tree.metrics[mid].name, cell.coordinate)
         return out
 
-    def scenario_columns(self, tree: Any, names: dict[str, str], inputs: list[str]) -> dict[str, list[float]]:
+    def scenario_columns(self, tree: Any, inputs: list[str]) -> dict[str, list[float]]:
         """Rates whose upside/downside columns hold their own values (a measured interval, or
         the user's), not the base × 1.1 / × 0.9 the workbook was written with."""
         out = {}
         for mid in inputs:
             if tree.metrics[mid].kind is not Kind.RATE:
                 continue
-            _letter, row = coordinate_from_string(self.cell_of(names.get(mid, f"in_{mid}")))
-            cells = [self.inputs.cell(row, COL_S1 + i) for i in range(3)]
+            cells = [self.metric_cell(mid, i) for i in range(3)]
             base, up, down = (self.located(parse_rate, c.value, tree.metrics[mid].name, c.coordinate) for c in cells)
             written = (min(1.0, base * SCENARIO_FACTORS[1]), min(1.0, base * SCENARIO_FACTORS[2]))
             if abs(up - written[0]) > 1e-12 or abs(down - written[1]) > 1e-12:
@@ -159,8 +165,7 @@ class _Reader:
 
     def scenario_value(self, name: str) -> tuple[Any, str]:
         """The active scenario's value of the input whose active cell is ``name``."""
-        _letter, row = coordinate_from_string(self.cell_of(name))
-        cell = self.inputs.cell(row, COL_S1 + self.scenario_index)
+        cell = self.scenario_cell(name, self.scenario_index)
         return cell.value, cell.coordinate
 
     def located(self, parse, raw: Any, field: Any, cell: str, ws: Worksheet | None = None) -> Any:
@@ -185,7 +190,7 @@ class _Reader:
                 rates[mid] = self.located(parse_rate, raw, field, cell)
             else:
                 volumes[mid] = self.located(parse_number, raw, field, cell)
-        scenarios = self.scenario_columns(tree, names, meta["inputs"])
+        scenarios = self.scenario_columns(tree, meta["inputs"])
         goal, cell = self.scenario_value("in_kgi")
         target = tree.metrics[meta["target"]]
         goal = self.located(parse_number, goal, target.name, cell)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import unicodedata
 from collections.abc import Iterable
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -14,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_xl.engine.diagnosis import STATUS_DECIMALS
 from kpi_xl.engine.tree import Kind
+from kpi_xl.engine.values import display_width
 
 YEN = '[$¥-411]#,##0'
 COUNT = '#,##0'
@@ -140,8 +140,7 @@ def wrapped_height(text: str, width: float) -> float:
     """The row height that shows ``text`` wrapped in a column ``width`` characters wide (a
     full-width character takes two); set explicitly, as spreadsheet apps do not always grow a
     row for wrapped text in a file they open."""
-    shown = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return LINE_HEIGHT * max(1, math.ceil(shown / max(1.0, width - 2)))
+    return LINE_HEIGHT * max(1, math.ceil(display_width(text) / max(1.0, width - 2)))
 
 
 def width_for(values: Iterable[tuple[Kind, float]], least: float = 11) -> float:

@@ -130,3 +130,15 @@ def test_each_rep_is_measured_on_their_own_rows(export):
         assert rates["meeting_rate"].measured == pytest.approx((rows["結果"] == "アポ獲得").sum() / connects)
         assert rates["connect_rate"].measured == pytest.approx(connects / len(rows))
         assert history.reps[rep].per_rep_day == pytest.approx(len(rows) / business_days)
+
+
+@pytest.mark.parametrize("given", ["受注率=25%", "Win rate=25%", "win_rate=25%"])
+def test_a_given_rate_keeps_its_own_scenarios_whatever_it_is_called(export, tmp_path, given):
+    """The user's 25% win rate, named in Japanese, English or by id, is theirs in every scenario:
+    upside 25% × 1.1 (README: rates × 1.1), not the measured interval's end."""
+    folder, _, _ = export
+    done = subprocess.run([sys.executable, "-m", "kpi_xl.cli", "plan", "--from-data", str(folder / "calls.csv"),
+                           str(folder / "deals.csv"), "--kgi", "1億", "--fy", "2026", "--reps", "3", "--months", "3",
+                           "--rate", given, "--scenario", "1", "--json", "-o", str(tmp_path / "g.xlsx")],
+                          capture_output=True, text=True, encoding="utf-8")
+    assert json.loads(done.stdout)["inputs"]["win_rate"] == pytest.approx(0.275)
