@@ -117,6 +117,8 @@ def cmd_plan(args: argparse.Namespace) -> Outcome:
     from kpi_xl.workbook.writer import write_plan_workbook
 
     raw = _settings(args, load_settings(args.settings) if args.settings else None)
+    if not args.from_data and (args.mapping or args.months or args.encoding):  # never silently unused
+        raise InputError("missing", field="--from-data", hint="--mapping, --months and --encoding read its files")
     history = _history(args, raw) if args.from_data else None
     settings = read_settings(raw)
     args.lang = args.lang or settings.options.lang
@@ -142,7 +144,7 @@ def _history(args: argparse.Namespace, raw: dict[str, Any]):
     if months < 1:
         raise InputError("out_of_range", field="--months", value=args.months, allowed="1 or more")
     template = get_template(str(raw.get("template") or "sdr"))
-    history, _ = history_from_exports(args.from_data, template, months, encoding=args.encoding)
+    history, _ = history_from_exports(args.from_data, template, months, mapping=args.mapping, encoding=args.encoding)
     given = {template.metric(str(k)).id for k in (raw.get("rates") or {})}  # 受注率, Win rate or win_rate
     measured = {r: v for r, v in history.planned_rates().items() if r not in given}
     raw["rates"] = {**measured, **(raw.get("rates") or {})}
@@ -286,6 +288,7 @@ def _plan_file_options(pln: argparse.ArgumentParser) -> None:
                      help="plan bottom-up from SFA exports: rates and deal size measured over the last full months")
     pln.add_argument("--months", help="how many full months --from-data measures (default 6)")
     pln.add_argument("--encoding", help="the CSV files' encoding for --from-data (default: detected)")
+    pln.add_argument("--mapping", help="a mapping file for --from-data's headers and values (as report's)")
 
 
 def finite(data: Any) -> Any:

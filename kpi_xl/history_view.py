@@ -69,6 +69,15 @@ def _row(r: MeasuredRate, template: Template, lang: str) -> list[str]:
             f"{r.numerator:,.0f}/{r.denominator:,.0f}", planned]
 
 
+def _lag_json(history: History) -> dict[str, Any] | None:
+    """Meeting → won days as quartiles (not one number per deal) and the share of wins by month."""
+    if history.lag is None:
+        return None
+    lag = history.lag
+    return {"deals": len(lag.days), "p25": lag.quantile(0.25), "median": lag.quantile(0.5),
+            "p75": lag.quantile(0.75), "month_shares": list(history.lag_months)}
+
+
 def history_json(history: History, plan: Plan) -> dict[str, Any]:
     return {"months": list(history.months), "bottom_up_kgi": reachable(plan), "unit_price": history.unit_price,
             "per_rep_day": history.per_rep_day,
@@ -77,8 +86,7 @@ def history_json(history: History, plan: Plan) -> dict[str, Any]:
                             "rates": {r.rate: {"measured": r.measured, "numerator": r.numerator,
                                                "denominator": r.denominator, "source": r.source.value}
                                       for r in rep.rates}} for name, rep in sorted(history.reps.items())},
-            "lag_days": list(history.lag.days) if history.lag else [],
-            "lag_months": list(history.lag_months),
+            "lag": _lag_json(history),
             "rates": [{"rate": r.rate, "numerator": r.numerator, "denominator": r.denominator,
                        "measured": r.measured, "low": r.low, "high": r.high, "source": r.source.value,
                        "planned": r.planned, "band": list(r.band) if r.band else None} for r in history.rates]}

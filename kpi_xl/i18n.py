@@ -570,6 +570,26 @@ _LABELS: dict[str, tuple[str, str]] = {
                  "KPI|Actual|Target|Achievement|Status|YTD actual|YTD target|Achievement|Status|Note"),
     "pace_title_r": ("月初からのペース（{asof}時点、{elapsed}/{bd}営業日）", "Month-to-date pace ({asof}, {elapsed}/{bd} business days)"),
     "pace_cols": ("段階|実績|目安|差", "Stage|Actual|Pace target|Gap"),
+    "landing_title": ("月末の着地見込み（{asof}時点、{elapsed}/{bd}営業日）",
+                      "Where the month will land ({asof}, {elapsed}/{bd} business days)"),
+    "landing_cols": ("段階|実績（累計）|着地見込み|P10|P90|月目標|達成確率|商談から|商談 P10|商談 P90",
+                     "Stage|Actual so far|Landing (P50)|P10|P90|Month target|Chance of target|From deals|"
+                     "Deals P10|Deals P90"),
+    "landing_note": ("着地見込み = 実績 + これまでの営業日ペースで残りの営業日分。P10–P90 はその幅"
+                     "（ペースの不確かさ、または過去の月に同じ時点から予測した誤差のうち広い方）。",
+                     "Landing = actual + the business-day pace so far over the business days left; P10–P90 is "
+                     "its range (the pace's uncertainty, or the error of the same forecast on past months, "
+                     "whichever is wider)."),
+    "landing_deals_note": ("商談から = 未決の商談それぞれを、同じ経過日数の過去の商談が残りの日数で受注した割合で加重し、"
+                           "残りの営業日に始まる商談も同じペースで加えた見込み（参考: 過去データの検証ではペースの方が近い）。",
+                           "From deals = each open deal weighted by the share of past deals of the same age that "
+                           "won within the days left, plus the deals the rest of the month will start at this "
+                           "month's pace (for reference: on past data the pace forecast came closer)."),
+    "landing_lever": ("達成確率を最も上げるレバー: 残りの営業日で {metric} {step} → 達成確率 {before} から {after}",
+                      "The lever that most raises the chance: {metric} {step} for the rest of the month → "
+                      "{before} to {after}"),
+    "landing_done": ("月の営業日はすべて経過: 着地 = 実績。", "Every business day of the month has passed: "
+                     "the landing is the actual."),
     "gap_cols": ("要因|種類|KGIへの影響", "Driver|Kind|Effect on the KGI"),
     "rate_cols": ("率|実績|目標|ベンチマーク下限|上限|不足|出典|ヒント", "Rate|Actual|Target|Benchmark low|High|Shortfall|Source|Hint"),
     "quality_cols": ("ファイル|ルール|内容|件数|除外|行番号|詳細", "File|Rule|What|Count|Excluded|Rows|Detail"),

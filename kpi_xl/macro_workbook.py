@@ -63,6 +63,9 @@ FUNCTIONS = [
      "the weakest stage and its hint"),
     ("KPI_FEASIBILITY(required_per_day, reps, [capacity_per_day], [lang])", "実現可能性と必要増員",
      "feasible, or how many more reps"),
+    ("KPI_LANDING(actual_to_date, business_days_elapsed, business_days_total, [pipeline], [win_rates], [target], "
+     "[unit], [spread])", "月末の着地見込み P50・P10・P90（と達成確率）",
+     "where the month lands: P50, P10, P90 (and the chance of the target)"),
     ("KPI_TEMPLATE(template, [lang])", "テンプレートの定義", "a template's definitions"),
 ]
 

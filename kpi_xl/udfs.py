@@ -28,6 +28,7 @@ from kpi_xl.engine.diagnosis import DEFAULT_WARN, Status, achievement, hint_for,
 from kpi_xl.engine.excelmath import roundup
 from kpi_xl.engine.feasibility import default_capacity, extra_reps
 from kpi_xl.engine.funnel import MAX_VALUE, forward_rates, reverse_rates
+from kpi_xl.engine.landing import landing
 from kpi_xl.engine.templates import get_template
 from kpi_xl.engine.values import parse_number
 from kpi_xl.errors import InputError, KpiXlError
@@ -48,8 +49,8 @@ from kpi_xl.excel_values import (
 )
 from kpi_xl.i18n import label, message
 
-__all__ = ["KPI_ACHIEVEMENT", "KPI_BENCHMARK", "KPI_BOTTLENECK", "KPI_FEASIBILITY", "KPI_FORWARD", "KPI_PER_REP",
-           "KPI_RATE", "KPI_REVERSE", "KPI_SPLIT", "KPI_STATUS", "KPI_TEMPLATE"]
+__all__ = ["KPI_ACHIEVEMENT", "KPI_BENCHMARK", "KPI_BOTTLENECK", "KPI_FEASIBILITY", "KPI_FORWARD", "KPI_LANDING",
+           "KPI_PER_REP", "KPI_RATE", "KPI_REVERSE", "KPI_SPLIT", "KPI_STATUS", "KPI_TEMPLATE"]
 
 CATEGORY = "kpi_xl"
 STATUS_KEYS = (Status.HIT, Status.WATCH, Status.MISS)
@@ -270,6 +271,39 @@ def KPI_FEASIBILITY(required_per_day, reps, capacity_per_day=None, lang="ja"):
     if more == 0:
         return message("feasible_short", code, need=per_rep, cap=f"{cap:,.0f}")
     return message("infeasible_short", code, n=more, need=per_rep, cap=f"{cap:,.0f}")
+
+
+@udf(
+    actual_to_date="月初からの実績 / the month's actual so far",
+    business_days_elapsed="経過した営業日 / business days gone",
+    business_days_total="月の営業日 / business days in the month",
+    pipeline="未決の商談の金額（件数なら 1）の範囲 / open deals' values (1 each for a count)",
+    win_rates="各商談の受注確率（範囲か 1 つ） / each deal's chance to win by month end (a range or one rate)",
+    target="月目標（達成確率を返す） / the month's target: adds the chance of reaching it",
+    unit="1件あたりの金額（金額をペースで見込むとき） / value of one event, for an amount at the pace",
+    spread="過去の予測誤差（レポートの値） / past months' relative error (as the report shows)",
+)
+def KPI_LANDING(actual_to_date, business_days_elapsed, business_days_total, pipeline=None, win_rates=None,
+                target=None, unit=None, spread=None):
+    """月末の着地見込み: P50, P10, P90（目標があれば達成確率も） / Where the month lands: P50, P10, P90
+    (and the chance of the target)."""
+    values = [parse_number(v, f"pipeline[{i + 1}]") for i, v in enumerate(flat(pipeline))]
+    deals = None
+    if values or win_rates not in (None, ""):
+        chances = [parse_number(v, f"win_rates[{i + 1}]") for i, v in enumerate(flat(win_rates))]  # 0% is a chance
+        if len(chances) == 1:
+            chances = chances * len(values)
+        if len(chances) != len(values):
+            raise InputError("out_of_range", field="win_rates", value=f"{len(chances)} rates",
+                             allowed=f"one rate, or one per deal ({len(values)})")
+        deals = list(zip(values, chances))
+    goal = number(target, "target")
+    got = landing(number(actual_to_date, "actual_to_date"),
+                  whole_number(business_days_elapsed, "business_days_elapsed"),
+                  whole_number(business_days_total, "business_days_total"), deals=deals,
+                  unit=number(unit, "unit", 1.0), target=goal, spread=number(spread, "spread"))
+    row = [got.expected, got.low, got.high]
+    return [[*row, got.probability]] if goal is not None else [row]
 
 
 @udf(

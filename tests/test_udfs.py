@@ -18,7 +18,8 @@ from kpi_xl.errors import InputError
 from tests.xlwings_harness import call, decorated_udfs, vba_for
 
 NAMES = ["KPI_REVERSE", "KPI_FORWARD", "KPI_RATE", "KPI_SPLIT", "KPI_PER_REP", "KPI_ACHIEVEMENT",
-         "KPI_STATUS", "KPI_BENCHMARK", "KPI_BOTTLENECK", "KPI_FEASIBILITY", "KPI_TEMPLATE"]
+         "KPI_STATUS", "KPI_BENCHMARK", "KPI_BOTTLENECK", "KPI_FEASIBILITY", "KPI_TEMPLATE",
+         "KPI_LANDING"]
 
 
 @functools.cache

@@ -130,7 +130,7 @@ def measure_history(template: Template, monthly: Mapping[str, Mapping[str, float
             totals[metric] = totals.get(metric, 0.0) + value
     rates = tuple(measure_rate(template, r, _paired(template, r, monthly, months)) for r in template.chain_rates()
                   if template.tree.metrics[r].kind is Kind.RATE)
-    revenue, won = _price_parts(template)
+    revenue, won = price_parts(template)
     unit_price = totals[revenue] / totals[won] if revenue in totals and totals.get(won) else None
     lever = template.activity
     days = sum((rep_days or {}).get(m, 0.0) for m in months if lever in monthly[m])
@@ -165,7 +165,7 @@ def _paired(template: Template, rate: str, monthly: Mapping[str, Mapping[str, fl
             if side and both}
 
 
-def _price_parts(template: Template) -> tuple[str, str]:
+def price_parts(template: Template) -> tuple[str, str]:
     """(revenue, deals won): the root amount and the chain's first count."""
     counts = [m for m in template.chain if template.tree.metrics[m].is_count]
     return template.chain[0], counts[0] if counts else ""

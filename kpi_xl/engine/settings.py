@@ -174,7 +174,7 @@ def _knowns(template: Template, settings: Mapping[str, Any]) -> dict[str, float]
             mid, value = metric_value(template, str(name), raw, field)
             knowns[mid] = value
     if settings.get("unit_price") is not None:
-        price = _unit_price_metric(template)
+        price = unit_price_metric(template)
         knowns[price] = parse_positive(settings["unit_price"], template.tree.name(price))
     return knowns
 
@@ -266,7 +266,7 @@ def kpis_from_settings(settings: Mapping[str, Any], template: Template) -> tuple
     return tuple(out)
 
 
-def _unit_price_metric(template: Template) -> str:
+def unit_price_metric(template: Template) -> str:
     """The amount leaf of the root formula (平均受注単価)."""
     for arg in template.tree.children(template.root_id):
         if template.tree.metrics[arg].kind is Kind.AMOUNT and arg not in template.tree.formulas:

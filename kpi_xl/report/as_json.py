@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from kpi_xl.engine.actuals import derive
+from kpi_xl.engine.landing import Landing
 from kpi_xl.report.figures import MonthlyReport
 from kpi_xl.report.lines import Line
 from kpi_xl.sfa.header import ColumnUse, Use
@@ -41,6 +42,7 @@ def report_json(report: MonthlyReport, data: Ingested, lang: str = "en") -> dict
                    "business_days": w.business_days, **lines(w.lines)} for w in report.weeks],
         "heatmap": _heatmap(report),
         "losses": _losses(report),
+        "landing": _landing(report),
         "open_deals": [{"owner": d.owner, "deal": d.deal, "stage": d.stage,
                         "since": d.since.isoformat() if d.since else None, "days": d.days, "basis": d.basis.value,
                         "file": d.file, "row": d.row} for d in report.open_deals],
@@ -86,6 +88,27 @@ def _losses(report: MonthlyReport) -> dict[str, Any] | None:
                          "ytd_share": r.ytd / table.ytd_total if table.ytd_total else None}
                         for r in table.reasons],
             "by_rep": table.by_rep}
+
+
+def _landing(report: MonthlyReport) -> dict[str, Any] | None:
+    """Each KPI's landing at the pace (and for wins and revenue from the open deals), the
+    range widths learnt from past months, the lever; the deals' terms so KPI_LANDING can redo it."""
+    got = report.landing
+    if got is None:
+        return None
+
+    def one(x: Landing) -> dict[str, Any]:
+        return {"actual": x.actual, "p50": x.expected, "p10": x.low, "p90": x.high, "probability": x.probability}
+
+    lever = {"metric": got.lever[0].metric, "step": got.lever[0].step, "probability": got.lever[1]} \
+        if got.lever else None
+    return {"as_of": got.as_of.isoformat(), "elapsed": got.elapsed, "business_days": got.business_days,
+            "pace": {m: one(x) for m, x in got.lines.items()},
+            "deals": {m: one(x) for m, x in got.pipeline.items()},
+            "spread": {f"{basis.value}:{metric}": v for (basis, metric), v in got.spread.items()},
+            "lever": lever,
+            "chances": [{"owner": c.owner, "deal": c.deal, "age": c.age, "value": c.value, "chance": c.chance,
+                         "day": c.day.isoformat() if c.day else None} for c in got.chances]}
 
 
 def _line(line: Line, report: MonthlyReport) -> dict[str, Any]:

@@ -18,8 +18,11 @@ from kpi_xl.engine.dates import month_start
 from kpi_xl.engine.diagnosis import DEFAULT_WARN, Status, status
 from kpi_xl.engine.plan import Plan
 from kpi_xl.engine.review import MonthReview, review_month
+from kpi_xl.engine.settings import unit_price_metric
 from kpi_xl.engine.tree import Kind
+from kpi_xl.errors import InputError
 from kpi_xl.report.deals import OpenDeal, open_deals
+from kpi_xl.report.landings import Month, MonthLanding, month_landing
 from kpi_xl.report.lines import Line
 from kpi_xl.report.losses import Losses, losses
 from kpi_xl.report.no_data import NoData, no_data
@@ -27,6 +30,7 @@ from kpi_xl.report.reps import RepKind, owners_of, rep_goals
 from kpi_xl.report.slots import Heatmap, heatmap
 from kpi_xl.report.weeks import Week, weeks
 from kpi_xl.sfa.aggregate import Actuals
+from kpi_xl.sfa.deal_odds import deals_of
 from kpi_xl.sfa.ingest import Ingested
 
 STALE_DAYS = (14, 30, 60)  # fresh → blue → yellow → red
@@ -73,6 +77,7 @@ class MonthlyReport:
     weeks: list[Week] = field(default_factory=list)
     heatmap: Heatmap | None = None
     losses: Losses | None = None
+    landing: MonthLanding | None = None
 
     @property
     def as_of(self) -> date:
@@ -123,15 +128,17 @@ def build_report(plan: Plan, data: Ingested, month: str, *, warn: float = DEFAUL
     reps = _reps(inputs, every)
     trend_months, trend = _trend(inputs)
     teams = teams or _teams_in(data)
+    paced = _pace(inputs, data)
     return MonthlyReport(
         plan=plan, month=month, warn=warn, metrics=metrics,
         month_lines=inputs.lines(team(month), inputs.targets(index)), ytd_lines=_ytd(inputs),
         review=_review(inputs, warn), reps=reps, trend_months=trend_months, trend=trend,
-        pace=_pace(inputs, data), open_deals=open_deals(data, month_end(month_start(month))),
+        pace=paced, open_deals=open_deals(data, month_end(month_start(month))),
         stale_days=stale_days, teams=teams, team_lines=_team_lines(inputs, reps, teams),
         rep_metrics=rep_metrics, no_data=no_data(template, every, observed, data.vocab),
         weeks=weeks(plan, month, metrics, seen, _week_actuals(inputs)),
-        heatmap=heatmap(actuals.slots, month), losses=losses(actuals.losses, month, plan.month_keys[: index + 1]))
+        heatmap=heatmap(actuals.slots, month), losses=losses(actuals.losses, month, plan.month_keys[: index + 1]),
+        landing=_landing(inputs, data, paced))
 
 
 def planned_zeros(actuals: Actuals, plan: Plan) -> Actuals:
@@ -238,6 +245,21 @@ def _pace(inputs: _Inputs, data: Ingested) -> Pace:
         goal = pace(plan.monthly[stage][plan.lead_in + inputs.index], period.business_days, elapsed, whole=whole)
         lines.append(Line(stage, values.get(stage) if stage in inputs.seen else None, goal))
     return Pace(as_of, elapsed, period.business_days, lines)
+
+
+def _landing(inputs: _Inputs, data: Ingested, paced: Pace) -> MonthLanding:
+    """Where the month lands, as of the pace's date (:mod:`kpi_xl.report.landings`)."""
+    plan = inputs.plan
+    cal = BusinessCalendar(plan.spec.closures, public=plan.spec.public_holidays)
+    month = replace(Month.at(inputs.month, cal, as_of=paced.as_of), elapsed=paced.elapsed,
+                    business_days=paced.business_days)
+    told = {m: v for m, v in inputs.team(inputs.month).items() if m in inputs.seen}
+    try:
+        unit = plan.spec.knowns.get(unit_price_metric(plan.spec.template))
+    except InputError:  # a template whose goal is no count × price
+        unit = None
+    return month_landing(plan.spec.template, month, told, plan.paced, inputs.targets(inputs.index),
+                         deals_of(data), unit, plan.sensitivity)
 
 
 def _team_lines(inputs: _Inputs, reps: list[RepLine], teams: dict[str, str]) -> dict[str, dict[str, Line]]:

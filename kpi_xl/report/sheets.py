@@ -17,6 +17,7 @@ from kpi_xl.engine.templates import Template
 from kpi_xl.engine.tree import Kind
 from kpi_xl.i18n import label, message
 from kpi_xl.report.figures import MonthlyReport
+from kpi_xl.report.landing_sheet import write_landing
 from kpi_xl.report.loss_sheet import write_losses
 from kpi_xl.report.slot_sheet import write_slots
 from kpi_xl.report.week_sheet import write_weeks
@@ -96,7 +97,8 @@ def _summary(ws: Worksheet, report: MonthlyReport, data: Ingested, lang: str, pl
     row = _kpi_table(ws, report, lang, layout)
     row = _bottleneck_lines(ws, report, lang, row)
     row = _gap_table(ws, report, lang, layout, row)
-    _pace_table(ws, report, lang, layout, row)
+    row = _pace_table(ws, report, lang, layout, row)
+    write_landing(ws, report, lang, layout, row, "summary")
     ws.freeze_panes = "C6"
 
 
@@ -162,7 +164,7 @@ def _gap_table(ws: Worksheet, report: MonthlyReport, lang: str, layout: Layout, 
     return total + 2
 
 
-def _pace_table(ws: Worksheet, report: MonthlyReport, lang: str, layout: Layout, row: int) -> None:
+def _pace_table(ws: Worksheet, report: MonthlyReport, lang: str, layout: Layout, row: int) -> int:
     pace = report.pace
     ws.cell(row, 2, label("pace_title_r", lang, asof=pace.as_of.isoformat(), elapsed=pace.elapsed,
                           bd=pace.business_days)).font = styles.BOLD
@@ -174,6 +176,7 @@ def _pace_table(ws: Worksheet, report: MonthlyReport, lang: str, layout: Layout,
         ws.cell(r, 4, line.target).number_format = _fmt(report, line.metric)
         ws.cell(r, 5, f'=IF(OR(C{r}="",D{r}=""),"",C{r}-D{r})').number_format = _fmt(report, line.metric)
         layout.put(("summary", "pace_gap", line.metric), ws.title, r, 5)
+    return row + len(pace.lines) + 3
 
 
 def _rep_metrics(report: MonthlyReport) -> list[str]:

@@ -8,6 +8,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_xl.i18n import label
 from kpi_xl.report.figures import MonthlyReport
+from kpi_xl.report.landing_sheet import write_landing
 from kpi_xl.xlsx import formulas, styles
 from kpi_xl.xlsx.cells import Layout, a1, text_cell
 
@@ -40,4 +41,5 @@ def write_weeks(ws: Worksheet, report: MonthlyReport, lang: str, layout: Layout)
             r += 1
     for col, width in zip("BCDEFGHI", (11, 12, 12, 9, 22, 14, 14, 12)):
         ws.column_dimensions[col].width = width
+    write_landing(ws, report, lang, layout, r + 1, "weeks")
     ws.freeze_panes = ws.cell(FIRST_ROW, 6)

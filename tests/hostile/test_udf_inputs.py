@@ -29,6 +29,10 @@ CASES = [  # (function, args, words the cell must show)
     ("KPI_FEASIBILITY", (1e308, 2), ["#KPI!", "required_per_day"]),
     ("KPI_FEASIBILITY", (100, 1e9), ["#KPI!", "reps"]),
     ("KPI_BENCHMARK", ("z" * 300_000,), ["#KPI!", "chars"]),
+    ("KPI_LANDING", (10, 0, 20), ["#KPI!", "business_days_elapsed"]),
+    ("KPI_LANDING", (float("inf"), 5, 20), ["#KPI!", "actual_to_date"]),
+    ("KPI_LANDING", (10, 5, 20, [[100], [200]], [[0.5], [0.5], [0.5]]), ["#KPI!", "win_rates"]),
+    ("KPI_LANDING", (10, 5, 20, [[100]], [[1.5]]), ["#KPI!", "win_rates[1]"]),
     ("KPI_REVERSE", (BIG_RANGE, [[0.2]]), ["#KPI!", "kgi"]),
 ]
 

@@ -114,3 +114,28 @@ def test_the_excel_mangled_copy_is_split_again_and_reported(tmp_path):
     assert source.raw.note == "nested_csv"
     assert any(f.rule == "nested_csv" for f in data.findings)
     assert source.cleaned.read == 4119 == source.cleaned.used + source.cleaned.excluded
+
+
+def test_maven_plan_from_history_equals_pandas(tmp_path):
+    """`plan --from-data` on the Maven deal list: the last six full months' win rate (won by
+    close month ÷ meetings by engage month), deal size and meeting → won days, by pandas."""
+    out = subprocess.run([sys.executable, "-m", "kpi_xl.cli", "plan", "--from-data", str(MAVEN), "--mapping",
+                          str(ROOT / "examples" / "mappings" / "maven-crm.yaml"), "--kgi", "12000000",
+                          "--fiscal-year", "2018", "--fy-start", "1", "--reps", "30", "-o", str(tmp_path / "p.xlsx"),
+                          "--json", "--lang", "en"], capture_output=True, text=True, encoding="utf-8")
+    assert out.returncode == 0, out.stderr
+    got = json.loads(out.stdout)["history"]
+    df = pd.read_csv(MAVEN, parse_dates=["engage_date", "close_date"])
+    last = df["engage_date"].max()  # 2017-12-27: December's last business day (the 29th) not reached
+    months = pd.period_range("2017-01", last.to_period("M"), freq="M")
+    full = [m for m in months if pd.bdate_range(m.start_time, m.end_time)[-1] <= last][-6:]
+    assert got["months"] == [str(m) for m in full]
+    keys = {str(m) for m in full}
+    won = df[(df["deal_stage"] == "Won") & df["close_date"].dt.strftime("%Y-%m").isin(keys)]
+    meetings = df[(df["deal_stage"] != "Prospecting") & df["engage_date"].dt.strftime("%Y-%m").isin(keys)]
+    (win,) = [r for r in got["rates"] if r["rate"] == "win_rate"]
+    assert (win["numerator"], win["denominator"]) == (len(won), len(meetings))
+    assert win["measured"] == pytest.approx(len(won) / len(meetings)) and win["source"] == "measured"
+    assert got["unit_price"] == pytest.approx(won["close_value"].mean())
+    days = (won["close_date"] - won["engage_date"]).dt.days
+    assert got["lag"]["median"] == pytest.approx(days.median())
