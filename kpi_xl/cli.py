@@ -152,11 +152,23 @@ def _history(args: argparse.Namespace, raw: dict[str, Any]):
     ends = {r.rate: [r.band[1], r.band[0]] if r.band else [r.high, r.low] for r in history.rates
             if r.rate in measured and r.rate not in chosen and (r.band or None not in (r.low, r.high))}
     raw["scenarios"] = {**ends, **(raw.get("scenarios") or {})}  # 楽観/悲観: the interval's ends
+    _measured_lag(history, template, raw)
     if history.unit_price is not None and raw.get("unit_price") is None:
         raw["unit_price"] = round(history.unit_price)
     if history.per_rep_day and raw.get("capacity_per_day") is None:  # the real capacity, not the benchmark
         raw["capacity_per_day"] = round(history.per_rep_day, 1)
     return history
+
+
+def _measured_lag(history: Any, template: Any, raw: dict[str, Any]) -> None:
+    """The measured meeting → won shares spread the plan's meetings over the months before each
+    win, unless the user set a lag (a lead time or shares) on that stage."""
+    from kpi_xl.engine.history import price_parts
+
+    won = price_parts(template)[1]
+    told = {template.metric(str(k)).id for k in [*(raw.get("leads") or {}), *(raw.get("lag_shares") or {})]}
+    if history.lag_months and won not in told and not raw.get("lag_shares"):
+        raw["lag_shares"] = {won: list(history.lag_months)}
 
 
 def cmd_review(args: argparse.Namespace) -> Outcome:
@@ -198,9 +210,12 @@ def cmd_report(args: argparse.Namespace) -> Outcome:
                          output=args.output, force=args.force, progress=progress, encoding=args.encoding)
     if progress is not None:
         progress.close()
+    from kpi_xl.report.landing_text import landing_lines
+
     args.lang = report.lang
-    return Outcome(report.as_json(), label("written", report.lang, path=str(report.output)),
-                   warnings=report.warnings)
+    written = label("written", report.lang, path=str(report.output))
+    text = "\n".join([*landing_lines(report.figures, report.lang), written])
+    return Outcome(report.as_json(), text, warnings=report.warnings)
 
 
 def _progress(total: int):

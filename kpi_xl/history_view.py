@@ -23,6 +23,9 @@ def render_history(history: History, plan: Plan, lang: str) -> str:
              table(rows)]
     if history.unit_price is not None:
         lines.append(label("hist_price", lang, value=fmt(template, template.chain[0], history.unit_price)))
+        if history.price_interval is not None:
+            low, high = (fmt(template, template.chain[0], v) for v in history.price_interval)
+            lines[-1] += label("hist_price_interval", lang, low=low, high=high, n=f"{history.price_deals:,}")
     if history.per_rep_day is not None and history.capacity_metric:
         lines.append(label("hist_capacity", lang, activity=template.tree.metrics[history.capacity_metric].label(lang),
                            value=f"{history.per_rep_day:.1f}", bench=f"{default_capacity():g}"))
@@ -31,6 +34,8 @@ def render_history(history: History, plan: Plan, lang: str) -> str:
         lines.append(label("hist_lag", lang, n=len(history.lag.days), p50=history.lag.quantile(0.5),
                            p25=history.lag.quantile(0.25), p75=history.lag.quantile(0.75), m0=shares[0],
                            m1=shares[1], m2=shares[2], m3=shares[3]))
+        if plan.spec.lag_shares:
+            lines.append(label("hist_lag_used", lang))
     if history.reps:
         lines += ["", label("hist_reps", lang), table(_rep_rows(history, template, lang), left=frozenset({0}))]
     bottom_up = reachable(plan)
@@ -80,6 +85,8 @@ def _lag_json(history: History) -> dict[str, Any] | None:
 
 def history_json(history: History, plan: Plan) -> dict[str, Any]:
     return {"months": list(history.months), "bottom_up_kgi": reachable(plan), "unit_price": history.unit_price,
+            "unit_price_interval": list(history.price_interval) if history.price_interval else None,
+            "unit_price_deals": history.price_deals,
             "per_rep_day": history.per_rep_day,
             "capacity_metric": history.capacity_metric,
             "reps": {name: {"per_rep_day": rep.per_rep_day,

@@ -408,6 +408,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "display_words": ("円|万円|億円", "yen|10k yen (万円)|100M yen (億円)"),
     "leads": ("リードタイム（月）", "Sales-cycle lag (months)"),
     "growth_title": ("前月比（月ごとの伸び）", "Month-over-month growth"),
+    "lag_shares_title": ("{stage} の時期（{below} からの月数ごとの割合、実測）",
+                         "When {stage} come ({below} → {stage}: share by months later, measured)"),
+    "lag_share_row": ("{n} か月後", "{n} months later"),
+    "lag_share_last": ("{n} か月以上後", "{n} or more months later"),
     "growth_row": ("{stage} の前月比", "{stage}, growth over the month before"),
     "weights_row": ("配分の重み", "split weights"),
     "v_growth": ("-50%〜100%で入力してください / Enter -50% to 100%",) * 2,
@@ -520,6 +524,11 @@ _LABELS: dict[str, tuple[str, str]] = {
     "hist_benchmark": ("件数が少ないためベンチマーク {band} の中央を使用", "too few events: the middle of the benchmark {band}"),
     "hist_thin": ("件数が少なく参考値（ベンチマークなし）", "too few events to rely on (no benchmark)"),
     "hist_price": ("平均受注単価（実測）: {value}", "Average deal size (measured): {value}"),
+    "hist_lag_used": ("計画はこの割合で、各月の受注に要る商談化をその月と前の 3 か月に配分します（lag_shares）",
+                      "The plan spreads the meetings each month's wins need over that month and the three "
+                      "before by these shares (lag_shares)"),
+    "hist_price_interval": ("（95%区間 {low}–{high}、ブートストラップ、{n}件）",
+                            " (95% interval {low}–{high}, bootstrap over {n} deals)"),
     "hist_reach": ("この率と能力で届く見込み: {reach}（トップダウンの目標 {goal}、差 {gap}）",
                    "Reachable at these rates and this capacity: {reach} (top-down goal {goal}, gap {gap})"),
     "hist_lag": ("商談化→受注（実測 {n} 件）: 中央値 {p50:.0f} 日、25〜75%: {p25:.0f}〜{p75:.0f} 日。受注の月: 同月 {m0}、翌月 {m1}、2か月後 {m2}、3か月以上 {m3}",
@@ -588,6 +597,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "landing_lever": ("達成確率を最も上げるレバー: 残りの営業日で {metric} {step} → 達成確率 {before} から {after}",
                       "The lever that most raises the chance: {metric} {step} for the rest of the month → "
                       "{before} to {after}"),
+    "landing_line": ("  {metric}: {p50}（P10 {p10} – P90 {p90}）目標 {target}、達成確率 {chance}",
+                     "  {metric}: {p50} (P10 {p10} – P90 {p90}), target {target}, chance {chance}"),
     "landing_done": ("月の営業日はすべて経過: 着地 = 実績。", "Every business day of the month has passed: "
                      "the landing is the actual."),
     "gap_cols": ("要因|種類|KGIへの影響", "Driver|Kind|Effect on the KGI"),

@@ -67,6 +67,8 @@ class History:
     lag: Lag | None = None  # meeting → won, where the deal list has both dates
     lag_months: tuple[float, ...] = ()  # share of wins 0, 1, 2, 3+ calendar months after the meeting
     reps: Mapping[str, History] = field(default_factory=dict)  # each rep measured on their own rows
+    price_interval: tuple[float, float] | None = None  # bootstrap 95% of the deal size, from won deals
+    price_deals: int = 0  # won deals with an amount behind it
 
     def planned_rates(self) -> dict[str, float]:
         return {r.rate: r.planned for r in self.rates if r.planned is not None}

@@ -31,10 +31,45 @@ def stage_offsets(chain: Sequence[str], leads: Mapping[str, int]) -> dict[str, i
     return offsets
 
 
-def shift(values: Sequence[float], offset: int, lead_in: int) -> list[float]:
-    """Place a per-month series ``offset`` months earlier on a timeline that starts
-    ``lead_in`` months before the first month."""
+SHARE_MONTHS = 4  # a measured lag's shares: the same month, one, two, three or more months later
+
+
+def stage_lags(chain: Sequence[str], leads: Mapping[str, int],
+               shares: Mapping[str, Sequence[float]] | None = None) -> dict[str, dict[int, float]]:
+    """Per chain stage: months ahead of the goal → the share of its target placed there.
+
+    A lead time is all of a stage's results one fixed number of months after the stage below
+    in the funnel; measured ``shares`` spread them: ``shares[won] = (0.3, 0.2, 0.2, 0.3)``
+    says 30% of wins come in the meeting's month, 20% a month later … (the lead, if any, adds
+    on top). April's wins then need meetings spread over April and the three months before.
+    """
+    offsets = stage_offsets(chain, leads)  # validates the leads
+    shares = shares or {}
+    if len(shares) > 1:
+        raise InputError("bad_choice", field="lag_shares", value=", ".join(shares), allowed="one stage")
+    out: dict[str, dict[int, float]] = {}
+    lag = {0: 1.0}
+    for stage in chain:
+        out[stage] = dict(lag)
+        step = {int(leads.get(stage, 0)) + d: w for d, w in enumerate(shares[stage])} if stage in shares \
+            else {int(leads.get(stage, 0)): 1.0}
+        lag = _convolve(lag, step)
+    return out if shares else {s: {offsets[s]: 1.0} for s in chain}
+
+
+def _convolve(a: Mapping[int, float], b: Mapping[int, float]) -> dict[int, float]:
+    out: dict[int, float] = {}
+    for i, x in a.items():
+        for j, y in b.items():
+            out[i + j] = out.get(i + j, 0.0) + x * y
+    return out
+
+
+def spread_back(values: Sequence[float], lag: Mapping[int, float], lead_in: int) -> list[float]:
+    """:func:`shift` for a lag spread over several months: each month's value placed ``k``
+    months earlier in proportion to ``lag[k]``, summed per month."""
     timeline = [0.0] * (len(values) + lead_in)
-    for i, value in enumerate(values):
-        timeline[lead_in - offset + i] = value
+    for k, weight in lag.items():
+        for i, value in enumerate(values):
+            timeline[lead_in - k + i] += weight * value
     return timeline

@@ -23,9 +23,10 @@ from kpi_xl.engine.calendar import (
     split,
 )
 from kpi_xl.engine.catalog import load_benchmarks
+from kpi_xl.engine.excelmath import roundup
 from kpi_xl.engine.feasibility import Effect, Feasibility, assess, sensitivity
 from kpi_xl.engine.funnel import Reverse, reverse
-from kpi_xl.engine.lag import shift, stage_offsets
+from kpi_xl.engine.lag import spread_back, stage_lags
 from kpi_xl.engine.templates import Template
 from kpi_xl.engine.tree import Kind
 from kpi_xl.errors import InputError
@@ -46,6 +47,8 @@ class PlanSpec:
     public_holidays: bool = True
     reps: tuple[Rep, ...] = (Rep("Rep 1"),)
     leads: Mapping[str, int] = field(default_factory=dict)
+    # stage → share of its results 0, 1, 2, 3+ months after the stage below (a measured lag)
+    lag_shares: Mapping[str, tuple[float, ...]] = field(default_factory=dict)
     split: str = "equal"
     exact: bool = False
     capacity_per_day: float | None = None
@@ -54,6 +57,9 @@ class PlanSpec:
     # rate → (upside, downside) where the scenarios are given (a measured rate's interval ends),
     # instead of the base rate × 1.1 and × 0.9
     scenario_rates: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+
+
+POINT = {0: 1.0}  # no lag: all in the same month
 
 
 @dataclass(frozen=True)
@@ -199,30 +205,32 @@ def build_plan(spec: PlanSpec) -> Plan:
     if not sum(m.business_days for m in fy_months):  # closures over the whole year: nothing can be planned
         raise InputError("out_of_range", field="holidays", value=f"{fy_months[0].start}..{fy_months[-1].end}",
                          allowed="a plan period with at least one business day")
-    offsets = stage_offsets(result.template.chain, spec.leads)
-    lead_in = max(offsets.get(s.metric, 0) for s in result.stages)
+    lags = stage_lags(result.template.chain, spec.leads, spec.lag_shares)
+    lead_in = max(max(lags.get(s.metric, POINT)) for s in result.stages)
     months = months_between(add_months(fy_months[0].start, -lead_in), fy_months[-1].end, cal) \
         if lead_in else fy_months
     weeks = iso_weeks(spec.fiscal_year, spec.fy_start, cal, spec.quarter)
     rep_weights = [[rep.weight(m.start) for rep in spec.reps] for m in months]
     plan = Plan(spec, result, effects, months, lead_in, weeks, warnings=warnings)
     for stage in result.stages:
-        _spread(plan, stage.metric, stage.value, fy_months, offsets.get(stage.metric, 0), rep_weights)
+        _spread(plan, stage.metric, stage.value, fy_months, lags.get(stage.metric, POINT), rep_weights)
     for volume in plan.volumes():
-        _spread(plan, volume, spec.knowns[volume], fy_months, offsets.get(plan.anchor(volume), 0), rep_weights)
+        _spread(plan, volume, spec.knowns[volume], fy_months, lags.get(plan.anchor(volume), POINT), rep_weights)
     feas = _feasibility(plan, rep_weights)
     return Plan(spec, result, effects, months, lead_in, weeks, plan.monthly, plan.weekly, plan.daily,
                 plan.per_rep, plan.per_rep_daily, feas, warnings)
 
 
-def _spread(plan: Plan, stage: str, total: float, fy_months: list[Period], offset: int,
+def _spread(plan: Plan, stage: str, total: float, fy_months: list[Period], lag: Mapping[int, float],
             rep_weights: list[list[float]]) -> None:
-    """A stage's total over fiscal months (moved ``offset`` months earlier), ISO weeks,
-    business days and reps. A rate stage (a rate KGI) is the same rate in every period."""
+    """A stage's total over fiscal months (moved earlier by its ``lag``: months → share),
+    ISO weeks, business days and reps. A rate stage (a rate KGI) is the same rate in every
+    period its lag reaches."""
     spec, months = plan.spec, plan.months
     metric = spec.template.tree.metrics[stage]
     if metric.kind is Kind.RATE:
-        plan.monthly[stage] = shift([total] * len(fy_months), offset, plan.lead_in)
+        reached = spread_back([1.0] * len(fy_months), {k: 1.0 for k in lag}, plan.lead_in)
+        plan.monthly[stage] = [total if r else 0.0 for r in reached]
         plan.weekly[stage] = [total] * len(plan.weeks)
         plan.daily[stage] = list(plan.monthly[stage])
         plan.per_rep[stage] = [[v] * len(spec.reps) for v in plan.monthly[stage]]
@@ -233,7 +241,9 @@ def _spread(plan: Plan, stage: str, total: float, fy_months: list[Period], offse
     growth = spec.growth.get(stage)
     fy_series = split(total, growth_weights(weights, growth, spec.split), "weighted", whole=whole) \
         if growth else split(total, weights, spec.split, whole=whole)
-    series = shift(fy_series, offset, plan.lead_in)
+    series = spread_back(fy_series, lag, plan.lead_in)
+    if whole and len(lag) > 1:  # a spread lag splits whole months: each rounded up, as the seeds' pace
+        series = [roundup(v) for v in series]
     plan.monthly[stage] = series
     plan.weekly[stage] = split(total, [w.business_days for w in plan.weeks], spec.split, whole=whole)
     plan.daily[stage] = [per_day(v, m.business_days, whole=whole) for v, m in zip(series, months)]
@@ -256,11 +266,14 @@ def growth_weights(business_days: Sequence[int], growth: float, method: str) -> 
 
 
 def _feasibility(plan: Plan, rep_weights: list[list[float]]) -> Feasibility:
-    """The capacity check over the months the activity has a target in."""
+    """The capacity check over the months the activity has a target in (a year of them: a lag
+    spread over months thins the edge months, which also carry the years before and after)."""
     activity = plan.spec.template.activity
     series = plan.monthly.get(activity) if activity else None
-    active = [i for i, v in enumerate(series) if v > 0] if series else \
-        list(range(plan.lead_in, len(plan.months)))
+    fiscal = list(range(plan.lead_in, len(plan.months)))
+    active = [i for i, v in enumerate(series) if v > 0] if series else fiscal
+    if len(active) > len(fiscal):  # a spread lag: a year's activity over more months, beside other years'
+        active = fiscal
     rep_days = sum(sum(rep_weights[i]) * plan.months[i].business_days for i in active)
     business_days = sum(plan.months[i].business_days for i in active)
     return assess(plan.reverse, plan.spec.knowns, rep_days=rep_days, business_days=business_days,

@@ -125,6 +125,7 @@ SETTINGS = Table({
     "lang": TEXT, "warn": VALUE, "public_holidays": BOOL, "asof": DAY, "scenario": NUMBER, "display": TEXT,
     "kpis": ListOf(KPI), "growth": NAMED_VALUES,
     "scenarios": Table(values=ListOf(VALUE), what="a table of rate: [upside, downside]"),
+    "lag_shares": Table(values=ListOf(VALUE), what="a table of stage: [same month, +1, +2, +3 months]"),
 }, what="a table of settings (template: sdr, kgi: …)")
 
 WORDS = ListOf(VALUE, single=True)

@@ -21,6 +21,7 @@ from kpi_xl.engine.calendar import SPLIT_METHODS
 from kpi_xl.engine.catalog import get_phase
 from kpi_xl.engine.dates import parse_closures, parse_date
 from kpi_xl.engine.diagnosis import DEFAULT_WARN
+from kpi_xl.engine.lag import SHARE_MONTHS
 from kpi_xl.engine.lint import KpiSpec
 from kpi_xl.engine.plan import PlanSpec
 from kpi_xl.engine.schema import SETTINGS, check_document
@@ -214,7 +215,29 @@ def spec_from_settings(settings: Mapping[str, Any]) -> PlanSpec:
         leads=leads, split=split, exact=parse_bool(settings.get("exact"), "exact"),
         capacity_per_day=None if capacity is None else parse_positive(capacity, "capacity_per_day"),
         growth=growth, scenario_rates=_scenario_rates(template, settings.get("scenarios") or {}),
+        lag_shares=_lag_shares(template, settings.get("lag_shares") or {}),
     )
+
+
+def _lag_shares(template: Template, table: Mapping[str, Any]) -> dict[str, tuple[float, ...]]:
+    """``lag_shares: {受注数: [32%, 17%, 17%, 34%]}``: the share of a stage's results in the same
+    month as the stage below, one, two and three or more months later; scaled to add up to
+    100% (all zero: all in the same month). One stage at most."""
+    out = {}
+    for name, raw in table.items():
+        stage = _chain_stage(template, str(name))
+        field = f"lag_shares.{name}"
+        values = list(raw) if isinstance(raw, (list, tuple)) else [raw]
+        if not 1 <= len(values) <= SHARE_MONTHS or stage == template.chain[-1]:
+            raise InputError("out_of_range", field=field, value=raw,
+                             allowed=f"1 to {SHARE_MONTHS} shares on a stage above the last, e.g. [40%, 30%, 20%, 10%]")
+        shares = [parse_non_negative(v, f"{field}[{i + 1}]") for i, v in enumerate(values)]
+        total = sum(shares)
+        shares = [x / total for x in shares] if total > 0 else [1.0]
+        out[stage] = tuple(shares) + (0.0,) * (SHARE_MONTHS - len(shares))
+    if len(out) > 1:
+        raise InputError("out_of_range", field="lag_shares", value=", ".join(table), allowed="one stage")
+    return out
 
 
 def _scenario_rates(template: Template, scenarios: Mapping[str, Any]) -> dict[str, tuple[float, float]]:

@@ -9,6 +9,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from kpi_xl.engine.landing import Landing
 from kpi_xl.i18n import label
 from kpi_xl.report.figures import MonthlyReport
+from kpi_xl.report.landing_text import lever_line
 from kpi_xl.xlsx import styles
 from kpi_xl.xlsx.cells import Layout, text_cell
 
@@ -52,16 +53,9 @@ def _numbers(ws: Worksheet, r: int, col: int, line: Landing, number: str) -> Non
 
 
 def _notes(report: MonthlyReport, lang: str) -> list[str]:
-    got = report.landing
-    notes = [label("landing_note", lang)]
-    if got.pipeline:
+    lever = lever_line(report, lang)
+    notes = [lever] if lever else []
+    notes.append(label("landing_note", lang))
+    if report.landing.pipeline:
         notes.append(label("landing_deals_note", lang))
-    if got.elapsed >= got.business_days:
-        notes.append(label("landing_done", lang))
-    elif got.lever is not None:
-        effect, chance = got.lever
-        metric = report.plan.spec.template.tree.metrics[effect.metric].label(lang)
-        before = got.lines.get(report.plan.reverse.target) or next(iter(got.lines.values()))
-        notes.insert(0, label("landing_lever", lang, metric=metric, step=effect.step,
-                              before=f"{before.probability or 0:.0%}", after=f"{chance:.0%}"))
     return notes

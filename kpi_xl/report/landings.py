@@ -137,7 +137,7 @@ def month_landing(template: Template, month: Month, actual: dict[str, float], me
                                            target=targets.get(metric),
                                            spread=out.spread.get((Basis.DEALS, metric)))
     out.chances = chances or []
-    out.lever = _lever(out, revenue if revenue in out.lines else won, targets, effects)
+    out.lever = _lever(out, revenue if revenue in out.lines else won, targets, effects, template.activity)
     return out
 
 
@@ -183,13 +183,15 @@ def _unit(actual: dict[str, float], revenue: str, won: str, planned: float | Non
     return planned
 
 
-def _lever(out: MonthLanding, metric: str, targets: dict[str, float | None],
-           effects: Sequence[Effect]) -> tuple[Effect, float] | None:
+def _lever(out: MonthLanding, metric: str, targets: dict[str, float | None], effects: Sequence[Effect],
+           activity: str | None) -> tuple[Effect, float] | None:
     """The lever (from the plan's sensitivity: +1pt on a rate, +10% on a volume) that most
     raises the chance of reaching the goal, applied to what the rest of the month adds."""
     line, target = out.lines.get(metric), targets.get(metric)
     if line is None or target is None or line.probability is None or not effects:
         return None
-    best = max(effects, key=lambda e: e.kgi_after / e.kgi_before if e.kgi_before else 1.0)
-    factor = best.kgi_after / best.kgi_before if best.kgi_before else 1.0
-    return best, line.shifted(factor, target).probability or 0.0
+    def factor(e: Effect) -> float:
+        return round(e.kgi_after / e.kgi_before, 9) if e.kgi_before else 1.0
+
+    best = max(effects, key=lambda e: (factor(e), e.metric == activity))  # a tie goes to the activity reps control
+    return best, line.shifted(factor(best), target).probability or 0.0

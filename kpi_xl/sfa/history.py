@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kpi_xl.engine.calendar import BusinessCalendar, month_end
@@ -18,6 +19,9 @@ from kpi_xl.errors import DataError
 from kpi_xl.sfa.ingest import Ingested, ingest
 
 DEFAULT_MONTHS = 6
+BOOTSTRAP = 2000  # resamples for the deal size's interval
+CHUNK = 200
+MIN_DEALS = 10
 
 
 def history_from_exports(paths: Sequence[Path | str], template: Template, months: int = DEFAULT_MONTHS, *,
@@ -39,7 +43,37 @@ def history_from_exports(paths: Sequence[Path | str], template: Template, months
     reps = {owner: measure_history(template, _rep_months(data, owner, chosen), {m: business_days[m] for m in months_of})
             for owner, months_of in active.items()}
     lag, shares = lag_of(_won_pairs(data, set(chosen)))
-    return replace(team, lag=lag, lag_months=shares, reps=reps), data
+    amounts = _won_amounts(data, set(chosen))
+    return replace(team, lag=lag, lag_months=shares, reps=reps, price_interval=bootstrap_mean(amounts),
+                   price_deals=len(amounts)), data
+
+
+def bootstrap_mean(values: np.ndarray, resamples: int = BOOTSTRAP, seed: int = 0) -> tuple[float, float] | None:
+    """The 95% percentile-bootstrap interval of the mean (a deal size has no closed form: a
+    few large deals skew it); seeded, so a plan is the same every run. None under 10 values."""
+    if len(values) < MIN_DEALS:
+        return None
+    rng = np.random.default_rng(seed)
+    means = np.empty(resamples)
+    for start in range(0, resamples, CHUNK):  # bounded memory on a long deal list
+        picks = rng.integers(0, len(values), (min(CHUNK, resamples - start), len(values)))
+        means[start:start + len(picks)] = values[picks].mean(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def _won_amounts(data: Ingested, months: set[str]) -> np.ndarray:
+    """The amount of each deal won in ``months`` (deal lists with an amount column)."""
+    out = []
+    for source in data.sources:
+        frame = source.cleaned.frame
+        if not {"stage", "amount"} <= set(frame.columns):
+            continue
+        when = frame["close_date"].fillna(frame["date"]) if "close_date" in frame else frame["date"]
+        won = (frame["stage"] == "won") & frame["amount"].notna() & when.notna()
+        keep = won & when.dt.strftime("%Y-%m").isin(months)
+        out.append(frame.loc[keep, "amount"].astype("float64").to_numpy())
+    return np.concatenate(out) if out else np.empty(0)
 
 
 def _rep_months(data: Ingested, owner: str, months: list[str]) -> dict[str, dict[str, float]]:

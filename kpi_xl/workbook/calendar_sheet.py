@@ -123,9 +123,12 @@ class CalendarSheet:
             cell.number_format = number_format
             cell.font = styles.NOTE_FONT
         split_fy = span(None, s_row, self.fy_cols[0], s_row, self.fy_cols[-1])
+        spread = next((refs.lag_shares[c] for c in chain[: chain.index(plan.anchor(stage))] if c in refs.lag_shares),
+                      None)
         for j, col in enumerate(self.month_cols):
             k = f"{j - plan.lead_in}+{offset}"
-            target = ws.cell(t_row, col, f"=IF(AND({k}>=0,{k}<{n_fy}),INDEX({split_fy},{k}+1),0)")
+            target = ws.cell(t_row, col, "=" + (lagged(split_fy, k, n_fy, spread, whole) if spread
+                                                else _month_of(split_fy, k, n_fy)))
             target.number_format = number_format
             target.font = styles.BOLD
             target.border = styles.BOX
@@ -219,3 +222,17 @@ class CalendarSheet:
                 self.layout.put(("per_rep_daily", stage, rep.name, plan.months[j].key), ws.title, row, col)
             row += 1
         return row
+
+
+def _month_of(split_fy: str, k: str, n_fy: int) -> str:
+    """The fiscal split's value ``k`` months in (0 outside the fiscal year)."""
+    return f"IF(AND({k}>=0,{k}<{n_fy}),INDEX({split_fy},{k}+1),0)"
+
+
+def lagged(split_fy: str, k: str, n_fy: int, shares: list[str], whole: bool) -> str:
+    """A measured lag: Σ share_d × the split ``k + d`` months in, over Σ shares (rounded up
+    for counts, as the engine's :func:`kpi_xl.engine.lag.spread_back`); no shares: ``k``'s."""
+    total = "(" + "+".join(shares) + ")"
+    terms = "+".join(f"{w}*{_month_of(split_fy, f'{k}+{d}', n_fy)}" for d, w in enumerate(shares))
+    value = f"({terms})/{total}"
+    return f"IF({total}=0,{_month_of(split_fy, k, n_fy)},{f'ROUNDUP({value},0)' if whole else value})"

@@ -64,6 +64,7 @@ class InputRefs:
 
     metric: dict[str, str] = field(default_factory=dict)  # metric id → name (active value)
     lead: dict[str, str] = field(default_factory=dict)  # chain stage → name
+    lag_shares: dict[str, list[str]] = field(default_factory=dict)  # chain stage → names of its 4 shares
     growth: dict[str, str] = field(default_factory=dict)  # chain stage → name of its 前月比
     reps: list[RepRefs] = field(default_factory=list)
     kgi: str = "in_kgi"
@@ -157,6 +158,7 @@ def write_inputs(wb: Workbook, plan: Plan, opts: PlanOptions, layout: Layout) ->
     _scenario_rows(sheet, scen_range)
     _settings_rows(sheet)
     _lead_rows(sheet)
+    _lag_share_rows(sheet)
     _growth_rows(sheet)
     _rep_rows(sheet)
     _holidays(sheet)
@@ -271,6 +273,22 @@ def _lead_rows(sheet: _Sheet) -> None:
                      below=tree.metrics[chain[i + 1]].label(lang))
         sheet.refs.lead[stage] = _one_input(sheet, ("lead", stage), text, label("unit_months", lang),
                                             int(spec.leads.get(stage, 0)), "0", "count")
+
+
+def _lag_share_rows(sheet: _Sheet) -> None:
+    """A measured lag (plan --from-data): the share of a stage's results in the same month as
+    the stage below, one, two and three or more months later (scaled to 100% when they do not
+    add up; all blank or 0: no spread)."""
+    lang, spec = sheet.lang, sheet.plan.spec
+    tree, chain = spec.template.tree, spec.template.chain
+    for stage, shares in spec.lag_shares.items():
+        below = chain[chain.index(stage) + 1]
+        sheet.section(label("lag_shares_title", lang, stage=tree.metrics[stage].label(lang),
+                            below=tree.metrics[below].label(lang)))
+        sheet.refs.lag_shares[stage] = [
+            _one_input(sheet, ("lag_share", f"{stage}_{d}"), label("lag_share_row", lang, n=d) if d < len(shares) - 1
+                       else label("lag_share_last", lang, n=d), "%", share, styles.RATE, "share")
+            for d, share in enumerate(shares)]
 
 
 def _growth_rows(sheet: _Sheet) -> None:

@@ -23,6 +23,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_xl.engine.dates import parse_date
+from kpi_xl.engine.lag import SHARE_MONTHS
 from kpi_xl.engine.plan import PlanSpec
 from kpi_xl.engine.settings import SCENARIO_FACTORS, Display, PlanOptions, options_from_settings, spec_from_settings
 from kpi_xl.engine.templates import Template, get_template
@@ -213,6 +214,7 @@ class _Reader:
             "leads": {stage: self.value(meta.get("names", {}).get(f"lead:{stage}", f"in_lead_{stage}")) or 0
                       for stage in template.chain[:-1]},
             "growth": self.growth(template),
+            "lag_shares": self.lag_shares(template),
             "reps": self.reps(),
             "holidays": self.holidays(),
             "public_holidays": False,  # the holiday table is the whole truth once written
@@ -238,6 +240,18 @@ class _Reader:
             value = self.located(parse_number, self.inputs[coord].value or 0, "growth", coord)
             if value:
                 out[stage] = value
+        return out
+
+    def lag_shares(self, template: Template) -> dict[str, list[float]]:
+        """A measured lag's shares (plan --from-data), blanks as 0; none in other workbooks."""
+        names = self.meta.get("names", {})
+        out = {}
+        for stage in template.chain[:-1]:
+            cells = [names.get(f"lag_share:{stage}:{d}") for d in range(SHARE_MONTHS)]
+            if None in cells:
+                continue
+            coords = [self.cell_of(name) for name in cells]
+            out[stage] = [self.located(parse_number, self.inputs[c].value or 0, "lag_shares", c) for c in coords]
         return out
 
     def reps(self) -> list[dict[str, Any]]:

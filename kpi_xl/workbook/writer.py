@@ -120,7 +120,8 @@ def _meta(wb: Workbook, plan: Plan, opts: PlanOptions, layout: Layout, refs: Inp
         "plan_months": [m.key for m in plan.months],
         "ramp_months": ramp_columns(plan),
         "names": {**refs.metric, **{f"lead:{k}": v for k, v in refs.lead.items()},
-                  **{f"growth:{k}": v for k, v in refs.growth.items()}},
+                  **{f"growth:{k}": v for k, v in refs.growth.items()},
+                  **{f"lag_share:{k}:{d}": v for k, names in refs.lag_shares.items() for d, v in enumerate(names)}},
     }
     for i, (key, value) in enumerate(meta.items(), start=1):
         ws.cell(i, 1, key)

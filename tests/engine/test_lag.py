@@ -1,6 +1,6 @@
 import pytest
 
-from kpi_xl.engine.lag import shift, stage_offsets
+from kpi_xl.engine.lag import spread_back, stage_lags, stage_offsets
 from kpi_xl.engine.plan import build_plan
 from kpi_xl.engine.settings import spec_from_settings
 from kpi_xl.errors import InputError
@@ -16,9 +16,19 @@ def test_offsets_accumulate_up_the_chain():
         stage_offsets(CHAIN, {"won": -1})
 
 
-def test_shift_moves_earlier_on_the_timeline():
-    assert shift([1, 2, 3], 2, 2) == [1, 2, 3, 0, 0]
-    assert shift([1, 2, 3], 0, 2) == [0, 0, 1, 2, 3]
+def test_a_point_lag_moves_earlier_on_the_timeline():
+    assert spread_back([1, 2, 3], {2: 1.0}, 2) == [1, 2, 3, 0, 0]
+    assert spread_back([1, 2, 3], {0: 1.0}, 2) == [0, 0, 1, 2, 3]
+
+
+def test_shares_spread_and_stack_on_a_lead():
+    """Shares on 受注数 with a one-month lead on コネクト数: meetings spread 0–3 months back,
+    connects and calls one month further (the distributions convolved)."""
+    lags = stage_lags(CHAIN, {"connects": 1}, {"won": (0.5, 0.25, 0.25, 0.0)})
+    assert lags["won"] == {0: 1.0} and lags["meetings"] == {0: 0.5, 1: 0.25, 2: 0.25, 3: 0.0}
+    assert lags["calls"] == {1: 0.5, 2: 0.25, 3: 0.25, 4: 0.0}
+    assert spread_back([4, 8], lags["meetings"], 3) == [0.0, 1.0, 3.0, 4.0, 4.0]
+    assert stage_lags(CHAIN, {"won": 2}) == {s: {o: 1.0} for s, o in stage_offsets(CHAIN, {"won": 2}).items()}
 
 
 def test_april_revenue_needs_february_activity():

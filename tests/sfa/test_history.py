@@ -10,6 +10,7 @@ import sys
 from datetime import date, timedelta
 
 import jpholiday
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -142,3 +143,44 @@ def test_a_given_rate_keeps_its_own_scenarios_whatever_it_is_called(export, tmp_
                            "--rate", given, "--scenario", "1", "--json", "-o", str(tmp_path / "g.xlsx")],
                           capture_output=True, text=True, encoding="utf-8")
     assert json.loads(done.stdout)["inputs"]["win_rate"] == pytest.approx(0.275)
+
+
+def test_deal_size_interval_is_scipys_percentile_bootstrap():
+    """A skewed deal list (a few large deals): the interval equals scipy's percentile bootstrap
+    to within the resampling noise of either, and is not the symmetric normal one."""
+    from scipy import stats
+
+    from kpi_xl.sfa.history import bootstrap_mean
+
+    values = np.random.default_rng(3).lognormal(13, 1.2, 300)
+    low, high = bootstrap_mean(values)
+    ref = stats.bootstrap((values,), np.mean, method="percentile", n_resamples=20_000,
+                          random_state=np.random.default_rng(11)).confidence_interval
+    width = ref.high - ref.low
+    assert abs(low - ref.low) < 0.05 * width and abs(high - ref.high) < 0.05 * width
+    assert (high - values.mean()) > (values.mean() - low)  # skewed right, as the deals are
+    assert bootstrap_mean(values[:9]) is None
+
+
+@pytest.mark.parametrize("given", [[], ["--lead", "受注数=1"]])
+def test_the_measured_cycle_spreads_the_plans_meetings(export, tmp_path, given):
+    """The shares of wins 0–3 months after the meeting (a pandas count here) become the plan's
+    lag_shares, written to the workbook and read back; a lead time given by hand wins."""
+    from kpi_xl.workbook.reader import read_plan_workbook
+
+    folder, _, deals = export
+    out = tmp_path / "plan.xlsx"
+    done = subprocess.run([sys.executable, "-m", "kpi_xl.cli", "plan", "--from-data", str(folder / "calls.csv"),
+                           str(folder / "deals.csv"), "--kgi", "1億", "--fy", "2026", "--reps", "3", "--months", "3",
+                           *given, "-o", str(out)], capture_output=True, text=True, encoding="utf-8")
+    assert done.returncode == 0, done.stderr
+    spec = read_plan_workbook(out).spec
+    if given:
+        assert spec.lag_shares == {} and {k: v for k, v in spec.leads.items() if v} == {"won": 1}
+        return
+    won = deals[(deals["受注日"] >= "2026-08-01") & (deals["受注日"] < "2026-11-01")]
+    start, end = pd.to_datetime(won["商談開始日"]), pd.to_datetime(won["受注日"])
+    later = ((end.dt.year - start.dt.year) * 12 + end.dt.month - start.dt.month).clip(upper=3)
+    shares = [float((later == k).mean()) for k in range(4)]
+    assert spec.lag_shares["won"] == pytest.approx(shares)
+    assert "lag_shares" in done.stdout

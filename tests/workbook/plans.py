@@ -48,6 +48,7 @@ def random_settings(seed: int) -> dict[str, Any]:
         settings["leads"] = {chain_stage[template]: rnd.randint(1, 2)}
     if rnd.random() < 0.2:
         settings["quarter"] = rnd.randint(1, 4)
+    _lag_shares(settings, chain_stage[template], random.Random(f"lag{seed}"))
     return settings
 
 
@@ -120,7 +121,14 @@ def varied_settings(seed: int) -> dict[str, Any]:
         settings["quarter"] = rnd.randint(1, 4)
     if rnd.random() < 0.15 and "kgi" in settings and not settings.get("quarter"):
         settings["growth"] = {_first_stage(template): rnd.choice(["10%", "20%", "-5%"])}
+    _lag_shares(settings, _first_stage(template), random.Random(f"lag{seed}"))
     return settings
+
+
+def _lag_shares(settings: dict[str, Any], stage: str, rnd: random.Random) -> None:
+    """A measured lag on a quarter of the plans (its own random stream: the other draws stay)."""
+    if rnd.random() < 0.25 and "kgi" in settings:
+        settings["lag_shares"] = {stage: [f"{rnd.choice([0, 5, 17, 33, 50])}%" for _ in range(rnd.randint(1, 4))]}
 
 
 def _first_stage(template: str) -> str:
