@@ -83,15 +83,14 @@ def deal_chances(deals: Deals, month: Month, unit: float) -> list[Chance] | None
     if now.closed_before(month.first) < MIN_SEEN:  # no deal had closed yet: the history says nothing
         return None
     left = (month.last - month.as_of).days
-    out = []
-    open_ = np.flatnonzero(now.open_mask())
-    for i in open_:
-        age = now.age(i, month.as_of)
-        p = now.odds(age, left, month.as_of)
-        if p is None:
-            return None
-        value = now.value[i] if np.isfinite(now.value[i]) and now.value[i] > 0 else unit
-        out.append(Chance(str(now.owner[i]), str(now.deal[i]), age, float(value), p))
+    live = np.flatnonzero(now.open_mask())
+    ages = now.ages(month.as_of)[live]
+    odds = {int(a): now.odds(int(a), left, month.as_of) for a in np.unique(ages)}  # one pass per distinct age
+    if None in odds.values():
+        return None
+    values = np.where(np.isfinite(now.value[live]) & (now.value[live] > 0), now.value[live], unit)
+    out = [Chance(str(now.owner[i]), str(now.deal[i]), int(a), float(v), odds[int(a)] or 0.0)
+           for i, a, v in zip(live, ages, values)]
     return out + _new_deals(now, month, unit)
 
 

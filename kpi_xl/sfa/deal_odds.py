@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -40,6 +41,11 @@ class Deals:
         return Deals(self.start[keep], np.where(late, np.nan, self.close)[keep], (self.won & ~late)[keep],
                      np.where(late, np.nan, self.value)[keep], self.owner[keep], self.deal[keep])
 
+    @cached_property
+    def lasted(self) -> np.ndarray:
+        """Days from start to close (infinite while open)."""
+        return np.where(np.isnan(self.close), np.inf, self.close - self.start)
+
     def won_between(self, first: date, last: date) -> tuple[float, float]:
         """(deals won, their value) with a close date from ``first`` to ``last``."""
         hit = self.won & (self.close >= _day(first)) & (self.close <= _day(last))
@@ -51,8 +57,9 @@ class Deals:
     def started_since(self, first: date) -> int:
         return int((self.start >= _day(first)).sum())
 
-    def age(self, i: int, today: date) -> int:
-        return int(_day(today) - self.start[i])
+    def ages(self, today: date) -> np.ndarray:
+        """Each deal's days since its start at ``today``."""
+        return (_day(today) - self.start).astype(np.int64)
 
     def open_mask(self) -> np.ndarray:
         return np.isnan(self.close)
@@ -61,7 +68,7 @@ class Deals:
         """(share won within ``days`` after age ``age``, deals it was measured on) from deals
         open at that age whose whole window lay before ``today``."""
         cut = _day(today)
-        lasted = np.where(np.isnan(self.close), np.inf, self.close - self.start)
+        lasted = self.lasted
         seen = (self.start + age + days <= cut) & (lasted > age)
         won = seen & self.won & (lasted <= age + days)
         return (float(won.sum() / seen.sum()) if seen.any() else 0.0), int(seen.sum())
@@ -96,5 +103,8 @@ def _days(series: pd.Series) -> np.ndarray:
     return ((series - pd.Timestamp("1970-01-01")) / pd.Timedelta(days=1)).to_numpy("float64")
 
 
+EPOCH = date(1970, 1, 1).toordinal()
+
+
 def _day(day: date) -> float:
-    return float((pd.Timestamp(day) - pd.Timestamp("1970-01-01")) / pd.Timedelta(days=1))
+    return float(day.toordinal() - EPOCH)
