@@ -49,7 +49,7 @@ def report_json(report: MonthlyReport, data: Ingested, lang: str = "en") -> dict
         "teams": {name: lines(team.values()) for name, team in report.team_lines.items()},
         "by_rep_month": by_rep_month,
         "by_week": by_week,
-        "files": [{"file": s.raw.path.name, "sha256": s.raw.sha256, "encoding": s.raw.encoding,
+        "files": [{"file": s.raw.name, "sha256": s.raw.sha256, "encoding": s.raw.encoding,
                    "reader": s.raw.engine, "shape": s.header.shape.value, "read": s.cleaned.read,
                    "used": s.cleaned.used, "excluded": s.cleaned.excluded,
                    "tells": sorted(o.value for o in s.cleaned.sourced),

@@ -84,7 +84,7 @@ def _fmt(report: MonthlyReport, metric: str) -> str:
 
 def _summary(ws: Worksheet, report: MonthlyReport, data: Ingested, lang: str, plan_name: str,
              layout: Layout) -> None:
-    files = ", ".join(s.raw.path.name for s in data.sources)
+    files = ", ".join(s.raw.name for s in data.sources)
     styles.title(ws, label("rep_title", lang, month=report.month),
                  label("rep_note", lang, files=files, plan=plan_name, asof=report.as_of.isoformat()))
     ws.column_dimensions["B"].width = 24
@@ -361,12 +361,12 @@ def _quality(ws: Worksheet, report: MonthlyReport, data: Ingested, lang: str, la
     for i, source in enumerate(data.sources):
         r = 5 + i
         c = source.cleaned
-        text(ws, r, 2, source.raw.path.name)
+        text(ws, r, 2, source.raw.name)
         ws.cell(r, 3, c.read)
         ws.cell(r, 4, c.used)
         ws.cell(r, 5, c.excluded)
         ws.cell(r, 6, f'=IF(C{r}=D{r}+E{r},"OK","NG")')
-        layout.put(("quality", source.raw.path.name, "check"), ws.title, r, 6)
+        layout.put(("quality", source.raw.name, "check"), ws.title, r, 6)
     top = 6 + len(data.sources) + 1
     styles.header(ws, top, 2, label("quality_cols", lang).split("|"))
     for col, width in zip("BCDEFGH", (26, 18, 44, 9, 8, 60, 60)):
@@ -420,12 +420,12 @@ def _column_uses(ws: Worksheet, report: MonthlyReport, data: Ingested, lang: str
     for source in data.sources:
         for use in source.header.columns:
             r += 1
-            text(ws, r, 2, source.raw.path.name)
+            text(ws, r, 2, source.raw.name)
             ws.cell(r, 3, use.position + 1)
             text(ws, r, 4, use.header)
             text(ws, r, 5, label(f"use_{use.use.value}", lang))
             text(ws, r, 6, _column_as(use, counted, template, lang))
-            layout.put(("columns", source.raw.path.name, use.position + 1), ws.title, r, 5)
+            layout.put(("columns", source.raw.name, use.position + 1), ws.title, r, 5)
 
 
 def _column_as(use: ColumnUse, counted: dict[str, list[str]], template: Template, lang: str) -> str:
@@ -465,7 +465,7 @@ def _file_rows(source: Source, lang: str) -> list[tuple[str, str]]:
     reader = f"{raw.encoding or '-'} / {raw.engine}"
     if raw.delimiter:
         reader += f" / {label('as_delimiter', lang)} {raw.delimiter!r}"
-    return [(label("as_file", lang), raw.path.name), ("  SHA-256", raw.sha256),
+    return [(label("as_file", lang), raw.name), ("  SHA-256", raw.sha256),
             (label("as_encoding", lang), reader),
             (label("as_shape", lang), label(f"shape_{header.shape.value}", lang)),
             (label("as_tells", lang), ", ".join(label(f"obs_{o.value}", lang) for o in sorted(source.cleaned.sourced))),

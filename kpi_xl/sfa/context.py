@@ -39,7 +39,7 @@ class Context:
     def start(cls, raw: RawFile, header: Header, vocab: Vocabulary) -> Context:
         data = raw.rows.iloc[header.rows:]
         numbers = pd.Series(data.index + 1, index=data.index)
-        ctx = cls(raw.path.name, data, header, vocab, numbers, pd.DataFrame({"row": numbers.astype("int64")}))
+        ctx = cls(raw.name, data, header, vocab, numbers, pd.DataFrame({"row": numbers.astype("int64")}))
         ctx.excluded = pd.Series(False, index=data.index)
         return ctx
 

@@ -38,7 +38,7 @@ class Ingested:
         out = []
         for source in self.sources:
             if source.raw.note:
-                out.append(Finding(source.raw.note, source.raw.path.name, [], source.raw.delimiter or ""))
+                out.append(Finding(source.raw.note, source.raw.name, [], source.raw.delimiter or ""))
             out.extend(source.cleaned.findings)
         return out + self.actuals.findings
 
@@ -56,12 +56,12 @@ def ingest(paths: Sequence[Path | str], template: Template, mapping: Path | str 
     for path in paths:
         raw = read_raw(path, given)
         _tick(progress)
-        header = find_header(raw.rows, vocab, raw.path.name, words)
+        header = find_header(raw.rows, vocab, raw.name, words)
         if len(raw.rows) <= header.rows:  # a header and nothing under it
-            raise DataError("data_empty", file=raw.path.name, read=0)
+            raise DataError("data_empty", file=raw.name, read=0)
         cleaned = clean(raw, header, vocab)
         if cleaned.used == 0:
-            raise DataError("data_empty", file=raw.path.name, read=cleaned.read)
+            raise DataError("data_empty", file=raw.name, read=cleaned.read)
         raw.rows = raw.rows.iloc[:0]  # the raw text is no longer needed; free it before the next file
         sources.append(Source(raw, header, cleaned))
         _tick(progress)

@@ -1,7 +1,8 @@
 """Reading SFA/CRM export files into raw rows: CSV (UTF-8, UTF-8 BOM, CP932 detected),
-XLSX (python-calamine when installed, else openpyxl; the engine used is recorded) and
-Parquet. Everything is read as found; headers and values are interpreted later, so that
-every row can be accounted for."""
+XLSX (python-calamine when installed, else openpyxl; the engine used is recorded), Parquet
+(a file or a folder of them, e.g. a warehouse's partitioned export) and a table of a DuckDB
+database (``history.duckdb:activities``, opened read-only). Everything is read as found;
+headers and values are interpreted later, so that every row can be accounted for."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -31,6 +33,12 @@ class RawFile:
     sha256: str
     delimiter: str | None = None
     note: Rule | None = None  # something about the file as a whole (a CSV re-saved by Excel)
+    table: str | None = None  # the table read, for a database
+
+    @property
+    def name(self) -> str:
+        """How findings and sheets name the source: the file, or file:table."""
+        return f"{self.path.name}:{self.table}" if self.table else self.path.name
 
 
 def sha256(path: Path) -> str:
@@ -80,25 +88,84 @@ def check_encoding(name: str) -> str:
 
 def read_raw(path: Path | str, encoding: str | None = None) -> RawFile:
     """One file's rows as found; ``encoding`` overrides the detection for CSV files."""
-    file = Path(path)
+    file, table = database_table(path)
+    if table is None and file.is_dir() and any(file.rglob("*.parquet")):
+        return _wrapped(file, lambda: _typed(file, _dataset(file), "pyarrow dataset", folder_sha256(file)))
     if not file.is_file():
         raise DataError("data_unreadable", file=str(file), reason="no such file")
     suffix = file.suffix.lower()
+    if table is not None:
+        return _wrapped(file, lambda: _duckdb(file, table))
+    if suffix in (".csv", ".txt", ".tsv"):
+        return _wrapped(file, lambda: _csv(file, encoding))
+    if suffix in (".xlsx", ".xlsm"):
+        return _wrapped(file, lambda: _xlsx(file))
+    if suffix == ".parquet":
+        return _wrapped(file, lambda: _typed(file, pd.read_parquet(file), "pyarrow", sha256(file)))
+    raise DataError("data_format", file=str(file), suffix=suffix or "(none)")
+
+
+DATABASES = (".duckdb", ".db", ".ddb")
+
+
+def database_table(path: Path | str) -> tuple[Path, str | None]:
+    """``history.duckdb:activities`` → (the database, the table); anything else → (path, None)."""
+    text = str(path)
+    base, sep, table = text.rpartition(":")
+    if sep and table and Path(base).suffix.lower() in DATABASES:
+        return Path(base), table
+    return Path(text), None
+
+
+def _wrapped(file: Path, read: Any) -> RawFile:
+    """``read()``, its own errors as they are, any library's as "unreadable" (one line)."""
     try:
-        if suffix in (".csv", ".txt", ".tsv"):
-            return _csv(file, encoding)
-        if suffix in (".xlsx", ".xlsm"):
-            return _xlsx(file)
-        if suffix == ".parquet":
-            frame = pd.read_parquet(file)
-            rows = pd.concat([pd.DataFrame([list(frame.columns)]), pd.DataFrame(frame.to_numpy())],
-                             ignore_index=True)
-            return RawFile(file, rows, None, "pyarrow", sha256(file))
+        return read()
     except KpiXlError:
         raise
     except Exception as exc:  # each reader raises its own classes; all mean "unreadable"
         raise DataError("data_unreadable", file=str(file), reason=str(exc).splitlines()[0][:200]) from None
-    raise DataError("data_format", file=str(file), suffix=suffix or "(none)")
+
+
+def _typed(file: Path, frame: pd.DataFrame, engine: str, digest: str, table: str | None = None) -> RawFile:
+    """A typed table (Parquet, a database) as raw rows: its column names as the header row."""
+    rows = pd.concat([pd.DataFrame([list(frame.columns)]), pd.DataFrame(frame.to_numpy())], ignore_index=True)
+    return RawFile(file, rows, None, engine, digest, table=table)
+
+
+def _duckdb(file: Path, table: str) -> RawFile:
+    """A table or view of a DuckDB database, opened read-only; the name is bound as an
+    identifier (never spliced into SQL), so a name cannot run anything."""
+    try:
+        import duckdb
+    except ImportError:
+        raise DataError("data_unreadable", file=str(file), reason="reading a database needs: pip install duckdb") \
+            from None
+    with duckdb.connect(str(file), read_only=True) as con:
+        try:
+            relation = con.table(table)
+        except duckdb.Error:
+            names = sorted(row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall())
+            raise DataError("data_unreadable", file=str(file),
+                            reason=f"no table {table!r} (tables: {', '.join(names) or 'none'})") from None
+        frame = relation.df()
+    return _typed(file, frame, f"duckdb {duckdb.__version__}", sha256(file), table)
+
+
+def _dataset(folder: Path) -> pd.DataFrame:
+    """A folder of Parquet files (``month=2026-10/…`` partitions become a text column)."""
+    import pyarrow.dataset as ds
+
+    partitioning = ds.HivePartitioning.discover(infer_dictionary=False)
+    return ds.dataset(folder, format="parquet", partitioning=partitioning).to_table().to_pandas()
+
+
+def folder_sha256(folder: Path) -> str:
+    """One digest of a folder of Parquet files: each file's path and content, in order."""
+    digest = hashlib.sha256()
+    for part in sorted(folder.rglob("*.parquet")):
+        digest.update(str(part.relative_to(folder)).encode() + sha256(part).encode())
+    return digest.hexdigest()
 
 
 def _csv(file: Path, given: str | None) -> RawFile:

@@ -19,7 +19,7 @@ def read_teams(path: Path | str) -> dict[str, str]:
     fields = recognise(header, vocab)
     if "owner" not in fields or "team" not in fields:
         missing = [f for f in ("owner", "team") if f not in fields]
-        raise DataError("data_columns", file=raw.path.name, missing=", ".join(missing),
+        raise DataError("data_columns", file=raw.name, missing=", ".join(missing),
                         expected="owner: 担当者 / Owner; team: チーム / Manager / Team", found=", ".join(header))
     teams = {}
     for row in raw.rows.iloc[1:].itertuples(index=False):
