@@ -184,3 +184,27 @@ def test_the_measured_cycle_spreads_the_plans_meetings(export, tmp_path, given):
     shares = [float((later == k).mean()) for k in range(4)]
     assert spec.lag_shares["won"] == pytest.approx(shares)
     assert "lag_shares" in done.stdout
+
+
+def test_the_demo_exports_measured_rates_equal_a_pandas_count(tmp_path):
+    """`plan --from-data` on the demo's own files (CP932 CSV with dirty rows, XLSX deal list):
+    the last six full months 2026-05…10, counted by pandas with the exclusions spelled out."""
+    from kpi_xl.demo import run_demo
+
+    folder = run_demo(tmp_path / "demo").folder
+    out = subprocess.run([sys.executable, "-m", "kpi_xl.cli", "plan", "--from-data", str(folder / "activities.csv"),
+                          str(folder / "opportunities.xlsx"), "--kgi", "2.4億", "--fy", "2026", "--reps", "10",
+                          "-o", str(tmp_path / "bu.xlsx"), "--json"], capture_output=True, text=True, encoding="utf-8")
+    assert out.returncode == 0, out.stderr
+    got = {r["rate"]: (r["numerator"], r["denominator"]) for r in json.loads(out.stdout)["history"]["rates"]}
+    months = [f"2026-{m:02d}" for m in range(5, 11)]
+    rows = pd.read_csv(folder / "activities.csv", encoding="cp932", dtype=str)
+    rows = rows[rows["日付"].fillna("").str[:7].isin(months)]
+    rows = rows[~rows["担当者"].fillna("=").str.startswith("=")].drop_duplicates()  # formula owner, repeated row
+    calls = rows[rows["活動種別"] == "架電"]
+    connects = calls["結果"].isin(["通電", "アポ獲得"]).sum()
+    meetings = (calls["結果"] == "アポ獲得").sum()
+    deals = pd.read_excel(folder / "opportunities.xlsx", dtype=str, engine="openpyxl")
+    won = (deals["商談ステータス"].eq("受注") & deals["受注日"].fillna("").str[:7].isin(months)).sum()
+    assert got == {"win_rate": (won, meetings), "meeting_rate": (meetings, connects),
+                   "connect_rate": (connects, len(rows))}  # コネクト率 = コネクト数 ÷ アプローチ数 (calls + emails)
