@@ -10,6 +10,7 @@ the workbook's formulas.
 from __future__ import annotations
 
 import math
+import random
 from datetime import date, datetime
 
 from openpyxl import load_workbook
@@ -241,4 +242,22 @@ def expected_status(plan: Plan, typed: dict[str, dict[str, float]], warn: float,
                     out[(*prefix, "status", key)] = words.get(verdict)
                 if target is not None and key not in ("todate",):
                     out[(*prefix, "target", key)] = target
+    return out
+
+
+STATES = ("empty", "some", "all", "zeros")  # what a user has typed into 実績 by the time they look
+
+
+def random_actuals(plan, rnd: random.Random, state: str) -> dict[str, dict[str, float]]:
+    """Typed actuals in one of the STATES, near the plan's targets so every status occurs."""
+    keys = [m.key for m in plan.months]
+    if state == "empty":
+        return {}
+    out: dict[str, dict[str, float]] = {}
+    for metric in typed_metrics(plan):
+        targets = plan.targets(metric)
+        chosen = range(len(keys)) if state in ("all", "zeros") else rnd.sample(range(len(keys)), k=min(3, len(keys)))
+        out[metric] = {keys[i]: 0 if state == "zeros" else
+                       round((targets[i] or rnd.randint(50, 500)) * rnd.choice([0.5, 0.89, 0.9, 0.95, 1.0, 1.2]))
+                       for i in chosen}
     return out

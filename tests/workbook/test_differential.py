@@ -22,36 +22,19 @@ from kpi_xl.workbook.reader import read_plan_workbook
 from kpi_xl.workbook.writer import build_workbook
 from kpi_xl.xlsx.recalc import convert
 from tests.workbook.expected import (
+    STATES,
     actual_sheet_values,
     compare,
     engine_values,
     error_cells,
     expected_status,
     fill_actuals,
+    random_actuals,
     read_values,
-    typed_metrics,
 )
 from tests.workbook.plans import random_settings
 
 SEEDS = range(14)
-
-
-STATES = ("empty", "some", "all", "zeros")  # what a user has typed into 実績 by the time they look
-
-
-def random_actuals(plan, rnd: random.Random, state: str) -> dict[str, dict[str, float]]:
-    """Typed actuals in one of the STATES, near the plan's targets so every status occurs."""
-    keys = [m.key for m in plan.months]
-    if state == "empty":
-        return {}
-    out: dict[str, dict[str, float]] = {}
-    for metric in typed_metrics(plan):
-        targets = plan.targets(metric)
-        chosen = range(len(keys)) if state in ("all", "zeros") else rnd.sample(range(len(keys)), k=min(3, len(keys)))
-        out[metric] = {keys[i]: 0 if state == "zeros" else
-                       round((targets[i] or rnd.randint(50, 500)) * rnd.choice([0.5, 0.89, 0.9, 0.95, 1.0, 1.2]))
-                       for i in chosen}
-    return out
 
 
 @pytest.fixture(scope="module")

@@ -17,35 +17,21 @@ from kpi_xl.engine.settings import read_settings
 from kpi_xl.workbook.writer import build_workbook
 from kpi_xl.xlsx.recalc import convert
 from tests.workbook.expected import (
+    STATES,
     actual_sheet_values,
     compare,
     engine_values,
     error_cells,
     expected_status,
     fill_actuals,
+    random_actuals,
     read_values,
-    typed_metrics,
 )
 from tests.workbook.plans import varied_settings
 from tests.workbook.static_checks import excel_problems
 
 COUNT = 300 if os.environ.get("CI") or os.environ.get("KPI_XL_SLOW") else 12
 BATCH = 50  # workbooks per LibreOffice run
-
-
-def _actuals(plan, rnd: random.Random, seed: int) -> dict[str, dict[str, float]]:
-    keys = [m.key for m in plan.months]
-    state = seed % 4  # nothing typed, some months, every month, zeros
-    if state == 0:
-        return {}
-    out = {}
-    for metric in typed_metrics(plan):
-        targets = plan.targets(metric)
-        months = range(len(keys)) if state >= 2 else rnd.sample(range(len(keys)), k=min(2, len(keys)))
-        out[metric] = {keys[i]: 0 if state == 3 else round((targets[i] or rnd.randint(1, 900)) *
-                                                            rnd.choice([0.5, 0.9, 0.95, 1.0, 1.3]))
-                       for i in months}
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +44,7 @@ def recalculated(tmp_path_factory, libreoffice):
         wb, layout = build_workbook(plan, settings.options)
         path = folder / f"plan{seed}.xlsx"
         wb.save(path)
-        actuals = _actuals(plan, random.Random(seed), seed)
+        actuals = random_actuals(plan, random.Random(seed), STATES[seed % len(STATES)])
         if actuals:
             fill_actuals(path, actuals, [m.key for m in plan.months])
         cases.append((seed, settings, plan, layout, path, actuals))
