@@ -1,8 +1,10 @@
-"""The report month's landing (着地見込み) for each KPI that accumulates: the pace so far
-carried to the month's end, and for wins and revenue the open deals weighted by their chance
-to win in the days left (:mod:`kpi_xl.sfa.deal_odds`) plus the deals the rest of the month
-will start at this month's pace, each weighted the same way. The math is
-:func:`kpi_xl.engine.landing.landing`, the one KPI_LANDING calls."""
+"""The report month's landing (着地見込み) for each KPI that accumulates: the business-day
+pace so far carried to the month's end (the P50 the report shows: it came closer on the Maven
+backtest). Beside it, for wins and revenue with a deal list, the open deals weighted by their
+chance to win in the days left (:mod:`kpi_xl.sfa.deal_odds`) plus the deals the rest of the
+month will start at this month's pace. Ranges widen to the same forecast's error on past months
+(:func:`past_spread`). The math is :func:`kpi_xl.engine.landing.landing`, the one KPI_LANDING
+calls."""
 
 from __future__ import annotations
 
