@@ -194,6 +194,10 @@ def _examples(ws: Worksheet, layout: Layout) -> None:
     ex.block("ボトルネック / bottleneck", '=KPI_BOTTLENECK({"コネクト率","商談化率"},{0.1,0.09},{0.15,0.1})', (1, 2),
              ['=INDEX({"コネクト率","商談化率"},MATCH(MAX(1-{0.1,0.09}/{0.15,0.1}),1-{0.1,0.09}/{0.15,0.1},0))'],
              "bottleneck", "@")
+    rest, sd = "40*(20-10)/10", "SQRT(40*(20-10)/10*(1+(20-10)/10))"  # the pace's gamma–Poisson rest
+    ex.block("着地見込み / landing", "=KPI_LANDING(40,10,20,,,100)", (1, 4),
+             [f"=40+{rest}", f"=MAX(40,40+{rest}-NORMSINV(0.9)*{sd})", f"=40+{rest}+NORMSINV(0.9)*{sd}",
+              f"=1-NORMSDIST((100-40-{rest})/{sd})"], "landing", "0.0")
     sdr = get_template("sdr")
     ex.block("テンプレート / template", '=KPI_TEMPLATE("sdr")', (len(sdr.chain) + len(sdr.chain_rates()), 3), [],
              "template", "@")

@@ -13,6 +13,7 @@ from kpi_xl.engine.calendar import split
 from kpi_xl.engine.diagnosis import status
 from kpi_xl.engine.feasibility import extra_reps
 from kpi_xl.engine.funnel import forward_rates, reverse_rates
+from kpi_xl.engine.landing import landing
 from kpi_xl.macro_workbook import EXAMPLES, HOWTO, build_macro_workbook
 from kpi_xl.xlsx.recalc import convert
 
@@ -82,3 +83,5 @@ def test_native_formulas_recalculate_to_the_engine(built, libreoffice, tmp_path)
     assert native("status") == [{"hit": "達成", "watch": "注意", "miss": "未達"}[status(95, 100, 0.9).value]]
     assert native("feasibility") == [extra_reps(400, 8 * 34, 34)]
     assert native("bottleneck") == ["コネクト率"]
+    got = landing(40, 10, 20, target=100)  # Excel's NORMSINV/NORMSDIST beside the engine's normal
+    assert native("landing") == pytest.approx([got.expected, got.low, got.high, got.probability], rel=1e-9)
