@@ -128,8 +128,13 @@ def _wrapped(file: Path, read: Any) -> RawFile:
 
 
 def _typed(file: Path, frame: pd.DataFrame, engine: str, digest: str, table: str | None = None) -> RawFile:
-    """A typed table (Parquet, a database) as raw rows: its column names as the header row."""
-    rows = pd.concat([pd.DataFrame([list(frame.columns)]), pd.DataFrame(frame.to_numpy())], ignore_index=True)
+    """A typed table (Parquet, a database) as raw rows: its column names as the header row.
+    A NULL of any type (None, NaN, NaT, pd.NA) is a blank cell, as in a CSV; a BOOLEAN reads
+    TRUE/FALSE, as a spreadsheet or CSV export of it shows (a flag column takes both)."""
+    values = frame.astype(object).where(frame.notna(), None)
+    for column in frame.columns[frame.dtypes.map(pd.api.types.is_bool_dtype)]:
+        values[column] = values[column].map({True: "TRUE", False: "FALSE", None: None})
+    rows = pd.concat([pd.DataFrame([list(frame.columns)]), pd.DataFrame(values.to_numpy())], ignore_index=True)
     return RawFile(file, rows, None, engine, digest, table=table)
 
 

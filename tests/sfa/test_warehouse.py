@@ -110,3 +110,24 @@ def test_a_missing_table_is_named_and_nothing_runs(demo, tmp_path, table, words)
     assert all(w in done.stderr for w in words), done.stderr
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM activities").fetchone() == (50,)
+
+
+def test_a_boolean_column_is_a_flag(tmp_path):
+    """通電 as BOOLEAN (NULL where nobody recorded it) counts like the TRUE/FALSE text of a CSV;
+    a NULL amount or date is a blank cell, not a bad value."""
+    from kpi_xl.engine.templates import get_template
+    from kpi_xl.sfa.ingest import ingest
+
+    rows = pd.DataFrame({"日付": pd.to_datetime(["2026-10-01", "2026-10-02", "2026-10-02", None]),
+                         "担当者": ["佐藤", "佐藤", "鈴木", "鈴木"], "活動種別": ["架電"] * 4,
+                         "通電": pd.array([True, False, None, True], dtype="boolean")})
+    db = tmp_path / "flags.duckdb"
+    _database(db, {"calls": rows})
+    text = tmp_path / "calls.csv"
+    rows.assign(通電=rows["通電"].map({True: "TRUE", False: "FALSE"}, na_action="ignore"),
+                日付=rows["日付"].dt.strftime("%Y-%m-%d")).to_csv(text, index=False)
+    template = get_template("sdr")
+    typed, plain = ingest([f"{db}:calls"], template), ingest([text], template)
+    assert typed.actuals.by_month.to_dict() == plain.actuals.by_month.to_dict()
+    assert typed.actuals.team_month("2026-10")["connects"] == 1
+    assert [(f.rule, f.count) for f in typed.findings] == [(f.rule, f.count) for f in plain.findings]
