@@ -11,7 +11,7 @@ import pandas as pd
 from kpi_xl.engine.observations import Observation
 from kpi_xl.sfa.findings import Finding, Rule
 from kpi_xl.sfa.header import Header
-from kpi_xl.sfa.parsing import text_values, without_control_characters
+from kpi_xl.sfa.parsing import clean_text, text_values
 from kpi_xl.sfa.reading import RawFile
 from kpi_xl.sfa.vocabulary import Vocabulary
 
@@ -69,7 +69,7 @@ class Context:
         """A column's values as stripped text; control characters (NUL, ESC …), which no
         workbook may hold, are removed and the rows reported."""
         if position not in self.texts:
-            values, odd = without_control_characters(text_values(self.data.iloc[:, position]))
+            values, odd = clean_text(self.data.iloc[:, position])
             self.note(Rule.CONTROL_CHARACTERS, odd, detail=self.header.names[position])
             self.texts[position] = values
         return self.texts[position]

@@ -49,6 +49,7 @@ def text_values(series: pd.Series) -> pd.Series:
 
 
 CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"  # what XML 1.0, and so no xlsx cell, can hold
+UNUSUAL = f"{EDGE_SPACE}|{CONTROL}"  # anything text_values or without_control_characters would change
 
 
 def without_control_characters(text: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -63,6 +64,19 @@ def without_control_characters(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     cleaned = pd.Series(pc.replace_substring_regex(array, CONTROL, ""), index=text.index, dtype="string[pyarrow]")
     cleaned = cleaned.mask(cleaned.str.strip() == "", pd.NA)
     return cleaned, pd.Series(odd.to_numpy(zero_copy_only=False), index=text.index).fillna(False).astype(bool)
+
+
+def clean_text(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """:func:`without_control_characters` of :func:`text_values`, in one regex pass over the
+    column when nothing needs either (the common case: half the time on a clean export)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out = series.astype("string[pyarrow]")
+    array = pa.array(out)
+    if not pc.any(pc.match_substring_regex(array, UNUSUAL)).as_py() and not pc.any(pc.equal(array, "")).as_py():
+        return out, pd.Series(False, index=series.index)
+    return without_control_characters(text_values(series))
 
 
 def lookup_words(series: pd.Series, table: dict[str, str], *, words_only: bool = False) -> pd.Series:

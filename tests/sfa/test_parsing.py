@@ -9,7 +9,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpi_xl.sfa.parsing import duration_unit, parse_dates, parse_durations, parse_flags, parse_times, text_values
+from kpi_xl.sfa.parsing import (
+    clean_text,
+    duration_unit,
+    parse_dates,
+    parse_durations,
+    parse_flags,
+    parse_times,
+    text_values,
+    without_control_characters,
+)
 from kpi_xl.sfa.vocabulary import key, load_vocabulary
 
 VOCAB = load_vocabulary()
@@ -103,3 +112,12 @@ def test_dates_parsed_once_per_distinct_value_equal_row_by_row(values):
     pd.testing.assert_series_equal(fast.values, slow.values, check_names=False)
     for got, want in zip(fast[1:], slow[1:]):
         assert got.tolist() == want.tolist()
+
+
+@given(st.lists(st.one_of(st.none(), st.text(alphabet=st.sampled_from("ab1 \u3000\t\x00\x1c\x85\u2003佐"), max_size=5)),
+                max_size=8))
+def test_clean_text_in_one_pass_equals_the_two_steps(values):
+    series = pd.Series(values, dtype=object)
+    fast, fast_odd = clean_text(series)
+    slow, slow_odd = without_control_characters(text_values(series))
+    assert fast.tolist() == slow.tolist() and fast_odd.tolist() == slow_odd.tolist()
