@@ -137,6 +137,7 @@ def cmd_plan(args: argparse.Namespace) -> Outcome:
 def _history(args: argparse.Namespace, raw: dict[str, Any]):
     """Measure the exports (--from-data) and lay the measured rates and deal size under the
     settings: a rate or price the user gave still wins."""
+    from kpi_xl.engine.history import with_history
     from kpi_xl.engine.templates import get_template
     from kpi_xl.sfa.history import DEFAULT_MONTHS, history_from_exports
 
@@ -145,30 +146,8 @@ def _history(args: argparse.Namespace, raw: dict[str, Any]):
         raise InputError("out_of_range", field="--months", value=args.months, allowed="1 or more")
     template = get_template(str(raw.get("template") or "sdr"))
     history, _ = history_from_exports(args.from_data, template, months, mapping=args.mapping, encoding=args.encoding)
-    given = {template.metric(str(k)).id for k in (raw.get("rates") or {})}  # 受注率, Win rate or win_rate
-    measured = {r: v for r, v in history.planned_rates().items() if r not in given}
-    raw["rates"] = {**measured, **(raw.get("rates") or {})}
-    chosen = {template.metric(str(k)).id for k in (raw.get("scenarios") or {})}
-    ends = {r.rate: [r.band[1], r.band[0]] if r.band else [r.high, r.low] for r in history.rates
-            if r.rate in measured and r.rate not in chosen and (r.band or None not in (r.low, r.high))}
-    raw["scenarios"] = {**ends, **(raw.get("scenarios") or {})}  # 楽観/悲観: the interval's ends
-    _measured_lag(history, template, raw)
-    if history.unit_price is not None and raw.get("unit_price") is None:
-        raw["unit_price"] = round(history.unit_price)
-    if history.per_rep_day and raw.get("capacity_per_day") is None:  # the real capacity, not the benchmark
-        raw["capacity_per_day"] = round(history.per_rep_day, 1)
+    raw.update(with_history(raw, history, template))
     return history
-
-
-def _measured_lag(history: Any, template: Any, raw: dict[str, Any]) -> None:
-    """The measured meeting → won shares spread the plan's meetings over the months before each
-    win, unless the user set a lag (a lead time or shares) on that stage."""
-    from kpi_xl.engine.history import price_parts
-
-    won = price_parts(template)[1]
-    told = {template.metric(str(k)).id for k in [*(raw.get("leads") or {}), *(raw.get("lag_shares") or {})]}
-    if history.lag_months and won not in told and not raw.get("lag_shares"):
-        raw["lag_shares"] = {won: list(history.lag_months)}
 
 
 def cmd_review(args: argparse.Namespace) -> Outcome:

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
+from typing import Any
 
 from kpi_xl.engine.actuals import derive
 from kpi_xl.engine.catalog import load_benchmarks
@@ -138,6 +139,30 @@ def measure_history(template: Template, monthly: Mapping[str, Mapping[str, float
     days = sum((rep_days or {}).get(m, 0.0) for m in months if lever in monthly[m])
     per_day = totals[lever] / days if lever in totals and days > 0 else None
     return History(months, rates, unit_price, per_day, lever)
+
+
+def with_history(settings: Mapping[str, Any], history: History, template: Template) -> dict[str, Any]:
+    """``settings`` (plan.yaml keys) with what the history measured filling what they leave
+    open — a rate, scenario, lag, deal size or capacity the user gave wins: each measured rate
+    (its interval's ends, or the fallback's band, as 楽観/悲観), the meeting → won shares as
+    ``lag_shares``, the deal size and the calls a rep really makes per business day."""
+    out = dict(settings)
+    given = {template.metric(str(k)).id for k in (settings.get("rates") or {})}  # 受注率, Win rate or win_rate
+    measured = {r: v for r, v in history.planned_rates().items() if r not in given}
+    out["rates"] = {**measured, **(settings.get("rates") or {})}
+    chosen = {template.metric(str(k)).id for k in (settings.get("scenarios") or {})}
+    ends = {r.rate: [r.band[1], r.band[0]] if r.band else [r.high, r.low] for r in history.rates
+            if r.rate in measured and r.rate not in chosen and (r.band or None not in (r.low, r.high))}
+    out["scenarios"] = {**ends, **(settings.get("scenarios") or {})}
+    won = price_parts(template)[1]
+    lagged = {template.metric(str(k)).id for k in [*(settings.get("leads") or {}), *(settings.get("lag_shares") or {})]}
+    if history.lag_months and won not in lagged and not settings.get("lag_shares"):
+        out["lag_shares"] = {won: list(history.lag_months)}
+    if history.unit_price is not None and settings.get("unit_price") is None:
+        out["unit_price"] = round(history.unit_price)
+    if history.per_rep_day and settings.get("capacity_per_day") is None:  # the real capacity, not the benchmark
+        out["capacity_per_day"] = round(history.per_rep_day, 1)
+    return out
 
 
 def reachable(plan: Plan) -> float | None:

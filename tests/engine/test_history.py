@@ -72,3 +72,21 @@ def date_max() -> int:
     from datetime import date
 
     return date.max.toordinal()
+
+
+def test_what_the_user_gave_wins_over_what_was_measured():
+    from kpi_xl.engine.history import History, MeasuredRate, with_history
+
+    template = get_template("sdr")
+    win = MeasuredRate("win_rate", 20, 100, 0.2, 0.13, 0.29, Source.MEASURED, 0.2)
+    meeting = MeasuredRate("meeting_rate", 3, 10, 0.3, 0.1, 0.6, Source.BENCHMARK, 0.25, (0.2, 0.3))
+    history = History(("2026-10",), (win, meeting), 1_000_000.4, 24.06, "calls", lag_months=(0.1, 0.5, 0.3, 0.1))
+    measured = with_history({"kgi": "1億"}, history, template)
+    assert measured["rates"] == {"win_rate": 0.2, "meeting_rate": 0.25}
+    assert measured["scenarios"] == {"win_rate": [0.29, 0.13], "meeting_rate": [0.3, 0.2]}  # interval / band ends
+    assert measured["lag_shares"] == {"won": [0.1, 0.5, 0.3, 0.1]}
+    assert (measured["unit_price"], measured["capacity_per_day"]) == (1_000_000, 24.1)
+    mine = {"rates": {"Win rate": "25%"}, "leads": {"受注数": 1}, "unit_price": 5, "capacity_per_day": 30}
+    given = with_history(mine, history, template)
+    assert given["rates"] == {"meeting_rate": 0.25, "Win rate": "25%"} and "win_rate" not in given["scenarios"]
+    assert "lag_shares" not in given and (given["unit_price"], given["capacity_per_day"]) == (5, 30)
