@@ -138,18 +138,24 @@ def _typed(file: Path, frame: pd.DataFrame, engine: str, digest: str, table: str
     return RawFile(file, rows, None, engine, digest, table=table)
 
 
+# A database file is data, not a program: a view in it may not read other files, reach the
+# network or load extensions.
+LOCKED_DOWN = {"enable_external_access": False, "autoinstall_known_extensions": False,
+               "autoload_known_extensions": False}
+
+
 def _duckdb(file: Path, table: str) -> RawFile:
-    """A table or view of a DuckDB database, opened read-only; the name is bound as an
-    identifier (never spliced into SQL), so a name cannot run anything."""
+    """A table or view of a DuckDB database, opened read-only and locked down; the name is
+    bound as an identifier (never spliced into SQL), so a name cannot run anything."""
     try:
         import duckdb
     except ImportError:
         raise DataError("data_unreadable", file=str(file), reason="reading a database needs: pip install duckdb") \
             from None
-    with duckdb.connect(str(file), read_only=True) as con:
+    with duckdb.connect(str(file), read_only=True, config=LOCKED_DOWN) as con:
         try:
             relation = con.table(table)
-        except duckdb.Error:
+        except duckdb.CatalogException:
             names = sorted(row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall())
             raise DataError("data_unreadable", file=str(file),
                             reason=f"no table {table!r} (tables: {', '.join(names) or 'none'})") from None
