@@ -22,6 +22,7 @@ CALLS = [
     {"name": "KPI_REVERSE", "args": [[[12000000]], [[0.2], [0.1]], [[1000000]]]},
     {"name": "KPI_SPLIT", "args": [[[500]], [[2026]]]},
     {"name": "KPI_RATE", "args": [[[42]], [[0]], [["en"]]]},
+    {"name": "KPI_LANDING", "args": [[[40]], [[10]], [[20]], [[None]], [[None]], [[100]]]},
 ]
 
 
@@ -49,7 +50,7 @@ def test_every_function_registers(lite):
 
 
 def test_seed_numbers_in_lite(lite):
-    reverse, split, _ = lite["results"]
+    reverse, split, *_ = lite["results"]
     assert reverse == [[12], [60], [600]]  # 1200万 ÷ 100万 → 12 → 60 → 600
     assert [row[2] for row in split] == [42] * 12  # 500 a year → 42 a month
     first = split[0][0]
@@ -59,3 +60,10 @@ def test_seed_numbers_in_lite(lite):
 
 def test_errors_stay_in_the_cell(lite):
     assert lite["results"][2] == [["#KPI! the denominator is 0"]]  # Office.js takes every result as 2-D
+
+
+def test_the_landing_in_lite_is_the_engines(lite):
+    from kpi_xl.engine.landing import landing
+
+    got = landing(40, 10, 20, target=100)
+    assert lite["results"][3] == [pytest.approx([got.expected, got.low, got.high, got.probability], rel=1e-12)]
