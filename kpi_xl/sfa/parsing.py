@@ -324,13 +324,27 @@ def _fast_numbers(text: pd.Series) -> pd.Series | None:
     return pd.Series(cast.to_numpy(zero_copy_only=False), index=text.index)
 
 
+def _numbers_by_value(text: pd.Series) -> pd.Series:
+    """``pd.to_numeric(text, errors="coerce")`` computed once per distinct value (a count
+    column is "1" a million times; one full-width "１" must not send them all the slow way)."""
+    if text.dtype == object:
+        return pd.to_numeric(text, errors="coerce")
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(pa.array(text.astype("string[pyarrow]")))
+    distinct = pd.to_numeric(pd.Series(encoded.dictionary.to_pandas(), dtype=object), errors="coerce")
+    values = pc.take(pa.array(distinct.to_numpy(dtype="float64")), encoded.indices)
+    return pd.Series(values.to_numpy(zero_copy_only=False), index=text.index, dtype="float64")
+
+
 def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """(values, normalised-text mask, unparseable mask): "1,200", "１２", "¥1,000", "▲500"…"""
     text = text_values(raw) if raw.dtype != object else raw.map(
         lambda v: v if isinstance(v, (int, float)) else (str(v).strip() or pd.NA) if v is not None else pd.NA)
     values = _fast_numbers(text)
     if values is None:
-        values = pd.to_numeric(text, errors="coerce")
+        values = _numbers_by_value(text)
     rest = text.notna() & values.isna()
     normal = pd.Series(False, index=raw.index)
     bad = pd.Series(False, index=raw.index)

@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kpi_xl.sfa.parsing import (
+    _numbers_by_value,
     clean_text,
     duration_unit,
     parse_dates,
@@ -121,3 +122,12 @@ def test_clean_text_in_one_pass_equals_the_two_steps(values):
     fast, fast_odd = clean_text(series)
     slow, slow_odd = without_control_characters(text_values(series))
     assert fast.tolist() == slow.tolist() and fast_odd.tolist() == slow_odd.tolist()
+
+
+@given(st.lists(st.one_of(st.none(), st.text(alphabet=st.sampled_from("0123456789.,-+e１¥ x"), max_size=6)),
+                max_size=10))
+def test_numbers_by_distinct_value_equal_pandas_to_numeric(values):
+    text = pd.Series(values, dtype="string[pyarrow]").mask(lambda s: s == "")
+    got = _numbers_by_value(text)
+    want = pd.to_numeric(text, errors="coerce").astype("float64")  # what parse_numbers called before
+    assert got.tolist() == pytest.approx(want.tolist(), nan_ok=True)
