@@ -332,7 +332,10 @@ def _numbers_by_value(text: pd.Series) -> pd.Series:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    encoded = pc.dictionary_encode(pa.array(text.astype("string[pyarrow]")))
+    array = pa.array(text.astype("string[pyarrow]"))
+    if isinstance(array, pa.ChunkedArray):  # one dictionary for the whole column, not one per chunk
+        array = array.combine_chunks()
+    encoded = pc.dictionary_encode(array)
     distinct = pd.to_numeric(pd.Series(encoded.dictionary.to_pandas(), dtype=object), errors="coerce")
     values = pc.take(pa.array(distinct.to_numpy(dtype="float64")), encoded.indices)
     return pd.Series(values.to_numpy(zero_copy_only=False), index=text.index, dtype="float64")

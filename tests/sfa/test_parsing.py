@@ -127,7 +127,8 @@ def test_clean_text_in_one_pass_equals_the_two_steps(values):
 @given(st.lists(st.one_of(st.none(), st.text(alphabet=st.sampled_from("0123456789.,-+e１¥ x"), max_size=6)),
                 max_size=10))
 def test_numbers_by_distinct_value_equal_pandas_to_numeric(values):
-    text = pd.Series(values, dtype="string[pyarrow]").mask(lambda s: s == "")
+    one = pd.Series(values, dtype="string[pyarrow]").mask(lambda s: s == "")
+    text = pd.concat([one, one], ignore_index=True)  # several chunks, as a column read in blocks is
     got = _numbers_by_value(text)
     want = pd.to_numeric(text, errors="coerce").astype("float64")  # what parse_numbers called before
     assert got.tolist() == pytest.approx(want.tolist(), nan_ok=True)
