@@ -43,7 +43,7 @@ def stage_lags(chain: Sequence[str], leads: Mapping[str, int],
     says 30% of wins come in the meeting's month, 20% a month later … (the lead, if any, adds
     on top). April's wins then need meetings spread over April and the three months before.
     """
-    offsets = stage_offsets(chain, leads)  # validates the leads
+    stage_offsets(chain, leads)  # validates the leads
     shares = shares or {}
     if len(shares) > 1:
         raise InputError("bad_choice", field="lag_shares", value=", ".join(shares), allowed="one stage")
@@ -54,7 +54,7 @@ def stage_lags(chain: Sequence[str], leads: Mapping[str, int],
         step = {int(leads.get(stage, 0)) + d: w for d, w in enumerate(shares[stage])} if stage in shares \
             else {int(leads.get(stage, 0)): 1.0}
         lag = _convolve(lag, step)
-    return out if shares else {s: {offsets[s]: 1.0} for s in chain}
+    return out  # without shares each stage is one point: its offset, as stage_offsets gives it
 
 
 def _convolve(a: Mapping[int, float], b: Mapping[int, float]) -> dict[int, float]:
@@ -66,8 +66,9 @@ def _convolve(a: Mapping[int, float], b: Mapping[int, float]) -> dict[int, float
 
 
 def spread_back(values: Sequence[float], lag: Mapping[int, float], lead_in: int) -> list[float]:
-    """:func:`shift` for a lag spread over several months: each month's value placed ``k``
-    months earlier in proportion to ``lag[k]``, summed per month."""
+    """A per-month series placed on a timeline that starts ``lead_in`` months before its first
+    month: each month's value ``k`` months earlier in proportion to ``lag[k]``, summed per month
+    (a lead time is the one-point lag ``{k: 1.0}``)."""
     timeline = [0.0] * (len(values) + lead_in)
     for k, weight in lag.items():
         for i, value in enumerate(values):
