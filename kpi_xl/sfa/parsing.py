@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import time, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -79,6 +79,16 @@ def clean_text(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     return without_control_characters(text_values(series))
 
 
+def _distinct(array: Any) -> Any:
+    """A text column dictionary-encoded: its distinct values once, and each row's index into
+    them — one dictionary for the whole column, however many chunks it was read in."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    encoded = pc.dictionary_encode(array)
+    return encoded.combine_chunks() if isinstance(encoded, pa.ChunkedArray) else encoded
+
+
 def lookup_words(series: pd.Series, table: dict[str, str], *, words_only: bool = False) -> pd.Series:
     """Map values through ``table`` by their :func:`~kpi_xl.sfa.vocabulary.key` (None where no
     word matches). Keys are computed once per distinct value (pyarrow dictionary encoding);
@@ -89,9 +99,7 @@ def lookup_words(series: pd.Series, table: dict[str, str], *, words_only: bool =
     array = pa.array(series.astype("string[pyarrow]"))
     if words_only:  # in C, before encoding: a column of a million IDs becomes a column of nulls
         array = pc.if_else(pc.match_substring_regex(array, r"\d"), pa.scalar(None, pa.string()), array)
-    encoded = pc.dictionary_encode(array)
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks()
+    encoded = _distinct(array)
     names = [table.get(key(v)) for v in encoded.dictionary.to_pylist()]
     categories = sorted({n for n in names if n is not None})
     code_of = [categories.index(n) if n is not None else -1 for n in names]
@@ -332,10 +340,7 @@ def _numbers_by_value(text: pd.Series) -> pd.Series:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    array = pa.array(text.astype("string[pyarrow]"))
-    if isinstance(array, pa.ChunkedArray):  # one dictionary for the whole column, not one per chunk
-        array = array.combine_chunks()
-    encoded = pc.dictionary_encode(array)
+    encoded = _distinct(pa.array(text.astype("string[pyarrow]")))
     distinct = pd.to_numeric(pd.Series(encoded.dictionary.to_pandas(), dtype=object), errors="coerce")
     values = pc.take(pa.array(distinct.to_numpy(dtype="float64")), encoded.indices)
     return pd.Series(values.to_numpy(zero_copy_only=False), index=text.index, dtype="float64")
