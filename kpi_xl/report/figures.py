@@ -250,9 +250,9 @@ def _pace(inputs: _Inputs, data: Ingested) -> Pace:
 def _landing(inputs: _Inputs, data: Ingested, paced: Pace) -> MonthLanding:
     """Where the month lands, as of the pace's date (:mod:`kpi_xl.report.landings`)."""
     plan = inputs.plan
+    first = month_start(inputs.month)
     cal = BusinessCalendar(plan.spec.closures, public=plan.spec.public_holidays)
-    month = replace(Month.at(inputs.month, cal, as_of=paced.as_of), elapsed=paced.elapsed,
-                    business_days=paced.business_days)
+    month = Month(first, month_end(first), paced.as_of, paced.elapsed, paced.business_days, cal)  # the pace's counts
     told = {m: v for m, v in inputs.team(inputs.month).items() if m in inputs.seen}
     try:
         unit = plan.spec.knowns.get(unit_price_metric(plan.spec.template))
