@@ -147,15 +147,15 @@ def with_history(settings: Mapping[str, Any], history: History, template: Templa
     (its interval's ends, or the fallback's band, as 楽観/悲観), the meeting → won shares as
     ``lag_shares``, the deal size and the calls a rep really makes per business day."""
     out = dict(settings)
-    given = {template.metric(str(k)).id for k in (settings.get("rates") or {})}  # 受注率, Win rate or win_rate
+    given = _ids(template, settings.get("rates"))
     measured = {r: v for r, v in history.planned_rates().items() if r not in given}
     out["rates"] = {**measured, **(settings.get("rates") or {})}
-    chosen = {template.metric(str(k)).id for k in (settings.get("scenarios") or {})}
+    chosen = _ids(template, settings.get("scenarios"))
     ends = {r.rate: [r.band[1], r.band[0]] if r.band else [r.high, r.low] for r in history.rates
             if r.rate in measured and r.rate not in chosen and (r.band or None not in (r.low, r.high))}
     out["scenarios"] = {**ends, **(settings.get("scenarios") or {})}
     won = price_parts(template)[1]
-    lagged = {template.metric(str(k)).id for k in [*(settings.get("leads") or {}), *(settings.get("lag_shares") or {})]}
+    lagged = _ids(template, settings.get("leads")) | _ids(template, settings.get("lag_shares"))
     if history.lag_months and won not in lagged and not settings.get("lag_shares"):
         out["lag_shares"] = {won: list(history.lag_months)}
     if history.unit_price is not None and settings.get("unit_price") is None:
@@ -163,6 +163,11 @@ def with_history(settings: Mapping[str, Any], history: History, template: Templa
     if history.per_rep_day and settings.get("capacity_per_day") is None:  # the real capacity, not the benchmark
         out["capacity_per_day"] = round(history.per_rep_day, 1)
     return out
+
+
+def _ids(template: Template, table: Mapping[str, Any] | None) -> set[str]:
+    """The metric ids a settings table names, however spelt (受注率, Win rate or win_rate)."""
+    return {template.metric(str(k)).id for k in (table or {})}
 
 
 def reachable(plan: Plan) -> float | None:
