@@ -205,6 +205,9 @@ def test_the_demo_exports_measured_rates_equal_a_pandas_count(tmp_path):
     connects = calls["結果"].isin(["通電", "アポ獲得"]).sum()
     meetings = (calls["結果"] == "アポ獲得").sum()
     deals = pd.read_excel(folder / "opportunities.xlsx", dtype=str, engine="openpyxl")
-    won = (deals["商談ステータス"].eq("受注") & deals["受注日"].fillna("").str[:7].isin(months)).sum()
+    won_rows = deals["商談ステータス"].eq("受注") & deals["受注日"].fillna("").str[:7].isin(months)
+    won = won_rows.sum()
+    amounts = pd.to_numeric(deals.loc[won_rows, "金額"].str.replace(r"[¥,]", "", regex=True))
+    assert json.loads(out.stdout)["history"]["unit_price"] == pytest.approx(amounts.mean())  # README's ¥1,087,955
     assert got == {"win_rate": (won, meetings), "meeting_rate": (meetings, connects),
                    "connect_rate": (connects, len(rows))}  # コネクト率 = コネクト数 ÷ アプローチ数 (calls + emails)
