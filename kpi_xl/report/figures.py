@@ -155,12 +155,11 @@ def planned_zeros(actuals: Actuals, plan: Plan) -> Actuals:
 def _teams_in(data: Ingested) -> dict[str, str]:
     """owner → team from the exports' own team column (チーム / Manager), when they have one:
     each owner's most frequent team."""
-    frames = [s.cleaned.frame[["owner", "team"]].dropna() for s in data.sources if "team" in s.cleaned.frame]
+    frames = [f for f in (s.cleaned.teams() for s in data.sources) if len(f)]
     if not frames:
         return {}
-    both = pd.concat(frames).astype(str)
-    counts = both.groupby(["owner", "team"]).size().reset_index(name="n")
-    best = counts.sort_values(["owner", "n", "team"], ascending=[True, False, True]).drop_duplicates("owner")
+    counts = pd.concat(frames).groupby(["owner", "team"], as_index=False)["rows"].sum()
+    best = counts.sort_values(["owner", "rows", "team"], ascending=[True, False, True]).drop_duplicates("owner")
     return dict(zip(best["owner"], best["team"]))
 
 
@@ -231,7 +230,7 @@ def _pace(inputs: _Inputs, data: Ingested) -> Pace:
     plan, tree = inputs.plan, inputs.plan.spec.template.tree
     start = month_start(inputs.month)
     end = month_end(start)
-    dates = [s.cleaned.frame["date"] for s in data.sources if "date" in s.cleaned.frame]
+    dates = [s.cleaned.dates() for s in data.sources]
     in_month = [d[(d >= pd.Timestamp(start)) & (d <= pd.Timestamp(end))].max() for d in dates]
     in_month = [d for d in in_month if pd.notna(d)]
     as_of = max(in_month).date() if in_month else end

@@ -24,6 +24,7 @@ from kpi_xl.engine.templates import Template
 from kpi_xl.sfa.cleaning import Cleaned
 from kpi_xl.sfa.findings import Finding, Rule
 from kpi_xl.sfa.header import Shape
+from kpi_xl.sfa.tally import SLOT_KEYS, Tally, merge
 
 # Outcomes of the deal or lead itself: taken from a list when one tells them.
 FROM_LISTS = frozenset(Observation(o) for o in ("won", "lost", "amount", "qualified", "lead", "valid_lead", "mql",
@@ -130,12 +131,21 @@ class Actuals:
         return {m: float(v) for m, v in frame.sum().items()} if len(frame) else {}
 
 
-def _group(frame: pd.DataFrame, period: str, columns: list[str]) -> pd.DataFrame:
-    sums = [c for c in columns if c != "account"]
-    grouped = frame.groupby(["owner", period], sort=True, observed=True)
-    out = grouped[sums].sum()
-    if "account" in frame:
-        out["account"] = grouped["account"].nunique()
+def tally_of(c: Cleaned, use: set[Observation]) -> Tally:
+    """One file's counts for the observations ``use`` (a file read in chunks brings its own)."""
+    if c.tally is not None:
+        if c.shape is Shape.SUMMARY:
+            return c.tally
+        return c.tally.only({o.value for o in use}, Observation.ACCOUNT in use)
+    return Tally.of(facts(c, use), _slots(c), _touches(c))
+
+
+def _counted(total: Tally, period: str) -> pd.DataFrame:
+    """The sums per owner × period, with the distinct accounts touched as ``account``."""
+    out = getattr(total, period).copy()
+    if total.accounts is not None:
+        distinct = total.accounts.groupby(["owner", period])["account"].nunique()
+        out["account"] = distinct.reindex(out.index, fill_value=0).to_numpy()
     return out
 
 
@@ -163,43 +173,39 @@ def _labelled(frame: pd.DataFrame, fmt: str) -> pd.DataFrame:
 
 def aggregate(cleaned: list[Cleaned], template: Template) -> Actuals:
     wanted = uses(cleaned)
-    parts = [facts(c, u) for c, u in zip(cleaned, wanted)]
-    data = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["owner", "when"])
-    data = data.dropna(subset=["when"])
-    when = data["when"].dt
-    data["month"] = when.year * 100 + when.month  # integer keys group fast; labelled after
-    iso = when.isocalendar()
-    data["week"] = iso["year"].astype("int64") * 100 + iso["week"].astype("int64")
-    if not isinstance(data["owner"].dtype, pd.CategoricalDtype):  # files' names merged into one vocabulary
-        data["owner"] = data["owner"].astype(str).astype("category")
-    columns = [c for c in data.columns if c not in ("owner", "when", "month", "week")]
-    numeric = [c for c in columns if c != "account"]
-    data[numeric] = data[numeric].fillna(0.0)
-    by_month = _labelled(_bind(_group(data, "month", columns), template), "{}-{:02d}")
-    by_week = _labelled(_bind(_group(data, "week", columns), template), "{}-W{:02d}")
+    total = merge([tally_of(c, u) for c, u in zip(cleaned, wanted)])
+    by_month = _labelled(_bind(_counted(total, "month"), template), "{}-{:02d}")
+    by_week = _labelled(_bind(_counted(total, "week"), template), "{}-W{:02d}")
     sourced = frozenset().union(*wanted) if wanted else frozenset()
-    actuals = Actuals(by_month, by_week, sourced, slots=call_slots(cleaned), losses=losses(cleaned),
-                      last_touch=last_touches(cleaned))
+    actuals = Actuals(by_month, by_week, sourced, slots=total.slots, losses=losses(cleaned), last_touch=total.touch)
     if all(c.shape is not Shape.OPPORTUNITIES for c in cleaned):  # deals count at engage and close: no funnel
         actuals.findings = impossible_funnels(actuals, template)
     return actuals
 
 
-def call_slots(cleaned: list[Cleaned]) -> pd.DataFrame:
+def _slots(c: Cleaned) -> pd.DataFrame | None:
     """Calls and calls reached per month × weekday × hour, from rows with a time of day."""
-    parts = []
-    for c in cleaned:
-        f = c.frame
-        if c.shape is not Shape.ACTIVITIES or Observation.REACHED not in c.sourced or "timed" not in f:
-            continue
-        calls = f[(f["type"] == Observation.CALL.value) & f["timed"]]
-        count = calls["count"].astype("float64").fillna(1.0) if "count" in calls else 1.0
-        when = calls["date"].dt
-        parts.append(pd.DataFrame({"month": when.strftime("%Y-%m"), "weekday": when.day_of_week, "hour": when.hour,
-                                   "calls": count, "reached": calls["o:reached"].astype("float64")}))
-    if not parts:
-        return pd.DataFrame(columns=["month", "weekday", "hour", "calls", "reached"])
-    return pd.concat(parts).groupby(["month", "weekday", "hour"], as_index=False)[["calls", "reached"]].sum()
+    f = c.frame
+    if c.shape is not Shape.ACTIVITIES or Observation.REACHED not in c.sourced or "timed" not in f:
+        return None
+    calls = f[(f["type"] == Observation.CALL.value) & f["timed"]]
+    count = calls["count"].astype("float64").fillna(1.0) if "count" in calls else 1.0
+    when = calls["date"].dt
+    slots = pd.DataFrame({"month": when.strftime("%Y-%m"), "weekday": when.day_of_week, "hour": when.hour,
+                          "calls": count, "reached": calls["o:reached"].astype("float64")})
+    return slots.groupby(SLOT_KEYS, as_index=False)[["calls", "reached"]].sum()
+
+
+def _touches(c: Cleaned) -> dict[str, pd.Series]:
+    """The latest activity date per deal ID and per account, from an activity log."""
+    out: dict[str, pd.Series] = {}
+    if c.shape is not Shape.ACTIVITIES:
+        return out
+    for link in ("deal", "account"):
+        if link in c.frame:
+            both = c.frame[[link, "date"]].dropna()
+            out[link] = both.groupby(both[link].astype(str))["date"].max()
+    return out
 
 
 def losses(cleaned: list[Cleaned]) -> pd.DataFrame:
@@ -217,18 +223,6 @@ def losses(cleaned: list[Cleaned]) -> pd.DataFrame:
         return pd.DataFrame(columns=["owner", "month", "reason", "lost"])
     frame = pd.concat(parts).dropna(subset=["month"])
     return frame.groupby(["owner", "month", "reason"], as_index=False).size().rename(columns={"size": "lost"})
-
-
-def last_touches(cleaned: list[Cleaned]) -> dict[str, pd.Series]:
-    """The latest activity date per deal ID and per account, from the activity logs."""
-    out: dict[str, pd.Series] = {}
-    for link in ("deal", "account"):
-        parts = [c.frame[[link, "date"]].dropna() for c in cleaned
-                 if c.shape is Shape.ACTIVITIES and link in c.frame]
-        if parts:
-            both = pd.concat(parts)
-            out[link] = both.groupby(both[link].astype(str))["date"].max()
-    return out
 
 
 def impossible_funnels(actuals: Actuals, template: Template) -> list[Finding]:

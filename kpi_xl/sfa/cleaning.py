@@ -17,6 +17,7 @@ from kpi_xl.sfa.header import Header, Shape
 from kpi_xl.sfa.outcomes import outcomes
 from kpi_xl.sfa.parsing import lookup_words, parse_dates, parse_numbers, parse_times
 from kpi_xl.sfa.reading import RawFile
+from kpi_xl.sfa.tally import Tally
 from kpi_xl.sfa.vocabulary import STAGE_ORDER, Vocabulary, key
 
 MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
@@ -33,6 +34,8 @@ class Cleaned:
     read: int
     findings: list[Finding] = field(default_factory=list)
     sourced: frozenset[Observation] = frozenset()  # what this file can tell (no column: no data)
+    tally: Tally | None = None  # a file read in chunks: its counts, its rows not kept (frame empty)
+    kept: int | None = None  # … and how many rows it used
 
     @property
     def excluded(self) -> int:
@@ -40,7 +43,22 @@ class Cleaned:
 
     @property
     def used(self) -> int:
-        return len(self.frame)
+        return len(self.frame) if self.kept is None else self.kept
+
+    def dates(self) -> pd.Series:
+        """The dates of the rows used (of a file read in chunks: each such day once)."""
+        if self.tally is not None and self.tally.days is not None:
+            return self.tally.days
+        return self.frame["date"].dropna() if "date" in self.frame else pd.Series(dtype="datetime64[ns]")
+
+    def teams(self) -> pd.DataFrame:
+        """owner, team, rows: how many rows used name each owner's team (a team column's)."""
+        if self.tally is not None and self.tally.teams is not None:
+            return self.tally.teams
+        if "team" not in self.frame:
+            return pd.DataFrame(columns=["owner", "team", "rows"])
+        both = self.frame[["owner", "team"]].dropna().astype(str)
+        return both.groupby(["owner", "team"], as_index=False).size().rename(columns={"size": "rows"})
 
 
 # An owner that is a spreadsheet formula (=HYPERLINK(…), =A1, +SUM(…)) leaked from a sheet, not

@@ -103,7 +103,7 @@ def _last_business_day(calendar: BusinessCalendar, month: str) -> date:
 
 
 def _last_day(data: Ingested) -> date | None:
-    days = [s.cleaned.frame["date"].max() for s in data.sources if "date" in s.cleaned.frame]
+    days = [s.cleaned.dates().max() for s in data.sources]
     days = [d for d in days if pd.notna(d)]
     return max(days).date() if days else None
 
