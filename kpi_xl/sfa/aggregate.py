@@ -140,6 +140,15 @@ def tally_of(c: Cleaned, use: set[Observation]) -> Tally:
     return Tally.of(facts(c, use), _slots(c), _touches(c))
 
 
+def chunk_tally(c: Cleaned) -> Tally:
+    """The counts of part of a file for all it tells (which of them count is chosen when the
+    files are added up), with each day it has rows on and its owners' teams."""
+    tally = Tally.of(facts(c, set(c.sourced)), _slots(c), _touches(c))
+    tally.days = c.dates().dt.normalize().drop_duplicates()
+    tally.teams = c.teams()
+    return tally
+
+
 def _counted(total: Tally, period: str) -> pd.DataFrame:
     """The sums per owner × period, with the distinct accounts touched as ``account``."""
     out = getattr(total, period).copy()

@@ -180,7 +180,9 @@ def _extras(ctx: Context) -> None:
             ctx.frame[extra] = ctx.text(extra)
 
 
-def _duplicates(ctx: Context) -> None:
+def duplicates(ctx: Context) -> None:
+    """Records exported twice (an ID seen again with an identical row), and IDs repeated: the
+    last row of an ID is kept. Without an ID, identical rows are noted and kept."""
     frame, data = ctx.frame, ctx.data
     if "id" not in frame:  # without an ID, two identical calls on a day are real: report, keep
         ctx.note(Rule.IDENTICAL_ROWS, data.astype("string").duplicated(keep="first"))
@@ -197,14 +199,20 @@ def _duplicates(ctx: Context) -> None:
 
 
 def _name_variants(ctx: Context) -> None:
-    for column_name in ("owner", "product"):
+    for column_name in VARIANT_COLUMNS:
         if column_name in ctx.frame:
             kept = ~ctx.excluded
-            _variants(ctx.frame.loc[kept, column_name], ctx.frame.loc[kept, "row"], ctx.findings, ctx.name,
-                      column_name)
+            values = ctx.frame.loc[kept, column_name]
+            odd, detail = variant_spellings(values.value_counts(), column_name)
+            if odd:
+                ctx.findings.append(Finding(Rule.NAME_VARIANT, ctx.name,
+                                            ctx.frame.loc[kept, "row"][values.isin(odd)].tolist(), detail))
 
 
-STEPS = (_blank_and_total_rows, _stages, _dates, _amounts, _extras, outcomes, _duplicates, _name_variants)
+# Rules that look at one row at a time, then those that compare rows (they come last).
+ROW_STEPS = (_blank_and_total_rows, _stages, _dates, _amounts, _extras, outcomes)
+STEPS = (*ROW_STEPS, duplicates, _name_variants)
+VARIANT_COLUMNS = ("owner", "product")
 
 
 def clean(raw: RawFile, header: Header, vocab: Vocabulary) -> Cleaned:
@@ -212,8 +220,13 @@ def clean(raw: RawFile, header: Header, vocab: Vocabulary) -> Cleaned:
     ctx = Context.start(raw, header, vocab)
     for step in STEPS:
         step(ctx)
+    return cleaned(ctx)
+
+
+def cleaned(ctx: Context) -> Cleaned:
+    """The rows a context kept, with its findings."""
     kept = ctx.frame if not ctx.excluded.any() else ctx.frame.loc[~ctx.excluded]
-    return Cleaned(ctx.name, header.shape, kept.reset_index(drop=True), len(ctx.data), ctx.findings,
+    return Cleaned(ctx.name, ctx.header.shape, kept.reset_index(drop=True), len(ctx.data), ctx.findings,
                    frozenset(ctx.sourced))
 
 
@@ -235,17 +248,14 @@ def _stages_backwards(ctx: Context) -> None:
         ctx.findings.append(Finding(Rule.STAGE_BACKWARDS, ctx.name, sorted(ordered.loc[back, "row"].tolist())))
 
 
-def _variants(values: pd.Series, rows: pd.Series, findings: list[Finding], name: str, column_name: str) -> None:
-    """Names that differ only by spaces or width (reported, not merged)."""
-    uniques = pd.Series(values.dropna().unique())
-    if uniques.empty:
-        return
-    folded = uniques.map(fold_name)
-    groups = uniques.groupby(folded).agg(list)
+def variant_spellings(counts: pd.Series, column_name: str) -> tuple[set[str], str]:
+    """Names that differ only by spaces or width (reported, not merged), from how many rows
+    spell each name: the less common spellings, and the finding's detail."""
+    counts = counts[counts > 0]
+    if counts.empty:
+        return set(), ""
+    uniques = pd.Series(counts.index.astype(str))
+    groups = uniques.groupby(uniques.map(fold_name)).agg(list)
     clashes = [sorted(g) for g in groups if len(g) > 1]
-    if clashes:
-        counts = values.value_counts()
-        odd = {v for group in clashes for v in sorted(group, key=lambda v: -counts.get(v, 0))[1:]}
-        hit = values.isin(odd)  # the rows spelled the less common way
-        detail = f"{column_name}: " + "; ".join(" / ".join(g) for g in clashes[:10])
-        findings.append(Finding(Rule.NAME_VARIANT, name, rows[hit].tolist(), detail))
+    odd = {v for group in clashes for v in sorted(group, key=lambda v: -counts.get(v, 0))[1:]}
+    return odd, f"{column_name}: " + "; ".join(" / ".join(g) for g in clashes[:10]) if clashes else ""

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from kpi_xl.engine.observations import Observation
-from kpi_xl.sfa.findings import Finding, Rule
+from kpi_xl.sfa.findings import Finding, Listed, Rule
 from kpi_xl.sfa.header import Header
 from kpi_xl.sfa.parsing import clean_text, text_values
 from kpi_xl.sfa.reading import RawFile
@@ -34,26 +34,31 @@ class Context:
     excluded: pd.Series = None  # type: ignore[assignment]
     texts: dict[int, pd.Series] = field(default_factory=dict)
     sourced: set[Observation] = field(default_factory=set)  # what this file can tell
+    every_rule: bool = False  # record each rule applied, even with no hits (a chunk of a file)
 
     @classmethod
     def start(cls, raw: RawFile, header: Header, vocab: Vocabulary) -> Context:
-        data = raw.rows.iloc[header.rows:]
+        return cls.over(raw.name, raw.rows.iloc[header.rows:], header, vocab)
+
+    @classmethod
+    def over(cls, name: str, data: pd.DataFrame, header: Header, vocab: Vocabulary) -> Context:
+        """Rows under the header; index ``i`` is source row ``i + 1``."""
         numbers = pd.Series(data.index + 1, index=data.index)
-        ctx = cls(raw.name, data, header, vocab, numbers, pd.DataFrame({"row": numbers.astype("int64")}))
+        ctx = cls(name, data, header, vocab, numbers, pd.DataFrame({"row": numbers.astype("int64")}))
         ctx.excluded = pd.Series(False, index=data.index)
         return ctx
 
     def exclude(self, rule: Rule, mask: pd.Series, detail: str = "") -> None:
         """Leave the rows in ``mask`` out, with a finding (rows already excluded not counted twice)."""
         hit = mask.fillna(False) & ~self.excluded
-        if hit.any():
+        if hit.any() or self.every_rule:
             self.findings.append(Finding(rule, self.name, rows_of(hit, self.numbers), detail))
             self.excluded = self.excluded | hit
 
     def note(self, rule: Rule, mask: pd.Series, detail: str = "") -> None:
         """Report the rows in ``mask`` and keep them."""
         hit = mask.fillna(False) & ~self.excluded
-        if hit.any():
+        if hit.any() or self.every_rule:
             self.findings.append(Finding(rule, self.name, rows_of(hit, self.numbers), detail))
 
     def column(self, field_name: str) -> pd.Series | None:
@@ -78,6 +83,6 @@ class Context:
         position = self.header.fields.get(field_name)
         return self.text_at(position) if position is not None else text_values(self.column(field_name))
 
-    def unknown_values(self, raw: pd.Series, mapped: pd.Series) -> str:
-        """The first 20 raw values that mapped to nothing, for a finding's detail."""
-        return ", ".join(sorted({str(v) for v in raw[mapped.isna() & ~self.excluded].dropna().unique()})[:20])
+    def unknown_values(self, raw: pd.Series, mapped: pd.Series, prefix: str = "") -> Listed:
+        """The raw values that mapped to nothing, for a finding's detail."""
+        return Listed({str(v) for v in raw[mapped.isna() & ~self.excluded].dropna().unique()}, prefix)

@@ -44,11 +44,38 @@ class Rule(str, Enum):
         """Whether rows hit by this rule are left out of the counts."""
         return self in _EXCLUDING
 
+    @property
+    def about_file(self) -> bool:
+        """Whether the rule speaks of a file as a whole (its findings list no rows)."""
+        return self in (Rule.ASSUMED_TYPE, Rule.RATE_RECOMPUTED, Rule.NESTED_CSV)
+
 
 _EXCLUDING = frozenset({Rule.BLANK_ROW, Rule.TOTAL_ROW, Rule.MISSING_OWNER, Rule.FORMULA_OWNER, Rule.MISSING_DATE,
                         Rule.BAD_DATE,
                         Rule.BAD_NUMBER, Rule.UNKNOWN_TYPE, Rule.UNKNOWN_STAGE, Rule.DUPLICATE_ROW,
                         Rule.DUPLICATE_ID, Rule.DATE_OUTSIDE, Rule.BAD_COUNT})
+
+
+LISTED = 20  # values a finding's detail shows
+
+
+class Listed(str):
+    """A finding's detail that lists values (the first 20, sorted, after an optional prefix).
+    It keeps them all, so that the findings of a file's chunks can be joined exactly."""
+
+    values: frozenset[str]
+    prefix: str
+
+    def __new__(cls, values: frozenset[str] | set[str], prefix: str = "") -> Listed:
+        self = super().__new__(cls, prefix + ", ".join(sorted(values)[:LISTED]))
+        self.values, self.prefix = frozenset(values), prefix
+        return self
+
+    def __reduce__(self) -> tuple:
+        return Listed, (self.values, self.prefix)
+
+    def union(self, other: Listed) -> Listed:
+        return Listed(self.values | other.values, self.prefix)
 
 
 @dataclass

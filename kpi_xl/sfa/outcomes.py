@@ -35,8 +35,7 @@ def _flags(ctx: Context, found: dict[Observation, pd.Series]) -> None:
         raw = ctx.data.iloc[:, position]
         flags, unknown = parse_flags(raw, yes, no)
         name = ctx.header.names[position]
-        ctx.note(Rule.UNKNOWN_FLAG, unknown, detail=f"{name}: " + ", ".join(
-            sorted({str(v) for v in raw[unknown & ~ctx.excluded].unique()})[:20]))
+        ctx.note(Rule.UNKNOWN_FLAG, unknown, detail=ctx.unknown_values(raw, raw.where(~unknown), f"{name}: "))
         _or(found, Observation(outcome), flags)
         ctx.sourced.add(Observation(outcome))
 

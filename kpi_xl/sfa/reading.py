@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -179,15 +180,41 @@ def folder_sha256(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def _csv(file: Path, given: str | None) -> RawFile:
+def sniff_csv(file: Path, given: str | None) -> tuple[str, str]:
+    """(encoding, delimiter) of a CSV file, from its first 64 KiB; ``given`` overrides the encoding."""
     with file.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
     encoding = given or detect_encoding(head)
     text = head.decode(encoding, errors="ignore")
     try:
-        delimiter = csv.Sniffer().sniff(text.split("\n", 5)[0] + "\n", delimiters=",;\t|").delimiter
+        return encoding, csv.Sniffer().sniff(text.split("\n", 5)[0] + "\n", delimiters=",;\t|").delimiter
     except csv.Error:
-        delimiter = ","
+        return encoding, ","
+
+
+def csv_batches(file: Path, encoding: str, delimiter: str, block_bytes: int) -> Iterator[pd.DataFrame]:
+    """A CSV file's rows in consecutive batches of about ``block_bytes``, read exactly as
+    :func:`read_raw` reads the whole file (text columns 0…n-1, blank cells NA, blank lines kept);
+    each batch's index continues the one before (row ``i`` is source row ``i + 1``)."""
+    import pyarrow as pa
+    import pyarrow.csv as pv
+
+    reader = pv.open_csv(file, read_options=pv.ReadOptions(autogenerate_column_names=True, encoding=encoding,
+                                                           block_size=block_bytes),
+                         parse_options=pv.ParseOptions(delimiter=delimiter, ignore_empty_lines=False),
+                         convert_options=pv.ConvertOptions(null_values=[""], strings_can_be_null=True,
+                                                           default_column_type=pa.string()))
+    start = 0
+    for batch in reader:
+        frame = batch.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+        frame.columns = range(frame.shape[1])
+        frame.index = pd.RangeIndex(start, start + len(frame))
+        start += len(frame)
+        yield frame
+
+
+def _csv(file: Path, given: str | None) -> RawFile:
+    encoding, delimiter = sniff_csv(file, given)
     try:
         rows = pd.read_csv(file, sep=delimiter, header=None, dtype="string[pyarrow]", encoding=encoding,
                            engine="pyarrow", skip_blank_lines=False, keep_default_na=False, na_values=[""])

@@ -1,0 +1,250 @@
+"""An activity CSV too big to hold in memory (a 100M-row export), cleaned chunk by chunk by the
+same rules, with the same findings and counts as if it were read whole.
+
+Rules that look at one row at a time run on each chunk. The rules that compare rows need only
+the rows that may repeat: a first pass hashes each row's key (its ID, else the whole row) and
+each owner and product spelling; the rows whose key repeats are held to the end, where the
+ordinary duplicate rule runs on them, and the spellings that fold alike are followed to their
+rows. What a file can tell (its outcomes) is known only at the end: a chunk that told less is
+cleaned again knowing it, so that each row's implied outcomes are the same as in one piece."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from kpi_xl.engine.observations import ACTIVITY_TYPES, Observation
+from kpi_xl.engine.values import fold_name
+from kpi_xl.errors import DataError
+from kpi_xl.sfa.aggregate import chunk_tally
+from kpi_xl.sfa.cleaning import ROW_STEPS, VARIANT_COLUMNS, Cleaned, cleaned, duplicates, variant_spellings
+from kpi_xl.sfa.context import Context
+from kpi_xl.sfa.findings import Finding, Listed, Rule
+from kpi_xl.sfa.header import Header, MetricWord, Shape, find_header
+from kpi_xl.sfa.parsing import clean_text
+from kpi_xl.sfa.reading import RawFile, csv_batches, sha256, sniff_csv
+from kpi_xl.sfa.tally import Tally, merge
+from kpi_xl.sfa.vocabulary import Vocabulary
+
+STREAM_BYTES = 512 << 20  # a CSV this big is cleaned in chunks
+BLOCK_BYTES = 32 << 20  # bytes of CSV per chunk (about a million rows)
+HEAD_ROWS = 2100  # rows the header is recognised from (its flag columns sampled)
+# Told after a row's outcomes are set (amounts, accounts) or by the type column (a log without
+# one: by what the whole file tells), never to be assumed by a chunk.
+LATE = frozenset({Observation.AMOUNT, Observation.ACCOUNT, *ACTIVITY_TYPES})
+
+
+def streams(path: Path | str) -> bool:
+    """Whether a file is read in chunks: a CSV of ``STREAM_BYTES`` or more."""
+    file = Path(path)
+    return file.suffix.lower() in (".csv", ".txt", ".tsv") and file.is_file() and file.stat().st_size >= STREAM_BYTES
+
+
+@dataclass
+class _File:
+    """The file being read in chunks: where, how, and what its header is."""
+
+    path: Path
+    encoding: str
+    delimiter: str
+    header: Header
+    vocab: Vocabulary
+    name: str
+
+    def chunks(self) -> Iterator[pd.DataFrame]:
+        """The rows under the header, chunk by chunk."""
+        for batch in csv_batches(self.path, self.encoding, self.delimiter, BLOCK_BYTES):
+            rows = batch.loc[batch.index >= self.header.rows]
+            if len(rows):
+                yield rows
+
+
+@dataclass
+class _Chunk:
+    """What one chunk gave: its row findings, counts and the rows held for the row-comparing rules."""
+
+    read: int
+    findings: list[Finding]
+    sourced: frozenset[Observation]
+    kept: int
+    tally: Tally
+    held: pd.DataFrame  # raw rows whose key repeats
+    held_frame: pd.DataFrame
+    held_out: pd.Series  # … whether each was excluded already
+    spellings: dict[str, pd.Series] = field(default_factory=dict)  # column → rows used per spelling
+    variant_rows: dict[str, pd.DataFrame] = field(default_factory=dict)  # column → row, value (maybe odd)
+
+
+def read_in_chunks(path: Path | str, encoding: str | None, vocab: Vocabulary,
+                   words: dict[str, MetricWord]) -> tuple[RawFile, Header, Cleaned] | None:
+    """A big activity CSV cleaned in chunks; None when the file is not one to read that way
+    (a deal list or a summary, a re-saved CSV of one column, a ragged one)."""
+    file = Path(path)
+    try:
+        return _read(file, encoding, vocab, words)
+    except (pa.ArrowException, UnicodeError):  # a ragged row, a bad byte: the forgiving whole-file reader
+        return None
+
+
+def _read(file: Path, encoding: str | None, vocab: Vocabulary,
+          words: dict[str, MetricWord]) -> tuple[RawFile, Header, Cleaned] | None:
+    found, delimiter = sniff_csv(file, encoding)
+    head = _head(file, found, delimiter)
+    if head.shape[1] < 2:
+        return None
+    raw = RawFile(file, head, found, "pyarrow (in chunks)", sha256(file), delimiter)
+    header = find_header(head, vocab, raw.name, words)
+    if header.shape is not Shape.ACTIVITIES:
+        return None
+    if len(head) <= header.rows:
+        raise DataError("data_empty", file=raw.name, read=0)
+    source = _File(file, found, delimiter, header, vocab, raw.name)
+    result = _clean(source, *_first_pass(source))
+    raw.rows = raw.rows.iloc[:0]
+    return raw, header, result
+
+
+def _head(file: Path, encoding: str, delimiter: str) -> pd.DataFrame:
+    parts, rows = [], 0
+    for batch in csv_batches(file, encoding, delimiter, 1 << 20):
+        parts.append(batch)
+        rows += len(batch)
+        if rows >= HEAD_ROWS:
+            break
+    return pd.concat(parts) if parts else pd.DataFrame()
+
+
+def _keys(source: _File, rows: pd.DataFrame) -> tuple[pd.Index, np.ndarray]:
+    """Each row's key hash (its ID's; without an ID column, the whole row's), rows without an ID left out."""
+    position = source.header.fields.get("id")
+    if position is None:
+        return rows.index, pd.util.hash_pandas_object(rows, index=False).to_numpy()
+    ids = clean_text(rows.iloc[:, position])[0]
+    ids = ids[ids.notna()]
+    return ids.index, pd.util.hash_pandas_object(ids, index=False).to_numpy()
+
+
+def _spelled(source: _File, rows: pd.DataFrame, column: str) -> pd.Series | None:
+    position = source.header.fields.get(column)
+    return None if position is None else clean_text(rows.iloc[:, position])[0]
+
+
+def _first_pass(source: _File) -> tuple[np.ndarray, dict[str, set[str]]]:
+    """The key hashes that occur more than once, and per owner/product column the spellings
+    that fold to the same name as another spelling (candidates for a name-variant finding)."""
+    hashes, names = [], {c: set() for c in VARIANT_COLUMNS}
+    for rows in source.chunks():
+        hashes.append(_keys(source, rows)[1])
+        for column in VARIANT_COLUMNS:
+            spelled = _spelled(source, rows, column)
+            if spelled is not None:
+                names[column].update(spelled.dropna().unique())
+    every = np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint64)
+    del hashes
+    every.sort()
+    repeats = np.unique(every[1:][every[1:] == every[:-1]])
+    candidates = {}
+    for column, spellings in names.items():
+        folded: dict[str, list[str]] = {}
+        for spelling in spellings:
+            folded.setdefault(fold_name(spelling), []).append(spelling)
+        candidates[column] = {s for group in folded.values() if len(group) > 1 for s in group}
+    return repeats, candidates
+
+
+def _clean_chunk(source: _File, rows: pd.DataFrame, repeats: np.ndarray, candidates: dict[str, set[str]],
+                 told: set[Observation]) -> _Chunk:
+    """The one-row rules on a chunk; rows with a repeating key held, the rest tallied."""
+    ctx = Context.over(source.name, rows, source.header, source.vocab)
+    ctx.every_rule = True
+    ctx.sourced |= told
+    for step in ROW_STEPS:
+        step(ctx)
+    index, hashes = _keys(source, rows)
+    held = pd.Series(False, index=rows.index)
+    held[index[np.isin(hashes, repeats)]] = True
+    ctx.excluded, rest_out = ctx.excluded | held, ctx.excluded
+    part = cleaned(ctx)
+    chunk = _Chunk(len(rows), ctx.findings, part.sourced, part.used, chunk_tally(part), rows[held], ctx.frame[held],
+                   rest_out[held])
+    for column in VARIANT_COLUMNS:
+        if column in part.frame:
+            counts = part.frame[column].value_counts()
+            chunk.spellings[column] = counts.set_axis(counts.index.astype(str))
+            maybe = part.frame[column].isin(candidates[column])
+            chunk.variant_rows[column] = part.frame.loc[maybe, ["row", column]]
+    return chunk
+
+
+def _clean(source: _File, repeats: np.ndarray, candidates: dict[str, set[str]]) -> Cleaned:
+    chunks = [_clean_chunk(source, rows, repeats, candidates, set()) for rows in source.chunks()]
+    told = set().union(*(c.sourced for c in chunks)) - LATE
+    if any(not told <= c.sourced for c in chunks):  # clean again the chunks that told less
+        again = iter(source.chunks())
+        chunks = [c if told <= c.sourced else _clean_chunk(source, rows, repeats, candidates, told)
+                  for c, rows in zip(chunks, again)]
+    held = _held(source, chunks)
+    findings = _joined([c.findings for c in chunks]) + held.findings
+    findings += _variants(source.name, chunks, held)
+    tallies = [c.tally for c in chunks] + [chunk_tally(held)]
+    sourced = frozenset().union(*(c.sourced for c in chunks))
+    empty = chunks[0].held_frame.iloc[:0] if chunks else pd.DataFrame()
+    return Cleaned(source.name, Shape.ACTIVITIES, empty.reset_index(drop=True), sum(c.read for c in chunks),
+                   findings, sourced,
+                   merge(tallies), sum(c.kept for c in chunks) + held.used)
+
+
+def _held(source: _File, chunks: list[_Chunk]) -> Cleaned:
+    """The rows whose key repeats, through the rules that compare rows."""
+    data = pd.concat([c.held for c in chunks]) if chunks else pd.DataFrame()
+    ctx = Context.over(source.name, data, source.header, source.vocab)
+    ctx.frame = pd.concat([c.held_frame for c in chunks]) if chunks else ctx.frame
+    ctx.excluded = pd.concat([c.held_out for c in chunks]).astype(bool) if chunks else ctx.excluded
+    ctx.sourced = set().union(*(c.sourced for c in chunks))
+    duplicates(ctx)
+    return cleaned(ctx)
+
+
+def _joined(per_chunk: list[list[Finding]]) -> list[Finding]:
+    """Each chunk applied the same rules in the same order: the n-th finding of a rule in one
+    chunk is the n-th in every other. Joined, and those with no rows dropped (unless about the
+    whole file)."""
+    joined: dict[tuple[Rule, int], Finding] = {}
+    for findings in per_chunk:
+        seen: dict[Rule, int] = {}
+        for f in findings:
+            n = seen[f.rule] = seen.get(f.rule, -1) + 1
+            have = joined.get((f.rule, n))
+            if have is None:
+                joined[(f.rule, n)] = Finding(f.rule, f.file, list(f.rows), f.detail)
+                continue
+            have.rows.extend(f.rows)
+            if isinstance(have.detail, Listed) and isinstance(f.detail, Listed):
+                have.detail = have.detail.union(f.detail)
+    return [f for f in joined.values() if f.rows or f.rule.about_file]
+
+
+def _variants(name: str, chunks: list[_Chunk], held: Cleaned) -> list[Finding]:
+    """Name variants over every row used, as :func:`kpi_xl.sfa.cleaning._name_variants` finds them."""
+    out = []
+    for column in VARIANT_COLUMNS:
+        if not any(column in c.spellings for c in chunks):
+            continue
+        parts = [c.spellings[column] for c in chunks if column in c.spellings]
+        rows = [c.variant_rows[column] for c in chunks if column in c.variant_rows]
+        if column in held.frame:
+            parts.append(held.frame[column].astype(str).value_counts())
+            rows.append(held.frame[["row", column]])
+        counts = pd.concat(parts).groupby(level=0).sum()
+        odd, detail = variant_spellings(counts, column)
+        if not odd:
+            continue
+        both = pd.concat(rows)
+        hit = both.loc[both[column].astype(str).isin(odd), "row"]
+        out.append(Finding(Rule.NAME_VARIANT, name, sorted(hit.tolist()), detail))
+    return out
