@@ -24,7 +24,7 @@ from kpi_xl.engine.templates import Template
 from kpi_xl.sfa.cleaning import Cleaned
 from kpi_xl.sfa.findings import Finding, Rule
 from kpi_xl.sfa.header import Shape
-from kpi_xl.sfa.tally import SLOT_KEYS, Tally, merge
+from kpi_xl.sfa.tally import LOSS_KEYS, SLOT_KEYS, Tally, merge
 
 # Outcomes of the deal or lead itself: taken from a list when one tells them.
 FROM_LISTS = frozenset(Observation(o) for o in ("won", "lost", "amount", "qualified", "lead", "valid_lead", "mql",
@@ -137,13 +137,13 @@ def tally_of(c: Cleaned, use: set[Observation]) -> Tally:
         if c.shape is Shape.SUMMARY:
             return c.tally
         return c.tally.only({o.value for o in use}, Observation.ACCOUNT in use)
-    return Tally.of(facts(c, use), _slots(c), _touches(c))
+    return Tally.of(facts(c, use), _slots(c), _touches(c), _losses(c))
 
 
 def chunk_tally(c: Cleaned) -> Tally:
     """The counts of part of a file for all it tells (which of them count is chosen when the
     files are added up), with each day it has rows on and its owners' teams."""
-    tally = Tally.of(facts(c, set(c.sourced)), _slots(c), _touches(c))
+    tally = Tally.of(facts(c, set(c.sourced)), _slots(c), _touches(c), _losses(c))
     tally.days = c.dates().dt.normalize().drop_duplicates()
     tally.teams = c.teams()
     return tally
@@ -186,7 +186,8 @@ def aggregate(cleaned: list[Cleaned], template: Template) -> Actuals:
     by_month = _labelled(_bind(_counted(total, "month"), template), "{}-{:02d}")
     by_week = _labelled(_bind(_counted(total, "week"), template), "{}-W{:02d}")
     sourced = frozenset().union(*wanted) if wanted else frozenset()
-    actuals = Actuals(by_month, by_week, sourced, slots=total.slots, losses=losses(cleaned), last_touch=total.touch)
+    actuals = Actuals(by_month, by_week, sourced, slots=total.slots, losses=total.losses,
+                      last_touch=total.touch)
     if all(c.shape is not Shape.OPPORTUNITIES for c in cleaned):  # deals count at engage and close: no funnel
         actuals.findings = impossible_funnels(actuals, template)
     return actuals
@@ -217,21 +218,16 @@ def _touches(c: Cleaned) -> dict[str, pd.Series]:
     return out
 
 
-def losses(cleaned: list[Cleaned]) -> pd.DataFrame:
+def _losses(c: Cleaned) -> pd.DataFrame | None:
     """Lost deals per owner × close month × loss reason (失注理由; blank when not given)."""
-    parts = []
-    for c in cleaned:
-        f = c.frame
-        if Observation.LOST not in c.sourced or "loss_reason" not in f:
-            continue
-        lost = f[f["o:lost"]]
-        when = lost["close_date"].fillna(lost["date"]) if "close_date" in lost else lost["date"]
-        parts.append(pd.DataFrame({"owner": lost["owner"].astype(str), "month": when.dt.strftime("%Y-%m"),
-                                   "reason": lost["loss_reason"].fillna("").astype(str)}))
-    if not parts:
-        return pd.DataFrame(columns=["owner", "month", "reason", "lost"])
-    frame = pd.concat(parts).dropna(subset=["month"])
-    return frame.groupby(["owner", "month", "reason"], as_index=False).size().rename(columns={"size": "lost"})
+    f = c.frame
+    if Observation.LOST not in c.sourced or "loss_reason" not in f:
+        return None
+    lost = f[f["o:lost"]]
+    when = lost["close_date"].fillna(lost["date"]) if "close_date" in lost else lost["date"]
+    frame = pd.DataFrame({"owner": lost["owner"].astype(str), "month": when.dt.strftime("%Y-%m"),
+                          "reason": lost["loss_reason"].fillna("").astype(str)}).dropna(subset=["month"])
+    return frame.groupby(LOSS_KEYS, as_index=False).size().rename(columns={"size": "lost"})
 
 
 def impossible_funnels(actuals: Actuals, template: Template) -> list[Finding]:

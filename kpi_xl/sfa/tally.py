@@ -13,10 +13,15 @@ import pandas as pd
 PERIODS = ("month", "week")
 SLOT_KEYS = ["month", "weekday", "hour"]
 SLOT_COLUMNS = [*SLOT_KEYS, "calls", "reached"]
+LOSS_KEYS = ["owner", "month", "reason"]
 
 
 def no_slots() -> pd.DataFrame:
     return pd.DataFrame(columns=SLOT_COLUMNS)
+
+
+def no_losses() -> pd.DataFrame:
+    return pd.DataFrame(columns=[*LOSS_KEYS, "lost"])
 
 
 def _keys(when: pd.Series) -> pd.DataFrame:
@@ -34,12 +39,13 @@ class Tally:
     accounts: pd.DataFrame | None = None  # owner, month, week, account: distinct
     slots: pd.DataFrame = field(default_factory=lambda: no_slots())
     touch: dict[str, pd.Series] = field(default_factory=dict)  # "deal" / "account" → latest activity
+    losses: pd.DataFrame = field(default_factory=lambda: no_losses())  # owner, month, reason, lost
     days: pd.Series | None = None  # a chunked file's: each day with a row used
     teams: pd.DataFrame | None = None  # … and owner, team, rows: how many rows name each owner's team
 
     @classmethod
     def of(cls, facts: pd.DataFrame, slots: pd.DataFrame | None = None,
-           touch: dict[str, pd.Series] | None = None) -> Tally:
+           touch: dict[str, pd.Series] | None = None, losses: pd.DataFrame | None = None) -> Tally:
         """From fact rows (owner, when, one column per observation, maybe account)."""
         data = facts.dropna(subset=["when"])
         data = pd.concat([data.drop(columns="when"), _keys(data["when"])], axis=1)
@@ -53,13 +59,14 @@ class Tally:
             accounts = data.loc[data["account"].notna(), ["owner", *PERIODS, "account"]].astype(
                 {"owner": str}).drop_duplicates()
         return cls(_plain(grouped["month"]), _plain(grouped["week"]), accounts,
-                   slots if slots is not None else no_slots(), touch or {})
+                   slots if slots is not None else no_slots(), touch or {},
+                   losses if losses is not None else no_losses())
 
     def only(self, columns: set[str], accounts: bool) -> Tally:
         """The same counts, for the observations a file is counted for."""
         keep = [c for c in self.month.columns if c in columns]
         return Tally(self.month[keep], self.week[keep], self.accounts if accounts else None, self.slots, self.touch,
-                     self.days, self.teams)
+                     self.losses, self.days, self.teams)
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
@@ -69,28 +76,34 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def merge(tallies: list[Tally]) -> Tally:
-    """Several tallies as one: sums added, accounts united, slots added, touches the latest."""
+    """Several tallies as one: sums added, accounts united, slots and losses added, touches the latest."""
     if not tallies:
         return Tally.of(pd.DataFrame({"owner": pd.Series(dtype=str), "when": pd.Series(dtype="datetime64[ns]")}))
     if len(tallies) == 1:
         return tallies[0]
-    periods = {p: _add([getattr(t, p) for t in tallies]) for p in PERIODS}
     accounts = [t.accounts for t in tallies if t.accounts is not None]
-    slots = [t.slots for t in tallies if len(t.slots)]
-    touch: dict[str, pd.Series] = {}
-    for link in {k for t in tallies for k in t.touch}:
-        both = pd.concat([t.touch[link] for t in tallies if link in t.touch])
-        touch[link] = both.groupby(level=0).max()
     days = [t.days for t in tallies if t.days is not None]
     teams = [t.teams for t in tallies if t.teams is not None]
-    return Tally(periods["month"], periods["week"],
+    slots = _summed([t.slots for t in tallies], SLOT_KEYS, ["calls", "reached"])
+    losses = _summed([t.losses for t in tallies], LOSS_KEYS, ["lost"])
+    return Tally(_add([t.month for t in tallies]), _add([t.week for t in tallies]),
                  pd.concat(accounts, ignore_index=True).drop_duplicates() if accounts else None,
-                 pd.concat(slots).groupby(SLOT_KEYS, as_index=False)[["calls", "reached"]].sum() if slots
-                 else tallies[0].slots, touch,
+                 no_slots() if slots is None else slots, _latest([t.touch for t in tallies]),
+                 no_losses() if losses is None else losses,
                  pd.Series(pd.concat(days).unique()).sort_values(ignore_index=True) if days else None,
-                 pd.concat(teams).groupby(["owner", "team"], as_index=False)["rows"].sum() if teams else None)
+                 _summed(teams, ["owner", "team"], ["rows"]))
 
 
 def _add(frames: list[pd.DataFrame]) -> pd.DataFrame:
     both = pd.concat(frames)
     return both.fillna(0.0).groupby(level=[0, 1], sort=True).sum()
+
+
+def _summed(frames: list[pd.DataFrame], keys: list[str], columns: list[str]) -> pd.DataFrame | None:
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames).groupby(keys, as_index=False)[columns].sum() if frames else None
+
+
+def _latest(touches: list[dict[str, pd.Series]]) -> dict[str, pd.Series]:
+    links = {link for touch in touches for link in touch}
+    return {link: pd.concat([t[link] for t in touches if link in t]).groupby(level=0).max() for link in links}

@@ -41,8 +41,9 @@ def assert_same(paths: list[Path], monkeypatch: pytest.MonkeyPatch, **kw) -> Ing
     assert _findings(parts) == _findings(whole)
     for period in ("by_month", "by_week"):
         pd.testing.assert_frame_equal(getattr(parts.actuals, period), getattr(whole.actuals, period))
-    pd.testing.assert_frame_equal(parts.actuals.slots.reset_index(drop=True),
-                                  whole.actuals.slots.reset_index(drop=True), check_dtype=False)
+    for table in ("slots", "losses"):
+        pd.testing.assert_frame_equal(getattr(parts.actuals, table).reset_index(drop=True),
+                                      getattr(whole.actuals, table).reset_index(drop=True), check_dtype=False)
     assert parts.actuals.last_touch.keys() == whole.actuals.last_touch.keys()
     for link, latest in whole.actuals.last_touch.items():
         pd.testing.assert_series_equal(parts.actuals.last_touch[link], latest)
@@ -73,7 +74,8 @@ def dirty_log(path: Path, rows: int, *, ids: bool = True, seed: int = 3) -> Path
         if i > rows * 0.9 and kind == "架電" and rnd.random() < 0.3:
             result = "アポ獲得"
         row = [f"A{i}", f"{when:%Y-%m-%d %H:%M}", rep, kind, result, "1", f"D{rnd.randrange(50)}",
-               f"C{rnd.randrange(80)}", "東京" if REPS.index(rep) % 2 else "大阪"]
+               f"C{rnd.randrange(80)}", "東京" if REPS.index(rep) % 2 else "大阪",
+               rnd.choice(["価格", "競合", "時期"]) if rnd.random() < 0.03 else ""]
         odd = rnd.random()
         if odd < 0.02:
             row[2] = rep.replace(" ", "")  # 佐藤健 for 佐藤 健
@@ -95,10 +97,10 @@ def dirty_log(path: Path, rows: int, *, ids: bool = True, seed: int = 3) -> Path
     for _ in range(rows // 50):  # records exported twice, and IDs reused, far apart
         a = rnd.randrange(rows)
         out.append(list(out[a]) if rnd.random() < 0.5 else [out[a][0], *out[rnd.randrange(rows)][1:]])
-    out.insert(rows // 2, [""] * 9)
-    out.append(["", "", "合計", "", "", str(rows), "", "", ""])
+    out.insert(rows // 2, [""] * 10)
+    out.append(["", "", "合計", "", "", str(rows), "", "", "", ""])
     frame = pd.DataFrame(out, columns=["活動ID", "日時", "担当者", "活動種別", "結果", "件数", "商談ID", "取引先",
-                                       "チーム"])
+                                       "チーム", "失注理由"])
     if not ids:
         frame = frame.drop(columns="活動ID")
     frame.to_csv(path, index=False)
@@ -114,6 +116,7 @@ def test_dirty_log_in_chunks_equals_whole(tmp_path, monkeypatch, ids):
                 "bad_date", "formula_owner", "number_text"}
     expected |= {"duplicate_row", "duplicate_id"} if ids else {"identical_rows"}
     assert expected <= rules  # the dirt is there to be found, in both paths
+    assert parts.actuals.losses["lost"].sum() > 0
     unknown = next(f for f in parts.findings if f.rule.value == "unknown_type")
     assert len(unknown.detail.values) > 20 and unknown.detail.count(", ") == 19  # joined over chunks, 20 shown
 
