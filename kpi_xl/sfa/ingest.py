@@ -15,7 +15,7 @@ from kpi_xl.sfa.cleaning import Cleaned, clean
 from kpi_xl.sfa.findings import Finding
 from kpi_xl.sfa.header import Header, MetricWord, find_header
 from kpi_xl.sfa.reading import RawFile, check_encoding, read_raw
-from kpi_xl.sfa.streaming import read_in_chunks, streams
+from kpi_xl.sfa.streaming import read_in_chunks
 from kpi_xl.sfa.vocabulary import Vocabulary, key, load_vocabulary
 
 
@@ -55,8 +55,8 @@ def ingest(paths: Sequence[Path | str], template: Template, mapping: Path | str 
     given = check_encoding(encoding) if encoding else None
     sources = []
     for path in paths:
-        chunked = read_in_chunks(path, given, vocab, words) if streams(path) else None
-        if chunked is not None:  # a CSV too big to hold
+        chunked = read_in_chunks(path, given, vocab, words)
+        if chunked is not None:  # a log too big to hold
             sources.append(Source(*chunked))
             _tick(progress)
             _tick(progress)

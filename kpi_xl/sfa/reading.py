@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -89,20 +90,17 @@ def check_encoding(name: str) -> str:
 
 def read_raw(path: Path | str, encoding: str | None = None) -> RawFile:
     """One file's rows as found; ``encoding`` overrides the detection for CSV files."""
-    file, table = database_table(path)
-    if table is None and file.is_dir() and any(file.rglob("*.parquet")):
-        return _wrapped(file, lambda: _typed(file, _dataset(file), "pyarrow dataset", folder_sha256(file)))
+    typed = typed_table(path)
+    if typed is not None:
+        return read_or_explain(typed.file, typed.whole)
+    file = Path(path)
     if not file.is_file():
         raise DataError("data_unreadable", file=str(file), reason="no such file")
     suffix = file.suffix.lower()
-    if table is not None:
-        return _wrapped(file, lambda: _duckdb(file, table))
     if suffix in (".csv", ".txt", ".tsv"):
-        return _wrapped(file, lambda: _csv(file, encoding))
+        return read_or_explain(file, lambda: _csv(file, encoding))
     if suffix in (".xlsx", ".xlsm"):
-        return _wrapped(file, lambda: _xlsx(file))
-    if suffix == ".parquet":
-        return _wrapped(file, lambda: _typed(file, pd.read_parquet(file), "pyarrow", sha256(file)))
+        return read_or_explain(file, lambda: _xlsx(file))
     raise DataError("data_format", file=str(file), suffix=suffix or "(none)")
 
 
@@ -118,7 +116,7 @@ def database_table(path: Path | str) -> tuple[Path, str | None]:
     return Path(text), None
 
 
-def _wrapped(file: Path, read: Any) -> RawFile:
+def read_or_explain(file: Path, read: Any) -> RawFile:
     """``read()``, its own errors as they are, any library's as "unreadable" (one line)."""
     try:
         return read()
@@ -128,15 +126,106 @@ def _wrapped(file: Path, read: Any) -> RawFile:
         raise DataError("data_unreadable", file=str(file), reason=str(exc).splitlines()[0][:200]) from None
 
 
-def _typed(file: Path, frame: pd.DataFrame, engine: str, digest: str, table: str | None = None) -> RawFile:
-    """A typed table (Parquet, a database) as raw rows: its column names as the header row.
-    A NULL of any type (None, NaN, NaT, pd.NA) is a blank cell, as in a CSV; a BOOLEAN reads
-    TRUE/FALSE, as a spreadsheet or CSV export of it shows (a flag column takes both)."""
-    values = frame.astype(object).where(frame.notna(), None)
-    for column in frame.columns[frame.dtypes.map(pd.api.types.is_bool_dtype)]:
-        values[column] = values[column].map({True: "TRUE", False: "FALSE", None: None})
-    rows = pd.concat([pd.DataFrame([list(frame.columns)]), pd.DataFrame(values.to_numpy())], ignore_index=True)
-    return RawFile(file, rows, None, engine, digest, table=table)
+def _cells(column: Any) -> pd.Series:
+    """A typed column as raw cells: a NULL of any type is a blank cell (None), as in a CSV; a
+    BOOLEAN reads TRUE/FALSE, as a spreadsheet or CSV export of it shows (a flag column takes
+    both); integers stay integers beside NULLs (an ID 123, never 123.0); decimals are floats."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = column.type
+    if pa.types.is_boolean(kind):
+        return pd.Series([None if v is None else "TRUE" if v else "FALSE" for v in column.to_pylist()], dtype=object)
+    if pa.types.is_integer(kind):
+        return pd.Series(column.to_pylist(), dtype=object)
+    if pa.types.is_decimal(kind):
+        column = pc.cast(column, pa.float64())
+    values = column.to_pandas(date_as_object=False)
+    return values.astype(object).where(values.notna(), None)
+
+
+def cell_rows(batch: Any, start: int) -> pd.DataFrame:
+    """An Arrow record batch as raw rows (columns 0…n-1), the first numbered ``start``."""
+    frame = pd.DataFrame({i: _cells(column) for i, column in enumerate(batch.columns)})
+    frame.index = pd.RangeIndex(start, start + batch.num_rows)
+    return frame
+
+
+@dataclass
+class TypedTable:
+    """A typed table — a Parquet file, a folder of them, a DuckDB table or view — read as raw
+    rows in Arrow batches: its column names as the header row (row 1), then its rows."""
+
+    file: Path
+    table: str | None  # a database's table
+    engine: str
+    digest: str
+
+    def batches(self, rows: int = 1 << 20) -> Iterator[pd.DataFrame]:
+        """The rows in batches of up to ``rows``, the names row first."""
+        with self._reader(rows) as (names, reader):
+            yield pd.DataFrame([names])
+            start = 1
+            for batch in reader:
+                if batch.num_rows:
+                    yield cell_rows(batch, start)
+                    start += batch.num_rows
+
+    def count(self) -> int:
+        """How many rows the table has (from the files' metadata, or the database)."""
+        with self._reader(1) as (_, reader):
+            return reader.count()
+
+    def whole(self) -> RawFile:
+        rows = pd.concat(list(self.batches()))
+        return RawFile(self.file, rows, None, self.engine, self.digest, table=self.table)
+
+    @contextmanager
+    def _reader(self, rows: int) -> Iterator[tuple[list[str], Any]]:
+        if self.table is None:
+            dataset = _parquet(self.file)
+            yield dataset.schema.names, _Batches(dataset, rows)
+            return
+        with _database(self.file) as con:
+            relation = _relation(con, self.file, self.table)
+            yield relation.columns, _Batches(relation, rows)
+
+
+class _Batches:
+    """Batches of a pyarrow dataset or a DuckDB relation, and its row count."""
+
+    def __init__(self, source: Any, rows: int) -> None:
+        self.source, self.rows = source, rows
+
+    def __iter__(self) -> Iterator[Any]:
+        if hasattr(self.source, "to_batches"):
+            return iter(self.source.to_batches(batch_size=self.rows))
+        return iter(self.source.to_arrow_reader(self.rows))
+
+    def count(self) -> int:
+        if hasattr(self.source, "count_rows"):
+            return self.source.count_rows()
+        return self.source.aggregate("count(*)").fetchall()[0][0]
+
+
+def typed_table(path: Path | str) -> TypedTable | None:
+    """The typed table ``path`` names (``x.parquet``, a folder of Parquet files,
+    ``history.duckdb:activities``), or None for a CSV or XLSX file."""
+    file, table = database_table(path)
+    if table is not None:
+        if not file.is_file():
+            raise DataError("data_unreadable", file=str(file), reason="no such file")
+        try:
+            import duckdb
+        except ImportError:
+            raise DataError("data_unreadable", file=str(file),
+                            reason="reading a database needs: pip install duckdb") from None
+        return TypedTable(file, table, f"duckdb {duckdb.__version__}", sha256(file))
+    if file.is_dir() and any(file.rglob("*.parquet")):
+        return TypedTable(file, None, "pyarrow dataset", folder_sha256(file))
+    if file.is_file() and file.suffix.lower() == ".parquet":
+        return TypedTable(file, None, "pyarrow", sha256(file))
+    return None
 
 
 # A database file is data, not a program: a view in it may not read other files, reach the
@@ -145,31 +234,34 @@ LOCKED_DOWN = {"enable_external_access": False, "autoinstall_known_extensions": 
                "autoload_known_extensions": False}
 
 
-def _duckdb(file: Path, table: str) -> RawFile:
-    """A table or view of a DuckDB database, opened read-only and locked down; the name is
-    bound as an identifier (never spliced into SQL), so a name cannot run anything."""
-    try:
-        import duckdb
-    except ImportError:
-        raise DataError("data_unreadable", file=str(file), reason="reading a database needs: pip install duckdb") \
-            from None
+@contextmanager
+def _database(file: Path) -> Iterator[Any]:
+    """A DuckDB database, opened read-only and locked down."""
+    import duckdb
+
     with duckdb.connect(str(file), read_only=True, config=LOCKED_DOWN) as con:
-        try:
-            relation = con.table(table)
-        except duckdb.CatalogException:
-            names = sorted(row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall())
-            raise DataError("data_unreadable", file=str(file),
-                            reason=f"no table {table!r} (tables: {', '.join(names) or 'none'})") from None
-        frame = relation.df()
-    return _typed(file, frame, f"duckdb {duckdb.__version__}", sha256(file), table)
+        yield con
 
 
-def _dataset(folder: Path) -> pd.DataFrame:
-    """A folder of Parquet files (``month=2026-10/…`` partitions become a text column)."""
+def _relation(con: Any, file: Path, table: str) -> Any:
+    """A table or view by name, bound as an identifier (never spliced into SQL), so a name
+    cannot run anything; a missing one named with the tables there are."""
+    import duckdb
+
+    try:
+        return con.table(table)
+    except duckdb.CatalogException:
+        names = sorted(row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall())
+        raise DataError("data_unreadable", file=str(file),
+                        reason=f"no table {table!r} (tables: {', '.join(names) or 'none'})") from None
+
+
+def _parquet(path: Path) -> Any:
+    """A Parquet file or folder (``month=2026-10/…`` partitions become a text column)."""
     import pyarrow.dataset as ds
 
-    partitioning = ds.HivePartitioning.discover(infer_dictionary=False)
-    return ds.dataset(folder, format="parquet", partitioning=partitioning).to_table().to_pandas()
+    partitioning = ds.HivePartitioning.discover(infer_dictionary=False) if path.is_dir() else None
+    return ds.dataset(path, format="parquet", partitioning=partitioning)
 
 
 def folder_sha256(folder: Path) -> str:

@@ -10,7 +10,8 @@ cleaned again knowing it, so that each row's implied outcomes are the same as in
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,38 +28,32 @@ from kpi_xl.sfa.context import Context
 from kpi_xl.sfa.findings import Finding, Listed, Rule
 from kpi_xl.sfa.header import Header, MetricWord, Shape, find_header
 from kpi_xl.sfa.parsing import clean_text
-from kpi_xl.sfa.reading import RawFile, csv_batches, sha256, sniff_csv
+from kpi_xl.sfa.reading import RawFile, csv_batches, read_or_explain, sha256, sniff_csv, typed_table
 from kpi_xl.sfa.tally import Tally, merge
 from kpi_xl.sfa.vocabulary import Vocabulary
 
 STREAM_BYTES = 512 << 20  # a CSV this big is cleaned in chunks
+STREAM_ROWS = 10_000_000  # … and a Parquet or database table this long
 BLOCK_BYTES = 32 << 20  # bytes of CSV per chunk (about a million rows)
+CHUNK_ROWS = 1 << 20  # rows of a typed table per chunk
 HEAD_ROWS = 2100  # rows the header is recognised from (its flag columns sampled)
 # Told after a row's outcomes are set (amounts, accounts) or by the type column (a log without
 # one: by what the whole file tells), never to be assumed by a chunk.
 LATE = frozenset({Observation.AMOUNT, Observation.ACCOUNT, *ACTIVITY_TYPES})
 
 
-def streams(path: Path | str) -> bool:
-    """Whether a file is read in chunks: a CSV of ``STREAM_BYTES`` or more."""
-    file = Path(path)
-    return file.suffix.lower() in (".csv", ".txt", ".tsv") and file.is_file() and file.stat().st_size >= STREAM_BYTES
-
-
 @dataclass
 class _File:
-    """The file being read in chunks: where, how, and what its header is."""
+    """The file or table being read in chunks: its batches of raw rows and its header."""
 
-    path: Path
-    encoding: str
-    delimiter: str
+    batches: Callable[[], Iterator[pd.DataFrame]]  # every row, the header's too, numbered from 0
     header: Header
     vocab: Vocabulary
     name: str
 
     def chunks(self) -> Iterator[pd.DataFrame]:
         """The rows under the header, chunk by chunk."""
-        for batch in csv_batches(self.path, self.encoding, self.delimiter, BLOCK_BYTES):
+        for batch in self.batches():
             rows = batch.loc[batch.index >= self.header.rows]
             if len(rows):
                 yield rows
@@ -82,40 +77,49 @@ class _Chunk:
 
 def read_in_chunks(path: Path | str, encoding: str | None, vocab: Vocabulary,
                    words: dict[str, MetricWord]) -> tuple[RawFile, Header, Cleaned] | None:
-    """A big activity CSV cleaned in chunks; None when the file is not one to read that way
-    (a deal list or a summary, a re-saved CSV of one column, a ragged one)."""
+    """A big activity log — a CSV of ``STREAM_BYTES``, a Parquet or DuckDB table of
+    ``STREAM_ROWS`` or more — cleaned in chunks; None for any other file, and for one not to
+    read that way (a deal list or a summary, a re-saved CSV of one column, a ragged CSV)."""
+    typed = typed_table(path)
+    if typed is not None:
+        if read_or_explain(typed.file, typed.count) < STREAM_ROWS:
+            return None
+        raw = RawFile(typed.file, pd.DataFrame(), None, f"{typed.engine} (in chunks)", typed.digest, table=typed.table)
+        return read_or_explain(typed.file, lambda: _read(raw, lambda: typed.batches(CHUNK_ROWS), vocab, words))
     file = Path(path)
+    if file.suffix.lower() not in (".csv", ".txt", ".tsv") or not file.is_file() or file.stat().st_size < STREAM_BYTES:
+        return None
+    found, delimiter = sniff_csv(file, encoding)
+    raw = RawFile(file, pd.DataFrame(), found, "pyarrow (in chunks)", sha256(file), delimiter)
     try:
-        return _read(file, encoding, vocab, words)
+        return _read(raw, lambda: csv_batches(file, found, delimiter, BLOCK_BYTES), vocab, words)
     except (pa.ArrowException, UnicodeError):  # a ragged row, a bad byte: the forgiving whole-file reader
         return None
 
 
-def _read(file: Path, encoding: str | None, vocab: Vocabulary,
+def _read(raw: RawFile, batches: Callable[[], Iterator[pd.DataFrame]], vocab: Vocabulary,
           words: dict[str, MetricWord]) -> tuple[RawFile, Header, Cleaned] | None:
-    found, delimiter = sniff_csv(file, encoding)
-    head = _head(file, found, delimiter)
+    head = _head(batches())
     if head.shape[1] < 2:
         return None
-    raw = RawFile(file, head, found, "pyarrow (in chunks)", sha256(file), delimiter)
     header = find_header(head, vocab, raw.name, words)
     if header.shape is not Shape.ACTIVITIES:
         return None
     if len(head) <= header.rows:
         raise DataError("data_empty", file=raw.name, read=0)
-    source = _File(file, found, delimiter, header, vocab, raw.name)
-    result = _clean(source, *_first_pass(source))
-    raw.rows = raw.rows.iloc[:0]
-    return raw, header, result
+    source = _File(batches, header, vocab, raw.name)
+    return raw, header, _clean(source, *_first_pass(source))
 
 
-def _head(file: Path, encoding: str, delimiter: str) -> pd.DataFrame:
+def _head(batches: Generator[pd.DataFrame]) -> pd.DataFrame:
+    """The first ``HEAD_ROWS`` rows or so (the batches closed after them: a database let go)."""
     parts, rows = [], 0
-    for batch in csv_batches(file, encoding, delimiter, 1 << 20):
-        parts.append(batch)
-        rows += len(batch)
-        if rows >= HEAD_ROWS:
-            break
+    with closing(batches):
+        for batch in batches:
+            parts.append(batch)
+            rows += len(batch)
+            if rows >= HEAD_ROWS:
+                break
     return pd.concat(parts) if parts else pd.DataFrame()
 
 
