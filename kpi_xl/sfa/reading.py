@@ -127,21 +127,23 @@ def read_or_explain(file: Path, read: Any) -> RawFile:
 
 
 def _cells(column: Any) -> pd.Series:
-    """A typed column as raw cells: a NULL of any type is a blank cell (None), as in a CSV; a
-    BOOLEAN reads TRUE/FALSE, as a spreadsheet or CSV export of it shows (a flag column takes
-    both); integers stay integers beside NULLs (an ID 123, never 123.0); decimals are floats."""
+    """A typed column as the text a CSV export of it holds, converted in Arrow (no Python
+    object per cell): a NULL of any type is a blank cell; a BOOLEAN reads TRUE/FALSE, as a
+    spreadsheet shows it (a flag column takes both); a timestamp 2026-10-01 09:15:00, a date
+    2026-10-01, an integer 123 (never 123.0 beside NULLs)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     kind = column.type
     if pa.types.is_boolean(kind):
-        return pd.Series([None if v is None else "TRUE" if v else "FALSE" for v in column.to_pylist()], dtype=object)
-    if pa.types.is_integer(kind):
-        return pd.Series(column.to_pylist(), dtype=object)
-    if pa.types.is_decimal(kind):
-        column = pc.cast(column, pa.float64())
-    values = column.to_pandas(date_as_object=False)
-    return values.astype(object).where(values.notna(), None)
+        text = pc.if_else(column, "TRUE", "FALSE")
+    elif pa.types.is_timestamp(kind):  # to the second, in the column's own time zone (JST for 日本)
+        text = pc.strftime(pc.cast(column, pa.timestamp("s", kind.tz), safe=False), format="%Y-%m-%d %H:%M:%S")
+    elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        text = column
+    else:
+        text = pc.cast(column, pa.string())
+    return pd.Series(text, dtype="string[pyarrow]")
 
 
 def cell_rows(batch: Any, start: int) -> pd.DataFrame:
