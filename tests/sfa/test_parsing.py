@@ -115,10 +115,13 @@ def test_dates_parsed_once_per_distinct_value_equal_row_by_row(values):
         assert got.tolist() == want.tolist()
 
 
-@given(st.lists(st.one_of(st.none(), st.text(alphabet=st.sampled_from("ab1 \u3000\t\x00\x1c\x85\u2003佐"), max_size=5)),
-                max_size=8))
-def test_clean_text_in_one_pass_equals_the_two_steps(values):
-    series = pd.Series(values, dtype=object)
+@pytest.mark.parametrize("before", [0, 9000], ids=["short", "long-repetitive"])
+@given(values=st.lists(st.one_of(st.none(), st.text(alphabet=st.sampled_from("ab1 \u3000\t\x00\x1c\x85\u2003佐"),
+                                                    max_size=5)), max_size=8))
+def test_clean_text_in_one_pass_equals_the_two_steps(values, before):
+    """Also on a long column that repeats itself (checked by its distinct values), with the
+    odd values after the rows it is sampled from."""
+    series = pd.Series(["佐藤"] * before + values, dtype=object)
     fast, fast_odd = clean_text(series)
     slow, slow_odd = without_control_characters(text_values(series))
     assert fast.tolist() == slow.tolist() and fast_odd.tolist() == slow_odd.tolist()
