@@ -147,7 +147,7 @@ def _cells(column: Any) -> pd.Series:
 
 
 def cell_rows(batch: Any, start: int) -> pd.DataFrame:
-    """An Arrow record batch as raw rows (columns 0…n-1), the first numbered ``start``."""
+    """An Arrow record batch or table as raw rows (columns 0…n-1), the first numbered ``start``."""
     frame = pd.DataFrame({i: _cells(column) for i, column in enumerate(batch.columns)})
     frame.index = pd.RangeIndex(start, start + batch.num_rows)
     return frame
@@ -165,13 +165,18 @@ class TypedTable:
 
     def batches(self, rows: int = 1 << 20) -> Iterator[pd.DataFrame]:
         """The rows in batches of up to ``rows``, the names row first."""
+        import pyarrow as pa
+
         with self._reader(rows) as (names, reader):
             yield pd.DataFrame([names])
-            start = 1
-            for batch in reader:
-                if batch.num_rows:
-                    yield cell_rows(batch, start)
-                    start += batch.num_rows
+            start, pending = 1, []
+            for batch in reader:  # a Parquet file's come a row group (~120k rows) at a time
+                pending.append(batch)
+                if sum(b.num_rows for b in pending) >= rows:
+                    yield cell_rows(pa.Table.from_batches(pending), start)
+                    start, pending = start + sum(b.num_rows for b in pending), []
+            if pending:
+                yield cell_rows(pa.Table.from_batches(pending), start)
 
     def count(self) -> int:
         """How many rows the table has (from the files' metadata, or the database)."""
@@ -200,14 +205,33 @@ class _Batches:
         self.source, self.rows = source, rows
 
     def __iter__(self) -> Iterator[Any]:
-        if hasattr(self.source, "to_batches"):
-            return iter(self.source.to_batches(batch_size=self.rows))
+        if hasattr(self.source, "get_fragments"):
+            return _parquet_batches(self.source, self.rows)
         return iter(self.source.to_arrow_reader(self.rows))
 
     def count(self) -> int:
         if hasattr(self.source, "count_rows"):
             return self.source.count_rows()
         return self.source.aggregate("count(*)").fetchall()[0][0]
+
+
+def _parquet_batches(dataset: Any, rows: int) -> Iterator[Any]:
+    """A Parquet dataset's batches file by file, row group by row group, read as they are
+    asked for (the dataset scanner reads ahead whole files: 5.7 GiB on 100M rows); a
+    partition's keys (``month=2026-10``) become the columns the dataset names them."""
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+    import pyarrow.parquet as pq
+
+    schema = dataset.schema
+    for fragment in dataset.get_fragments():
+        keys = ds.get_partition_keys(fragment.partition_expression)
+        with pq.ParquetFile(fragment.path) as file:
+            for batch in file.iter_batches(batch_size=rows):
+                n = batch.num_rows
+                columns = [batch.column(name) if name in batch.schema.names else
+                           pa.array([keys.get(name)] * n, schema.field(name).type) for name in schema.names]
+                yield pa.record_batch(columns, names=schema.names)
 
 
 def typed_table(path: Path | str) -> TypedTable | None:
