@@ -1,5 +1,6 @@
-"""An activity CSV too big to hold in memory (a 100M-row export), cleaned chunk by chunk by the
-same rules, with the same findings and counts as if it were read whole.
+"""An activity log too big to hold in memory (a 100M-row CSV export, a warehouse's Parquet
+folder or DuckDB table), cleaned chunk by chunk by the same rules, with the same findings and
+counts as if it were read whole.
 
 Rules that look at one row at a time run on each chunk. The rules that compare rows need only
 the rows that may repeat: a first pass hashes each row's key (its ID, else the whole row) and
