@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,58 +161,48 @@ class TypedTable:
     file: Path
     table: str | None  # a database's table
     engine: str
-    digest: str
+
+    @property
+    def digest(self) -> str:
+        """The file's SHA-256 (a folder's: of its files), read only when a report records it."""
+        return folder_sha256(self.file) if self.file.is_dir() else sha256(self.file)
 
     def batches(self, rows: int = 1 << 20) -> Iterator[pd.DataFrame]:
         """The rows in batches of up to ``rows``, the names row first."""
         import pyarrow as pa
 
-        with self._reader(rows) as (names, reader):
+        with self._opened() as (names, batches, _):
             yield pd.DataFrame([names])
-            start, pending = 1, []
-            for batch in reader:  # a Parquet file's come a row group (~120k rows) at a time
+            start, pending, size = 1, [], 0
+            for batch in batches(rows):  # a Parquet file's come a row group (~120k rows) at a time
                 pending.append(batch)
-                if sum(b.num_rows for b in pending) >= rows:
+                size += batch.num_rows
+                if size >= rows:
                     yield cell_rows(pa.Table.from_batches(pending), start)
-                    start, pending = start + sum(b.num_rows for b in pending), []
+                    start, pending, size = start + size, [], 0
             if pending:
                 yield cell_rows(pa.Table.from_batches(pending), start)
 
     def count(self) -> int:
         """How many rows the table has (from the files' metadata, or the database)."""
-        with self._reader(1) as (_, reader):
-            return reader.count()
+        with self._opened() as (_, _, count):
+            return count()
 
     def whole(self) -> RawFile:
         rows = pd.concat(list(self.batches()))
         return RawFile(self.file, rows, None, self.engine, self.digest, table=self.table)
 
     @contextmanager
-    def _reader(self, rows: int) -> Iterator[tuple[list[str], Any]]:
+    def _opened(self) -> Iterator[tuple[list[str], Callable[[int], Iterator[Any]], Callable[[], int]]]:
+        """(column names, batches of n rows, row count) of the open dataset or database table."""
         if self.table is None:
             dataset = _parquet(self.file)
-            yield dataset.schema.names, _Batches(dataset, rows)
+            yield dataset.schema.names, lambda n: _parquet_batches(dataset, n), dataset.count_rows
             return
         with _database(self.file) as con:
             relation = _relation(con, self.file, self.table)
-            yield relation.columns, _Batches(relation, rows)
-
-
-class _Batches:
-    """Batches of a pyarrow dataset or a DuckDB relation, and its row count."""
-
-    def __init__(self, source: Any, rows: int) -> None:
-        self.source, self.rows = source, rows
-
-    def __iter__(self) -> Iterator[Any]:
-        if hasattr(self.source, "get_fragments"):
-            return _parquet_batches(self.source, self.rows)
-        return iter(self.source.to_arrow_reader(self.rows))
-
-    def count(self) -> int:
-        if hasattr(self.source, "count_rows"):
-            return self.source.count_rows()
-        return self.source.aggregate("count(*)").fetchall()[0][0]
+            yield (relation.columns, lambda n: iter(relation.to_arrow_reader(n)),
+                   lambda: relation.aggregate("count(*)").fetchall()[0][0])
 
 
 def _parquet_batches(dataset: Any, rows: int) -> Iterator[Any]:
@@ -246,11 +236,11 @@ def typed_table(path: Path | str) -> TypedTable | None:
         except ImportError:
             raise DataError("data_unreadable", file=str(file),
                             reason="reading a database needs: pip install duckdb") from None
-        return TypedTable(file, table, f"duckdb {duckdb.__version__}", sha256(file))
+        return TypedTable(file, table, f"duckdb {duckdb.__version__}")
     if file.is_dir() and any(file.rglob("*.parquet")):
-        return TypedTable(file, None, "pyarrow dataset", folder_sha256(file))
+        return TypedTable(file, None, "pyarrow dataset")
     if file.is_file() and file.suffix.lower() == ".parquet":
-        return TypedTable(file, None, "pyarrow", sha256(file))
+        return TypedTable(file, None, "pyarrow")
     return None
 
 

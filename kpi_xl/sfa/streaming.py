@@ -85,21 +85,27 @@ def read_in_chunks(path: Path | str, encoding: str | None, vocab: Vocabulary,
     if typed is not None:
         if read_or_explain(typed.file, typed.count) < STREAM_ROWS:
             return None
-        raw = RawFile(typed.file, pd.DataFrame(), None, f"{typed.engine} (in chunks)", typed.digest, table=typed.table)
-        return read_or_explain(typed.file, lambda: _read(raw, lambda: typed.batches(CHUNK_ROWS), vocab, words))
-    file = Path(path)
-    if file.suffix.lower() not in (".csv", ".txt", ".tsv") or not file.is_file() or file.stat().st_size < STREAM_BYTES:
+        raw = RawFile(typed.file, pd.DataFrame(), None, f"{typed.engine} (in chunks)", "", table=typed.table)
+        done = read_or_explain(typed.file, lambda: _read(raw, lambda: typed.batches(CHUNK_ROWS), vocab, words))
+    else:
+        file = Path(path)
+        if file.suffix.lower() not in (".csv", ".txt", ".tsv") or not file.is_file() or \
+                file.stat().st_size < STREAM_BYTES:
+            return None
+        found, delimiter = sniff_csv(file, encoding)
+        raw = RawFile(file, pd.DataFrame(), found, "pyarrow (in chunks)", "", delimiter)
+        try:
+            done = _read(raw, lambda: csv_batches(file, found, delimiter, BLOCK_BYTES), vocab, words)
+        except (pa.ArrowException, UnicodeError):  # a ragged row, a bad byte: the forgiving whole-file reader
+            return None
+    if done is None:  # read whole instead, and hashed there: a 4.6 GB file is read once for its digest
         return None
-    found, delimiter = sniff_csv(file, encoding)
-    raw = RawFile(file, pd.DataFrame(), found, "pyarrow (in chunks)", sha256(file), delimiter)
-    try:
-        return _read(raw, lambda: csv_batches(file, found, delimiter, BLOCK_BYTES), vocab, words)
-    except (pa.ArrowException, UnicodeError):  # a ragged row, a bad byte: the forgiving whole-file reader
-        return None
+    raw.sha256 = typed.digest if typed is not None else sha256(raw.path)
+    return (raw, *done)
 
 
 def _read(raw: RawFile, batches: Callable[[], Iterator[pd.DataFrame]], vocab: Vocabulary,
-          words: dict[str, MetricWord]) -> tuple[RawFile, Header, Cleaned] | None:
+          words: dict[str, MetricWord]) -> tuple[Header, Cleaned] | None:
     head = _head(batches())
     if head.shape[1] < 2:
         return None
@@ -109,7 +115,7 @@ def _read(raw: RawFile, batches: Callable[[], Iterator[pd.DataFrame]], vocab: Vo
     if len(head) <= header.rows:
         raise DataError("data_empty", file=raw.name, read=0)
     source = _File(batches, header, vocab, raw.name)
-    return raw, header, _clean(source, *_first_pass(source))
+    return header, _clean(source, *_first_pass(source))
 
 
 def _head(batches: Generator[pd.DataFrame]) -> pd.DataFrame:
@@ -124,12 +130,14 @@ def _head(batches: Generator[pd.DataFrame]) -> pd.DataFrame:
     return pd.concat(parts) if parts else pd.DataFrame()
 
 
-def _keys(source: _File, rows: pd.DataFrame) -> tuple[pd.Index, np.ndarray]:
-    """Each row's key hash (its ID's; without an ID column, the whole row's), rows without an ID left out."""
+def _keys(source: _File, rows: pd.DataFrame, text: Callable[[int], pd.Series] | None = None
+          ) -> tuple[pd.Index, np.ndarray]:
+    """Each row's key hash (its ID's; without an ID column, the whole row's), rows without an
+    ID left out; ``text`` gives a column's clean text when a context has it already."""
     position = source.header.fields.get("id")
     if position is None:
         return rows.index, pd.util.hash_pandas_object(rows, index=False).to_numpy()
-    ids = clean_text(rows.iloc[:, position])[0]
+    ids = text(position) if text else clean_text(rows.iloc[:, position])[0]
     ids = ids[ids.notna()]
     return ids.index, pd.util.hash_pandas_object(ids, index=False).to_numpy()
 
@@ -170,7 +178,7 @@ def _clean_chunk(source: _File, rows: pd.DataFrame, repeats: np.ndarray, candida
     ctx.sourced |= told
     for step in ROW_STEPS:
         step(ctx)
-    index, hashes = _keys(source, rows)
+    index, hashes = _keys(source, rows, ctx.text_at)  # the IDs' text as the rules read it, not again
     held = pd.Series(False, index=rows.index)
     held[index[np.isin(hashes, repeats)]] = True
     ctx.excluded, rest_out = ctx.excluded | held, ctx.excluded
