@@ -6,7 +6,7 @@ exactly: every part is a sum, a set or a maximum."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -65,8 +65,8 @@ class Tally:
     def only(self, columns: set[str], accounts: bool) -> Tally:
         """The same counts, for the observations a file is counted for."""
         keep = [c for c in self.month.columns if c in columns]
-        return Tally(self.month[keep], self.week[keep], self.accounts if accounts else None, self.slots, self.touch,
-                     self.losses, self.days, self.teams)
+        return replace(self, month=self.month[keep], week=self.week[keep],
+                       accounts=self.accounts if accounts else None)
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
