@@ -14,7 +14,8 @@ from kpi_xl.sfa.aggregate import Actuals, aggregate
 from kpi_xl.sfa.cleaning import Cleaned, clean
 from kpi_xl.sfa.findings import Finding
 from kpi_xl.sfa.header import Header, MetricWord, find_header
-from kpi_xl.sfa.reading import RawFile, check_encoding, read_raw
+from kpi_xl.sfa.reading import RawFile, check_encoding
+from kpi_xl.sfa.sources import read_raw
 from kpi_xl.sfa.streaming import read_in_chunks
 from kpi_xl.sfa.vocabulary import Vocabulary, key, load_vocabulary
 

@@ -29,7 +29,8 @@ from kpi_xl.sfa.context import Context
 from kpi_xl.sfa.findings import Finding, Listed, Rule
 from kpi_xl.sfa.header import Header, MetricWord, Shape, find_header
 from kpi_xl.sfa.parsing import clean_text
-from kpi_xl.sfa.reading import RawFile, csv_batches, read_or_explain, sha256, sniff_csv, typed_table
+from kpi_xl.sfa.reading import RawFile, csv_batches, read_or_explain, sha256, sniff_csv
+from kpi_xl.sfa.sources import typed_table
 from kpi_xl.sfa.tally import Tally, merge
 from kpi_xl.sfa.vocabulary import Vocabulary
 
@@ -83,10 +84,10 @@ def read_in_chunks(path: Path | str, encoding: str | None, vocab: Vocabulary,
     read that way (a deal list or a summary, a re-saved CSV of one column, a ragged CSV)."""
     typed = typed_table(path)
     if typed is not None:
-        if read_or_explain(typed.file, typed.count) < STREAM_ROWS:
+        if read_or_explain(typed.label, typed.count) < STREAM_ROWS:
             return None
         raw = RawFile(typed.file, pd.DataFrame(), None, f"{typed.engine} (in chunks)", "", table=typed.table)
-        done = read_or_explain(typed.file, lambda: _read(raw, lambda: typed.batches(CHUNK_ROWS), vocab, words))
+        done = read_or_explain(typed.label, lambda: _read(raw, lambda: typed.batches(CHUNK_ROWS), vocab, words))
     else:
         file = Path(path)
         if file.suffix.lower() not in (".csv", ".txt", ".tsv") or not file.is_file() or \

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from kpi_xl.errors import DataError
 from kpi_xl.sfa.header import recognise
-from kpi_xl.sfa.reading import read_raw
+from kpi_xl.sfa.sources import read_raw
 from kpi_xl.sfa.vocabulary import load_vocabulary
 
 

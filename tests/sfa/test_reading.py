@@ -10,7 +10,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from kpi_xl.sfa.reading import cell_rows
+from kpi_xl.sfa.cells import cell_rows
 
 CASES = [
     (pa.array([dt.datetime(2026, 10, 1, 9, 15, 30, 500000), None]), ["2026-10-01 09:15:30", None]),

@@ -10,6 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tests.sfa.spark_session import parquet_table, spark_or_skip
+
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data"
 MAVEN = DATA / "maven-crm-sales-opportunities" / "sales_pipeline.csv"
@@ -35,15 +37,18 @@ def report(tmp_path: Path, data: Path, plan: dict, mapping: str, month: str, *ex
     return json.loads(out.stdout)
 
 
-BACKENDS = ("csv", "duckdb", "parquet")
+BACKENDS = ("csv", "duckdb", "parquet", "spark")
 
 
 def on_backend(source: Path, backend: str, tmp_path: Path) -> Path | str:
     """The export as found (CSV), as a DuckDB table typed by DuckDB's own CSV reader (numbers,
     dates; yes/no kept as text, as the mappings name them), or as a folder of Parquet files
-    written from that table: where a team may keep the same rows."""
+    written from that table, or those files as a table of a local Spark: where a team may keep
+    the same rows."""
     if backend == "csv":
         return source
+    if backend == "spark":
+        spark_or_skip()
     duckdb = pytest.importorskip("duckdb")
     db = tmp_path / "warehouse.duckdb"
     with duckdb.connect(str(db)) as con:
@@ -53,7 +58,7 @@ def on_backend(source: Path, backend: str, tmp_path: Path) -> Path | str:
             return f"{db}:export"
         (tmp_path / "lake").mkdir()
         con.execute(f"COPY export TO '{tmp_path / 'lake' / 'part-0.parquet'}' (FORMAT parquet)")
-    return tmp_path / "lake"
+    return parquet_table(tmp_path / "lake") if backend == "spark" else tmp_path / "lake"
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
@@ -132,7 +137,7 @@ def test_the_excel_mangled_copy_is_split_again_and_reported(tmp_path):
     variant = tmp_path / "bank-additional.yaml"
     variant.write_text(mapping.read_text(encoding="utf-8").replace("  day: day\n", ""), encoding="utf-8")
     data = ingest([MANGLED], get_template("sdr"), variant)
-    from kpi_xl.sfa.reading import read_raw
+    from kpi_xl.sfa.sources import read_raw
 
     assert read_raw(MANGLED).rows.shape == (4120, 21)
     source = data.sources[0]

@@ -136,12 +136,12 @@ def test_a_boolean_column_is_a_flag(tmp_path):
 def test_a_view_cannot_reach_outside_its_database(tmp_path):
     """A view reading another file (or the network) is refused: the database is read as data."""
     from kpi_xl.errors import DataError
-    from kpi_xl.sfa.reading import read_raw
+    from kpi_xl.sfa.sources import read_raw
 
     secret = tmp_path / "secret.csv"
     secret.write_text("担当者,日付\n佐藤,2026-10-01\n", encoding="utf-8")
     db = tmp_path / "views.duckdb"
     with duckdb.connect(str(db)) as con:
         con.execute(f"CREATE VIEW activities AS SELECT * FROM read_csv('{secret}')")
-    with pytest.raises(DataError, match=r"views\.duckdb: Permission Error: Cannot access file"):
+    with pytest.raises(DataError, match=r"views\.duckdb:activities: Permission Error: Cannot access file"):
         read_raw(f"{db}:activities")
