@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from kpi_xl.engine.observations import Observation
@@ -68,7 +69,8 @@ FORMULA_LIKE = r"^\s*(?:=|[+@]\s*[A-Za-z_][\w.]*\s*\()"
 
 def _blank_and_total_rows(ctx: Context) -> None:
     positions = sorted({*ctx.header.fields.values(), *ctx.header.flags.values()})
-    ctx.exclude(Rule.BLANK_ROW, pd.concat([ctx.text_at(i).isna() for i in positions], axis=1).all(axis=1))
+    blank = np.logical_and.reduce([ctx.text_at(i).isna().to_numpy(dtype=bool) for i in positions])
+    ctx.exclude(Rule.BLANK_ROW, pd.Series(blank, index=ctx.data.index))
     markers = {key(m): "total" for m in ctx.vocab.totals}
     owner = ctx.text("owner") if ctx.column("owner") is not None else pd.Series(pd.NA, index=ctx.data.index)
     marked = lookup_words(owner, markers, words_only=True).notna() | lookup_words(
@@ -187,11 +189,16 @@ def duplicates(ctx: Context) -> None:
     if "id" not in frame:  # without an ID, two identical calls on a day are real: report, keep
         ctx.note(Rule.IDENTICAL_ROWS, data.astype("string").duplicated(keep="first"))
         return
-    codes = pd.Series(pd.factorize(frame["id"])[0], index=frame.index)  # hash the IDs once; -1: no ID
+    found, ids = pd.factorize(frame["id"])  # hash the IDs once; -1: no ID
+    codes = pd.Series(found, index=frame.index)
+    none = pd.Series(False, index=data.index)
+    if len(ids) == int((found >= 0).sum()):  # each ID once (a clean export): nothing repeats
+        ctx.exclude(Rule.DUPLICATE_ROW, none)
+        ctx.exclude(Rule.DUPLICATE_ID, none)
+        return
     repeated = (codes >= 0) & codes.duplicated(keep=False)
-    identical = pd.Series(False, index=data.index)
-    if repeated.any():  # with an ID, an identical row is the same record exported twice
-        identical[repeated] = data[repeated].astype("string").duplicated(keep="first")
+    identical = none.copy()
+    identical[repeated] = data[repeated].astype("string").duplicated(keep="first")  # the same record twice
     ctx.exclude(Rule.DUPLICATE_ROW, identical)
     _stages_backwards(ctx)
     kept = codes[~ctx.excluded & (codes >= 0)]

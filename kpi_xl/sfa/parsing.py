@@ -48,6 +48,7 @@ def text_values(series: pd.Series) -> pd.Series:
     return out
 
 
+DIGIT = r"[0-9]"  # what RE2's \d is: ASCII digits only (Python's \d takes any script's)
 CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"  # what XML 1.0, and so no xlsx cell, can hold
 UNUSUAL = f"{EDGE_SPACE}|{CONTROL}"  # anything text_values or without_control_characters would change
 
@@ -84,9 +85,14 @@ def _few(array: Any) -> Any:
     in a million rows; a hash pass is cheaper than a regex pass), else the column itself (IDs)."""
     import pyarrow.compute as pc
 
-    if len(array) > 8192 and len(pc.unique(array.slice(0, 4096))) < 512:
-        return pc.unique(array)
-    return array
+    return pc.unique(array) if _repetitive(array) else array
+
+
+def _repetitive(array: Any) -> bool:
+    """Whether a long column holds few distinct values, judged from its first 4096."""
+    import pyarrow.compute as pc
+
+    return len(array) > 8192 and len(pc.unique(array.slice(0, 4096))) < 512
 
 
 def _distinct(array: Any) -> Any:
@@ -107,18 +113,31 @@ def lookup_words(series: pd.Series, table: dict[str, str], *, words_only: bool =
     import pyarrow.compute as pc
 
     array = pa.array(series.astype("string[pyarrow]"))
-    if words_only:  # in C, before encoding: a column of a million IDs becomes a column of nulls
-        array = pc.if_else(pc.match_substring_regex(array, r"\d"), pa.scalar(None, pa.string()), array)
+    if words_only and not _repetitive(array):  # a million IDs: only the few values without digits are looked up
+        plain = pc.fill_null(pc.invert(pc.match_substring_regex(array, DIGIT)), False)
+        rows = np.flatnonzero(np.asarray(plain.to_numpy(zero_copy_only=False), dtype=bool))
+        codes = np.full(len(series), -1, dtype=np.int16)
+        codes[rows], categories = _word_codes(array.take(pa.array(rows, pa.int64())), table, skip_digits=False)
+    else:
+        codes, categories = _word_codes(array, table, skip_digits=words_only)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=categories), index=series.index)
+
+
+def _word_codes(array: Any, table: dict[str, str], *, skip_digits: bool) -> tuple[np.ndarray, list[str]]:
+    """Each value's category code (-1: no word) and the categories, looked up once per distinct value."""
+    import pyarrow.compute as pc
+
     encoded = _distinct(array)
-    names = [table.get(key(v)) for v in encoded.dictionary.to_pylist()]
+    skip = re.compile(DIGIT).search if skip_digits else (lambda _: None)
+    names = [None if skip(v) else table.get(key(v)) for v in encoded.dictionary.to_pylist()]
     categories = sorted({n for n in names if n is not None})
     code_of = [categories.index(n) if n is not None else -1 for n in names]
     indices = encoded.indices.to_numpy(zero_copy_only=False)
-    codes = np.full(len(series), -1, dtype=np.int16) if not len(code_of) else \
+    codes = np.full(len(array), -1, dtype=np.int16) if not len(code_of) else \
         np.asarray(code_of, dtype=np.int16)[np.nan_to_num(indices, nan=0).astype(np.int64)]
     if encoded.null_count:
         codes[np.asarray(pc.is_null(encoded.indices).to_numpy(zero_copy_only=False), dtype=bool)] = -1
-    return pd.Series(pd.Categorical.from_codes(codes, categories=categories), index=series.index)
+    return codes, categories
 
 
 def _japanese_date(value: str) -> str:

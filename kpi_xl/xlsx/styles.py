@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.formatting.rule import FormulaRule
+from openpyxl.formatting.rule import Rule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.worksheet.worksheet import Worksheet
@@ -129,8 +129,8 @@ def traffic_lights(ws: Worksheet, area: str, ach: str, warn: str) -> None:
     green from 100%; a blank achievement stays white."""
     value = f"ROUND({ach},{STATUS_DECIMALS})"  # as the status words judge it
     for style, test in ((RED, f"{value}<{warn}"), (AMBER, f"AND({value}>={warn},{value}<1)"), (GREEN, f"{value}>=1")):
-        ws.conditional_formatting.add(area, FormulaRule(formula=[f"AND(ISNUMBER({ach}),{test})"],
-                                                        fill=style.fill, font=style.font))
+        ws.conditional_formatting.add(area, Rule(type="expression", formula=[f"AND(ISNUMBER({ach}),{test})"],
+                                                 dxf=style))  # one shared style: saving dedupes by identity
 
 
 LINE_HEIGHT = 15  # points per line of 10–11 pt text
