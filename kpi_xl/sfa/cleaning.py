@@ -190,19 +190,30 @@ def duplicates(ctx: Context) -> None:
         ctx.note(Rule.IDENTICAL_ROWS, data.astype("string").duplicated(keep="first"))
         return
     found, ids = pd.factorize(frame["id"])  # hash the IDs once; -1: no ID
-    codes = pd.Series(found, index=frame.index)
+    has_id = found >= 0
+    seen = np.bincount(found[has_id], minlength=len(ids))  # rows per ID
     none = pd.Series(False, index=data.index)
-    if len(ids) == int((found >= 0).sum()):  # each ID once (a clean export): nothing repeats
+    if seen.max(initial=0) <= 1:  # each ID once (a clean export): nothing repeats
         ctx.exclude(Rule.DUPLICATE_ROW, none)
         ctx.exclude(Rule.DUPLICATE_ID, none)
         return
-    repeated = (codes >= 0) & codes.duplicated(keep=False)
+    repeated = has_id & (seen[np.where(has_id, found, 0)] > 1)
     identical = none.copy()
     identical[repeated] = data[repeated].astype("string").duplicated(keep="first")  # the same record twice
     ctx.exclude(Rule.DUPLICATE_ROW, identical)
     _stages_backwards(ctx)
-    kept = codes[~ctx.excluded & (codes >= 0)]
-    ctx.exclude(Rule.DUPLICATE_ID, kept.duplicated(keep="last").reindex(frame.index, fill_value=False))
+    ctx.exclude(Rule.DUPLICATE_ID, pd.Series(_not_last(found, has_id & ~ctx.excluded.to_numpy(dtype=bool)),
+                                             index=data.index))
+
+
+def _not_last(codes: np.ndarray, live: np.ndarray) -> np.ndarray:
+    """Among the ``live`` rows, those followed later by a row of the same code (an ID's last row is kept)."""
+    at = np.flatnonzero(live)
+    last = np.full(int(codes.max(initial=-1)) + 1, -1)
+    np.maximum.at(last, codes[at], at)
+    out = np.zeros(len(codes), dtype=bool)
+    out[at] = last[codes[at]] != at
+    return out
 
 
 def _name_variants(ctx: Context) -> None:

@@ -34,11 +34,28 @@ EDGE_SPACE = f"^{SPACE}|{SPACE}$"
 
 def text_values(series: pd.Series) -> pd.Series:
     """Values as stripped strings; NA for blanks. A column that needs no stripping is reused
-    as it is, not copied (it matters at ten million rows)."""
+    as it is, not copied (it matters at ten million rows); a repetitive one (names, dates) is
+    stripped on its distinct values."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     out = series.astype("string[pyarrow]")
+    array = pa.array(out)
+    if not _repetitive(array):
+        return _stripped(out)
+    encoded = _distinct(array)
+    words = pd.Series(encoded.dictionary, dtype="string[pyarrow]")
+    fixed = _stripped(words)
+    if fixed is words:
+        return out
+    return pd.Series(pc.take(pa.array(fixed), encoded.indices), index=series.index, dtype="string[pyarrow]")
+
+
+def _stripped(out: pd.Series) -> pd.Series:
+    """``out`` stripped, blanks NA; ``out`` itself when nothing needs it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     array = pa.array(out)
     if pc.any(pc.match_substring_regex(array, EDGE_SPACE)).as_py():
         out = out.str.strip()
@@ -69,23 +86,33 @@ def without_control_characters(text: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def clean_text(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """:func:`without_control_characters` of :func:`text_values`, in one regex pass over the
-    column when nothing needs either (the common case: half the time on a clean export)."""
+    column when nothing needs either (the common case: half the time on a clean export); a
+    repetitive column (names, dates, types) is cleaned on its distinct values."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     out = series.astype("string[pyarrow]")
-    values = _few(pa.array(out))
-    if not pc.any(pc.match_substring_regex(values, UNUSUAL)).as_py() and not pc.any(pc.equal(values, "")).as_py():
+    array = pa.array(out)
+    if not _repetitive(array):
+        return _cleaned(out)
+    encoded = _distinct(array)
+    words = pd.Series(encoded.dictionary, dtype="string[pyarrow]")
+    fixed, odd = _cleaned(words)
+    if fixed is words and not odd.any():
         return out, pd.Series(False, index=series.index)
-    return without_control_characters(text_values(series))
+    values = pd.Series(pc.take(pa.array(fixed), encoded.indices), index=series.index, dtype="string[pyarrow]")
+    rows = pc.fill_null(pc.take(pa.array(odd.to_numpy(dtype=bool)), encoded.indices), False)
+    return values, pd.Series(rows.to_numpy(zero_copy_only=False), index=series.index, dtype=bool)
 
 
-def _few(array: Any) -> Any:
-    """A column's distinct values when it repeats itself (dates, names, types: a few hundred
-    in a million rows; a hash pass is cheaper than a regex pass), else the column itself (IDs)."""
+def _cleaned(out: pd.Series) -> tuple[pd.Series, pd.Series]:
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    return pc.unique(array) if _repetitive(array) else array
+    array = pa.array(out)
+    if not pc.any(pc.match_substring_regex(array, UNUSUAL)).as_py() and not pc.any(pc.equal(array, "")).as_py():
+        return out, pd.Series(False, index=out.index)
+    return without_control_characters(text_values(out))
 
 
 def _repetitive(array: Any) -> bool:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kpi_xl.engine.templates import get_template
 from kpi_xl.errors import DataError
@@ -200,3 +202,18 @@ def test_a_formula_owner_is_excluded_and_named(tmp_path):
     data = ingest([write(tmp_path, body)], SDR)
     assert findings(data)["formula_owner"] == [3]
     assert data.actuals.team_month("2026-10")["calls"] == 2  # the formula row's call is not counted
+
+
+@given(codes=st.lists(st.integers(-1, 6), max_size=60), live=st.lists(st.booleans(), min_size=60, max_size=60))
+def test_an_ids_last_live_row_is_kept_as_pandas_keeps_it(codes, live):
+    """The repeated-ID rule (all but an ID's last row left out, rows already excluded not
+    counted) equals pandas' ``duplicated(keep="last")`` over the live rows with an ID."""
+    import numpy as np
+
+    from kpi_xl.sfa.cleaning import _not_last
+
+    found = np.array(codes, dtype=np.int64)
+    alive = np.array(live[:len(codes)], dtype=bool) & (found >= 0)
+    series = pd.Series(found)
+    want = series[alive].duplicated(keep="last").reindex(series.index, fill_value=False).to_numpy(dtype=bool)
+    assert _not_last(found, alive).tolist() == want.tolist()

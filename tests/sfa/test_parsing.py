@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import time, timedelta
 
 import pandas as pd
@@ -125,6 +126,19 @@ def test_clean_text_in_one_pass_equals_the_two_steps(values, before):
     fast, fast_odd = clean_text(series)
     slow, slow_odd = without_control_characters(text_values(series))
     assert fast.tolist() == slow.tolist() and fast_odd.tolist() == slow_odd.tolist()
+    by_value = [_clean_one(v) for v in series]  # Python's own str.strip, value by value
+    assert [None if v is pd.NA else v for v in fast.tolist()] == [v for v, _ in by_value]
+    assert fast_odd.tolist() == [odd for _, odd in by_value]
+
+
+def _clean_one(value: str | None) -> tuple[str | None, bool]:
+    """One cell as the rules read it: stripped as Python strips, blank → None, control
+    characters removed (and reported) from what is left."""
+    text = value.strip() if value is not None else ""
+    if not text:
+        return None, False
+    kept = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", text)
+    return (kept if kept.strip() else None), kept != text
 
 
 @given(st.lists(st.one_of(st.none(), st.text(alphabet=st.sampled_from("0123456789.,-+e１¥ x"), max_size=6)),
