@@ -6,8 +6,10 @@ library errors become one readable message and exit code 2 here, at the edge.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -358,5 +360,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     return outcome.exit_code
 
 
+def run() -> None:
+    """The ``kpi-xl`` command: :func:`main`, then out at once. Every file is written and closed
+    by then and the output is flushed here; the interpreter's teardown (freeing pandas, pyarrow
+    and openpyxl: ~0.15 s) is no part of what a user waits for."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a pipe closed by its reader
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()
