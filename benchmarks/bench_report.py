@@ -4,6 +4,7 @@
     python benchmarks/bench_report.py            # 1M rows, clean and dirty, and 100 rows
     python benchmarks/bench_report.py 10000000   # 10M rows
     python benchmarks/bench_report.py 100000000  # 100M rows (4.6 GB CSV, read in chunks; one run)
+    python benchmarks/bench_report.py all        # all of them in one run (~20 min), then one table
 
 From 10M rows the same rows are also read as a folder of Parquet files (a warehouse's export).
 
@@ -112,17 +113,25 @@ def compare(folder: Path, rows: int, dirty: bool, plan: Path, runs: int = 5) -> 
         print(f"  `python -m kpi_xl.cli report`, whole process: {wall:.2f} s (Python alone: {python_start():.2f} s)")
     if not dirty:
         print(agreement(csv_path, ours[2]))
+    RESULTS.append((what, ours, duck))
     return ours[0] / duck[0]
+
+
+RESULTS: list[tuple[str, tuple, tuple]] = []  # (what, ours, DuckDB's) for the closing table
 
 
 def main() -> None:
     if sys.argv[1:2] == ["--write"]:
         make_csv(Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "1")
         return
-    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    wanted = sys.argv[1] if len(sys.argv) > 1 else "1000000"
     compiled()
-    with tempfile.TemporaryDirectory() as name:  # a 100M-row CSV is 4.6 GB: not left behind
-        run(Path(name), rows)
+    for rows in (1_000_000, 10_000_000, 100_000_000) if wanted == "all" else (int(wanted),):
+        with tempfile.TemporaryDirectory() as name:  # a 100M-row CSV is 4.6 GB: not left behind
+            run(Path(name), rows)
+    print("\n| activity CSV | kpi-xl report | peak RSS | DuckDB GROUP BY | ratio |\n|---|---|---|---|---|")
+    for what, ours, duck in RESULTS:
+        print(f"| {what} | {ours[0]:.2f} s | {ours[1] / 1024:.1f} GiB | {duck[0]:.2f} s | {ours[0] / duck[0]:.1f}× |")
 
 
 def command_wall(csv_path: Path, plan: Path, folder: Path, runs: int = 5) -> float:
@@ -170,6 +179,7 @@ def compare_parquet(folder: Path, rows: int, plan: Path) -> None:
                 "'-o', {!r}, '--force', '--json'])".format(str(lake), str(plan), str(folder / "report.xlsx")))
     duck, ours = measure(duck_code), measure(our_code)
     print(f"{rows:,} rows as a Parquet folder")
+    RESULTS.append((f"{rows:,} rows as a Parquet folder", ours, duck))
     print(f"  kpi-xl report : {ours[0]:6.2f} s, peak {ours[1]:7.0f} MiB")
     print(f"  DuckDB GROUP BY month, rep: {duck[0]:6.2f} s, peak {duck[1]:7.0f} MiB   ratio {ours[0] / duck[0]:.1f}×")
     print(agreement(csv_path, ours[2]))
