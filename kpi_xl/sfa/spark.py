@@ -153,9 +153,10 @@ class SparkTable:
             names = sorted(t.name for t in session.catalog.listTables())
             raise DataError("data_unreadable", file=self.label,
                             reason=f"no table {self.table!r} (tables: {', '.join(names) or 'none'})") from None
-        return frame.select([F.date_format(F.col(f"`{f.name}`"), TEXT_TIME).alias(f.name)
-                             if isinstance(f.dataType, (TimestampType, TimestampNTZType)) else F.col(f"`{f.name}`")
-                             for f in frame.schema.fields])
+        columns = [F.col(_quoted(f.name)) for f in frame.schema.fields]
+        return frame.select([F.date_format(c, TEXT_TIME).alias(f.name)
+                             if isinstance(f.dataType, (TimestampType, TimestampNTZType)) else c
+                             for c, f in zip(columns, frame.schema.fields)])
 
     def count(self) -> int:
         return self._frame().count()
@@ -189,6 +190,11 @@ class SparkTable:
         _hashed(rows, digest)
         self._digest = digest.hexdigest()
         return RawFile(self.file, rows, None, self.engine, self._digest, table=self.table)
+
+
+def _quoted(name: str) -> str:
+    """A column name as Spark SQL quotes it (a dot or a backtick in it is part of the name)."""
+    return "`" + name.replace("`", "``") + "`"
 
 
 def _arrow_batches(frame: Any) -> Iterator[Any]:

@@ -127,3 +127,16 @@ def test_through_spark_connect_in_chunks_equals_whole(tmp_path):
     parts, whole = json.loads(done.stdout)
     assert parts.pop("engine") == "spark connect " + whole.pop("engine").split()[-1] + " (in chunks)"
     assert parts == whole and len(whole["findings"]) > 5
+
+
+def test_column_names_spark_would_parse_are_read_as_names(spark):
+    """A dot or a backtick in a header is part of the name (not a struct field, not a quote)."""
+    from kpi_xl.sfa.spark import spark_table
+
+    frame = pd.DataFrame({"活動.ID": ["A1", "A2"], "担当`者": ["佐藤", "鈴木"],
+                          "日時": pd.to_datetime(["2026-10-01 09:15", "2026-10-02 10:00"])})
+    spark.createDataFrame(frame).createOrReplaceTempView("odd_names")
+    rows = spark_table("odd_names").whole().rows
+    assert rows.iloc[0].tolist() == ["活動.ID", "担当`者", "日時"]
+    assert rows.iloc[1:].to_numpy().tolist() == [["A1", "佐藤", "2026-10-01 09:15:00"],
+                                                 ["A2", "鈴木", "2026-10-02 10:00:00"]]
