@@ -22,6 +22,15 @@ CASES = [
     (pa.array([Decimal("1234.50")]), ["1234.50"]),
     (pa.array([True, None, False]), ["TRUE", None, "FALSE"]),
     (pa.array(["佐藤 健", None], pa.large_string()), ["佐藤 健", None]),
+    # an INTERVAL is a clock, never its ticks read as seconds (5,000,000 µs is 5 s, not 58 days)
+    (pa.array([dt.timedelta(seconds=5), dt.timedelta(minutes=2, seconds=5, milliseconds=500), None],
+              pa.duration("us")), ["0:00:05", "0:02:05.5", None]),
+    (pa.array([dt.timedelta(hours=1, seconds=3)], pa.duration("s")), ["1:00:03"]),
+    # what no CSV cell holds: JSON for nested values, hex for bytes (the column is then ignored)
+    (pa.array([["a", "b"], None]), ['["a", "b"]', None]),
+    (pa.array([{"x": 1, "y": "佐藤"}]), ['{"x": 1, "y": "佐藤"}']),
+    (pa.array([b"\xff\x00", None]), ["ff00", None]),
+    (pa.array([dt.time(9, 15)]), ["09:15:00.000000"]),
 ]
 
 
@@ -30,3 +39,23 @@ def test_typed_cells_read_as_their_csv_text(column, text):
     rows = cell_rows(pa.record_batch([column], names=["x"]), 7)
     assert [None if v is pd.NA else v for v in rows[0]] == text
     assert list(rows.index) == list(range(7, 7 + len(text)))  # numbered from where the batch starts
+
+
+def test_a_typed_duration_counts_as_the_same_seconds_in_a_csv(tmp_path):
+    """通話時間 as an INTERVAL (DuckDB, BigQuery) gives the connects and conversations the same
+    calls give with their seconds written out in a CSV (≥ 1 s 通電, ≥ 2 min 有効架電)."""
+    import pyarrow.parquet as pq
+
+    from kpi_xl.engine.templates import get_template
+    from kpi_xl.sfa.ingest import ingest
+
+    seconds = [0, 0.5, 1, 45, 119, 120, 3725, None]
+    n = len(seconds)
+    rows = {"日付": ["2026-10-01"] * n, "担当者": ["佐藤"] * n, "活動種別": ["架電"] * n}
+    spans = pa.array([None if s is None else dt.timedelta(seconds=s) for s in seconds], pa.duration("ms"))
+    pq.write_table(pa.table({**rows, "通話時間": spans}), tmp_path / "calls.parquet")
+    pd.DataFrame({**rows, "通話時間(秒)": seconds}).to_csv(tmp_path / "calls.csv", index=False)
+    template = get_template("sdr")
+    typed, text = ingest([tmp_path / "calls.parquet"], template), ingest([tmp_path / "calls.csv"], template)
+    assert typed.actuals.team_month("2026-10") == text.actuals.team_month("2026-10")
+    assert typed.actuals.team_month("2026-10")["connects"] == 5  # 1, 45, 119, 120 and 3725 s
