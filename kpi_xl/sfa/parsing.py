@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import time, timedelta
 from typing import Any, NamedTuple
 
@@ -36,19 +37,28 @@ def text_values(series: pd.Series) -> pd.Series:
     """Values as stripped strings; NA for blanks. A column that needs no stripping is reused
     as it is, not copied (it matters at ten million rows); a repetitive one (names, dates) is
     stripped on its distinct values."""
+    return _per_distinct(series, lambda text: (_stripped(text), pd.Series(False, index=text.index)))[0]
+
+
+def _per_distinct(series: pd.Series, clean: Callable[[pd.Series], tuple[pd.Series, pd.Series]]
+                  ) -> tuple[pd.Series, pd.Series]:
+    """``clean`` (text → text, flags) of a column: of its distinct values, spread back to the
+    rows, when it repeats itself; the column itself when nothing changed."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     out = series.astype("string[pyarrow]")
     array = pa.array(out)
     if not _repetitive(array):
-        return _stripped(out)
+        return clean(out)
     encoded = _distinct(array)
     words = pd.Series(encoded.dictionary, dtype="string[pyarrow]")
-    fixed = _stripped(words)
-    if fixed is words:
-        return out
-    return pd.Series(pc.take(pa.array(fixed), encoded.indices), index=series.index, dtype="string[pyarrow]")
+    fixed, flags = clean(words)
+    if fixed is words and not flags.any():
+        return out, pd.Series(False, index=series.index)
+    values = pd.Series(pc.take(pa.array(fixed), encoded.indices), index=series.index, dtype="string[pyarrow]")
+    rows = pc.fill_null(pc.take(pa.array(flags.to_numpy(dtype=bool)), encoded.indices), False)
+    return values, pd.Series(rows.to_numpy(zero_copy_only=False), index=series.index, dtype=bool)
 
 
 def _stripped(out: pd.Series) -> pd.Series:
@@ -88,21 +98,7 @@ def clean_text(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     """:func:`without_control_characters` of :func:`text_values`, in one regex pass over the
     column when nothing needs either (the common case: half the time on a clean export); a
     repetitive column (names, dates, types) is cleaned on its distinct values."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    out = series.astype("string[pyarrow]")
-    array = pa.array(out)
-    if not _repetitive(array):
-        return _cleaned(out)
-    encoded = _distinct(array)
-    words = pd.Series(encoded.dictionary, dtype="string[pyarrow]")
-    fixed, odd = _cleaned(words)
-    if fixed is words and not odd.any():
-        return out, pd.Series(False, index=series.index)
-    values = pd.Series(pc.take(pa.array(fixed), encoded.indices), index=series.index, dtype="string[pyarrow]")
-    rows = pc.fill_null(pc.take(pa.array(odd.to_numpy(dtype=bool)), encoded.indices), False)
-    return values, pd.Series(rows.to_numpy(zero_copy_only=False), index=series.index, dtype=bool)
+    return _per_distinct(series, _cleaned)
 
 
 def _cleaned(out: pd.Series) -> tuple[pd.Series, pd.Series]:
