@@ -344,7 +344,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         outcome = COMMANDS[args.command](args)
     except KpiXlError as exc:
-        print(f"kpi-xl: {exc.message(args.lang or 'ja')}", file=sys.stderr)
+        said = exc.message(args.lang or "ja")
+        print(f"kpi-xl: {said}", file=sys.stderr)
+        if args.json:  # a program reading stdout gets a document to parse, not nothing
+            print(json.dumps({"error": {"code": exc.code, "message": said}}, ensure_ascii=False))
         return 2
     except KeyboardInterrupt:  # Ctrl-C: partial output files were removed on the way out
         print(f"kpi-xl: {label('interrupted', args.lang or 'ja')}", file=sys.stderr)

@@ -63,6 +63,15 @@ def test_user_errors_exit_2_with_one_readable_line(args, text):
     assert out.stdout == ""
 
 
+def test_an_error_with_json_is_a_json_document_too():
+    """A program reading --json gets the error's code and the same words as stderr's line."""
+    out = run("reverse", "--kgi", "1", "--rate", "受注率=120%", "--lang", "en", "--json")
+    assert out.returncode == 2 and len(out.stderr.strip().splitlines()) == 1
+    doc = json.loads(out.stdout)
+    assert doc == {"error": {"code": doc["error"]["code"], "message": out.stderr.strip().removeprefix("kpi-xl: ")}}
+    assert "Win rate" in doc["error"]["message"] and doc["error"]["code"]
+
+
 def test_errors_in_english():
     out = run("reverse", "--kgi", "1", "--rate", "受注率=120%", "--lang", "en")
     assert out.returncode == 2 and "Win rate must be more than 0% and at most 100% (got 120%)" in out.stderr

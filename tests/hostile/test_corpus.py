@@ -64,7 +64,9 @@ def test_case(case, tmp_path, monkeypatch, capsys):
         assert len(err.strip().splitlines()) == 1, err  # one line, like every error
     for word in expect.get("says", []):
         assert str(word) in err, (word, err)
-    data = strict_json(out) if "--json" in case["args"] and code in (0, 1) else None
+    data = strict_json(out) if "--json" in case["args"] else None
+    if code == 2 and data is not None:  # an error is a document too: its code and the line on stderr
+        assert data["error"]["message"] == err.strip().removeprefix("kpi-xl: "), (data, err)
     if code == 2 and expect.get("exit") == "any":
         assert len(err.strip().splitlines()) == 1, err
     for path, value in (expect.get("json") or {}).items():

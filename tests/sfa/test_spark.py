@@ -56,8 +56,9 @@ def test_a_missing_spark_table_is_one_line(tmp_path):
     spark_or_skip()
     folder = run_demo(tmp_path / "demo").folder
     done = report(folder, "spark:nowhere", lang="en")
-    assert done.returncode == 2 and done.stdout == ""
+    assert done.returncode == 2
     assert done.stderr.strip().splitlines() == ["kpi-xl: cannot read spark:nowhere: no table 'nowhere' (tables: none)"]
+    assert json.loads(done.stdout) == {"error": {"code": "data_unreadable", "message": done.stderr.strip()[8:]}}
 
 
 def test_a_spark_connect_server_that_does_not_answer_is_named_at_once(tmp_path):
@@ -65,7 +66,7 @@ def test_a_spark_connect_server_that_does_not_answer_is_named_at_once(tmp_path):
     (tmp_path / "plan.json").write_text(json.dumps({"template": "sdr", "kgi": 1_000_000, "unit_price": 10_000,
                                                     "fiscal_year": 2026, "reps": 2}), encoding="utf-8")
     done = report(tmp_path, "spark:sales.activities", lang="en", remote="sc://127.0.0.1:1", plan="plan.json")
-    assert done.returncode == 2 and done.stdout == ""
+    assert done.returncode == 2 and json.loads(done.stdout)["error"]["code"] == "data_unreadable"
     assert done.stderr.strip().splitlines() == ["kpi-xl: cannot read spark:sales.activities: the Spark Connect "
                                                 "server sc://127.0.0.1:1 does not answer (Connection refused)"]
 
