@@ -12,16 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.required import unavailable
+
 ROOT = Path(__file__).resolve().parents[2]
 LITE = ROOT / "examples" / "xlwings_lite"
 PYODIDE = "pyodide@314.0.7"  # Python 3.14 in the browser, as xlwings Lite runs it
 MICROPIP = "micropip==0.11.1"
-
-
-def unavailable(why: str) -> None:
-    if os.environ.get("KPI_XL_REQUIRE_INSTALL"):
-        pytest.fail(f"{why} (KPI_XL_REQUIRE_INSTALL is set)")
-    pytest.skip(why)
 
 
 def run(args: list[str], **kw) -> subprocess.CompletedProcess:

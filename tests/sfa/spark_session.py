@@ -3,21 +3,17 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from importlib.util import find_spec
 
-import pytest
+from tests.required import unavailable
 
 
 def spark_or_skip() -> None:
     """Skip (or fail, in CI) when a local Spark cannot start here."""
     missing = [what for what, there in (("pyspark", find_spec("pyspark")), ("java", shutil.which("java"))) if not there]
     if missing:
-        why = f"a local Spark needs {' and '.join(missing)}"
-        if os.environ.get("KPI_XL_REQUIRE_INSTALL"):
-            pytest.fail(f"{why} (KPI_XL_REQUIRE_INSTALL is set)")
-        pytest.skip(why)
+        unavailable(f"a local Spark needs {' and '.join(missing)}")
 
 
 def parquet_table(path) -> str:
