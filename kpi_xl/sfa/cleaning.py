@@ -13,11 +13,13 @@ import pandas as pd
 from kpi_xl.engine.observations import Observation
 from kpi_xl.engine.values import fold_name
 from kpi_xl.sfa.context import Context
+from kpi_xl.sfa.encodings import as_category, shared_encodings
 from kpi_xl.sfa.findings import Finding, Rule
 from kpi_xl.sfa.header import Header, Shape
 from kpi_xl.sfa.outcomes import outcomes
 from kpi_xl.sfa.parsing import lookup_words, parse_dates, parse_numbers, parse_times
 from kpi_xl.sfa.reading import RawFile
+from kpi_xl.sfa.repeats import repeated as repeated_ids
 from kpi_xl.sfa.tally import Tally
 from kpi_xl.sfa.vocabulary import STAGE_ORDER, Vocabulary, key
 
@@ -85,7 +87,7 @@ def _blank_and_total_rows(ctx: Context) -> None:
     distinct = pd.Series(owner.dropna().unique(), dtype=object)  # a few hundred names, not a million rows
     formula = owner.isin(distinct[distinct.str.match(FORMULA_LIKE)]).astype(bool)
     ctx.exclude(Rule.FORMULA_OWNER, formula, detail=ctx.unknown_values(owner, owner.where(~formula)))
-    ctx.frame["owner"] = owner.astype("category")
+    ctx.frame["owner"] = as_category(owner)
 
 
 def _stages(ctx: Context) -> None:
@@ -189,20 +191,19 @@ def duplicates(ctx: Context) -> None:
     if "id" not in frame:  # without an ID, two identical calls on a day are real: report, keep
         ctx.note(Rule.IDENTICAL_ROWS, data.astype("string").duplicated(keep="first"))
         return
-    found, ids = pd.factorize(frame["id"])  # hash the IDs once; -1: no ID
-    has_id = found >= 0
-    seen = np.bincount(found[has_id], minlength=len(ids))  # rows per ID
+    repeated = repeated_ids(frame["id"])  # one GROUP BY over the IDs; blank IDs never repeat
     none = pd.Series(False, index=data.index)
-    if seen.max(initial=0) <= 1:  # each ID once (a clean export): nothing repeats
+    if not repeated.any():  # each ID once (a clean export): nothing repeats
         ctx.exclude(Rule.DUPLICATE_ROW, none)
         ctx.exclude(Rule.DUPLICATE_ID, none)
         return
-    repeated = has_id & (seen[np.where(has_id, found, 0)] > 1)
     identical = none.copy()
     identical[repeated] = data[repeated].astype("string").duplicated(keep="first")  # the same record twice
     ctx.exclude(Rule.DUPLICATE_ROW, identical)
     _stages_backwards(ctx)
-    ctx.exclude(Rule.DUPLICATE_ID, pd.Series(_not_last(found, has_id & ~ctx.excluded.to_numpy(dtype=bool)),
+    codes = np.full(len(repeated), -1)
+    codes[repeated] = pd.factorize(frame["id"][repeated])[0]  # only the repeated IDs hashed again
+    ctx.exclude(Rule.DUPLICATE_ID, pd.Series(_not_last(codes, repeated & ~ctx.excluded.to_numpy(dtype=bool)),
                                              index=data.index))
 
 
@@ -236,8 +237,9 @@ VARIANT_COLUMNS = ("owner", "product")
 def clean(raw: RawFile, header: Header, vocab: Vocabulary) -> Cleaned:
     """Apply every rule to one file's rows; read = used + excluded."""
     ctx = Context.start(raw, header, vocab)
-    for step in STEPS:
-        step(ctx)
+    with shared_encodings():
+        for step in STEPS:
+            step(ctx)
     return cleaned(ctx)
 
 

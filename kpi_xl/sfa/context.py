@@ -50,16 +50,27 @@ class Context:
 
     def exclude(self, rule: Rule, mask: pd.Series, detail: str = "") -> None:
         """Leave the rows in ``mask`` out, with a finding (rows already excluded not counted twice)."""
-        hit = mask.fillna(False) & ~self.excluded
-        if hit.any() or self.every_rule:
+        hit = self._hits(mask)
+        if hit is not None and hit.any():
             self.findings.append(Finding(rule, self.name, rows_of(hit, self.numbers), detail))
             self.excluded = self.excluded | hit
+        elif self.every_rule:
+            self.findings.append(Finding(rule, self.name, [], detail))
 
     def note(self, rule: Rule, mask: pd.Series, detail: str = "") -> None:
         """Report the rows in ``mask`` and keep them."""
-        hit = mask.fillna(False) & ~self.excluded
-        if hit.any() or self.every_rule:
+        hit = self._hits(mask)
+        if hit is not None and hit.any():
             self.findings.append(Finding(rule, self.name, rows_of(hit, self.numbers), detail))
+        elif self.every_rule:
+            self.findings.append(Finding(rule, self.name, [], detail))
+
+    def _hits(self, mask: pd.Series) -> pd.Series | None:
+        """The rows of ``mask`` not excluded yet; None when ``mask`` has none (most rules find
+        nothing: one pass over it then, not three)."""
+        if not mask.to_numpy(dtype=bool, na_value=False).any():
+            return None
+        return mask.fillna(False) & ~self.excluded
 
     def column(self, field_name: str) -> pd.Series | None:
         """The raw column of a field, a mapping's constant default, or None."""

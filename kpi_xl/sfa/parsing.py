@@ -15,6 +15,8 @@ import pandas as pd
 
 from kpi_xl.engine.values import parse_number
 from kpi_xl.errors import KpiXlError
+from kpi_xl.sfa.encodings import distinct, factorized, row_codes
+from kpi_xl.sfa.text_bytes import has_digit, may_need_cleaning
 from kpi_xl.sfa.vocabulary import key
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -51,7 +53,7 @@ def _per_distinct(series: pd.Series, clean: Callable[[pd.Series], tuple[pd.Serie
     array = pa.array(out)
     if not _repetitive(array):
         return clean(out)
-    encoded = _distinct(array)
+    encoded = distinct(array)
     words = pd.Series(encoded.dictionary, dtype="string[pyarrow]")
     fixed, flags = clean(words)
     if fixed is words and not flags.any():
@@ -106,7 +108,8 @@ def _cleaned(out: pd.Series) -> tuple[pd.Series, pd.Series]:
     import pyarrow.compute as pc
 
     array = pa.array(out)
-    if not pc.any(pc.match_substring_regex(array, UNUSUAL)).as_py() and not pc.any(pc.equal(array, "")).as_py():
+    if not may_need_cleaning(array) or (  # the bytes say no (fast), else the regex decides
+            not pc.any(pc.match_substring_regex(array, UNUSUAL)).as_py() and not pc.any(pc.equal(array, "")).as_py()):
         return out, pd.Series(False, index=out.index)
     return without_control_characters(text_values(out))
 
@@ -118,16 +121,6 @@ def _repetitive(array: Any) -> bool:
     return len(array) > 8192 and len(pc.unique(array.slice(0, 4096))) < 512
 
 
-def _distinct(array: Any) -> Any:
-    """A text column dictionary-encoded: its distinct values once, and each row's index into
-    them — one dictionary for the whole column, however many chunks it was read in."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    encoded = pc.dictionary_encode(array)
-    return encoded.combine_chunks() if isinstance(encoded, pa.ChunkedArray) else encoded
-
-
 def lookup_words(series: pd.Series, table: dict[str, str], *, words_only: bool = False) -> pd.Series:
     """Map values through ``table`` by their :func:`~kpi_xl.sfa.vocabulary.key` (None where no
     word matches). Keys are computed once per distinct value (pyarrow dictionary encoding);
@@ -137,8 +130,8 @@ def lookup_words(series: pd.Series, table: dict[str, str], *, words_only: bool =
 
     array = pa.array(series.astype("string[pyarrow]"))
     if words_only and not _repetitive(array):  # a million IDs: only the few values without digits are looked up
-        plain = pc.fill_null(pc.invert(pc.match_substring_regex(array, DIGIT)), False)
-        rows = np.flatnonzero(np.asarray(plain.to_numpy(zero_copy_only=False), dtype=bool))
+        plain = ~has_digit(array) & np.asarray(pc.is_valid(array).to_numpy(zero_copy_only=False), dtype=bool)
+        rows = np.flatnonzero(plain)
         codes = np.full(len(series), -1, dtype=np.int16)
         codes[rows], categories = _word_codes(array.take(pa.array(rows, pa.int64())), table, skip_digits=False)
     else:
@@ -148,18 +141,12 @@ def lookup_words(series: pd.Series, table: dict[str, str], *, words_only: bool =
 
 def _word_codes(array: Any, table: dict[str, str], *, skip_digits: bool) -> tuple[np.ndarray, list[str]]:
     """Each value's category code (-1: no word) and the categories, looked up once per distinct value."""
-    import pyarrow.compute as pc
-
-    encoded = _distinct(array)
+    encoded = distinct(array)
     skip = re.compile(DIGIT).search if skip_digits else (lambda _: None)
     names = [None if skip(v) else table.get(key(v)) for v in encoded.dictionary.to_pylist()]
     categories = sorted({n for n in names if n is not None})
     code_of = [categories.index(n) if n is not None else -1 for n in names]
-    indices = encoded.indices.to_numpy(zero_copy_only=False)
-    codes = np.full(len(array), -1, dtype=np.int16) if not len(code_of) else \
-        np.asarray(code_of, dtype=np.int16)[np.nan_to_num(indices, nan=0).astype(np.int64)]
-    if encoded.null_count:
-        codes[np.asarray(pc.is_null(encoded.indices).to_numpy(zero_copy_only=False), dtype=bool)] = -1
+    codes = np.asarray([*code_of, -1], dtype=np.int16)[row_codes(encoded)]  # the last: a blank row's
     return codes, categories
 
 
@@ -192,7 +179,7 @@ def _fit(parsed: pd.Series, index: pd.Index) -> tuple[pd.Series, pd.Series]:
 def parse_dates(raw: pd.Series) -> Dates:
     """:func:`dates_by_row` over the column's distinct values, spread back to the rows: an
     export of a million rows holds a few hundred different dates, each parsed once."""
-    codes, uniques = pd.factorize(raw)
+    codes, uniques = factorized(raw)
     if len(uniques) * 2 > len(raw):
         return dates_by_row(raw)
     once = dates_by_row(pd.Series(uniques, dtype=raw.dtype))
@@ -392,9 +379,9 @@ def _numbers_by_value(text: pd.Series) -> pd.Series:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    encoded = _distinct(pa.array(text.astype("string[pyarrow]")))
-    distinct = pd.to_numeric(pd.Series(encoded.dictionary.to_pandas(), dtype=object), errors="coerce")
-    values = pc.take(pa.array(distinct.to_numpy(dtype="float64")), encoded.indices)
+    encoded = distinct(pa.array(text.astype("string[pyarrow]")))
+    numbers = pd.to_numeric(pd.Series(encoded.dictionary.to_pandas(), dtype=object), errors="coerce")
+    values = pc.take(pa.array(numbers.to_numpy(dtype="float64")), encoded.indices)
     return pd.Series(values.to_numpy(zero_copy_only=False), index=text.index, dtype="float64")
 
 

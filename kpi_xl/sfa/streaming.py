@@ -26,6 +26,7 @@ from kpi_xl.errors import DataError
 from kpi_xl.sfa.aggregate import chunk_tally
 from kpi_xl.sfa.cleaning import ROW_STEPS, VARIANT_COLUMNS, Cleaned, cleaned, duplicates, variant_spellings
 from kpi_xl.sfa.context import Context
+from kpi_xl.sfa.encodings import shared_encodings
 from kpi_xl.sfa.findings import Finding, Listed, Rule
 from kpi_xl.sfa.header import Header, MetricWord, Shape, find_header
 from kpi_xl.sfa.parsing import clean_text
@@ -177,9 +178,10 @@ def _clean_chunk(source: _File, rows: pd.DataFrame, repeats: np.ndarray, candida
     ctx = Context.over(source.name, rows, source.header, source.vocab)
     ctx.every_rule = True
     ctx.sourced |= told
-    for step in ROW_STEPS:
-        step(ctx)
-    index, hashes = _keys(source, rows, ctx.text_at)  # the IDs' text as the rules read it, not again
+    with shared_encodings():
+        for step in ROW_STEPS:
+            step(ctx)
+        index, hashes = _keys(source, rows, ctx.text_at)  # the IDs' text as the rules read it, not again
     held = pd.Series(False, index=rows.index)
     held[index[np.isin(hashes, repeats)]] = True
     ctx.excluded, rest_out = ctx.excluded | held, ctx.excluded

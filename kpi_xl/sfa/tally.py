@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import numpy as np
 import pandas as pd
 
 PERIODS = ("month", "week")
@@ -24,15 +25,55 @@ def no_losses() -> pd.DataFrame:
     return pd.DataFrame(columns=[*LOSS_KEYS, "lost"])
 
 
-def _keys(when: pd.Series) -> pd.DataFrame:
-    """Integer period keys (2026-10 → 202610, ISO week 2026-W41 → 202641): they group fast.
-    Computed once per day (a million rows fall on a few hundred); ``when`` has no blanks."""
-    codes, days = pd.factorize(when.to_numpy(dtype="datetime64[D]"))
-    dt = pd.Series(days).dt
+def _period_codes(when: pd.Series) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per period, each row's code and the keys the codes stand for, sorted: integer keys
+    (2026-10 → 202610, ISO week 2026-W41 → 202641) group fast. Computed once per day (a million
+    rows fall on a few hundred); ``when`` has no blanks."""
+    day = when.to_numpy(dtype="datetime64[D]").view("int64")
+    first = int(day.min(initial=0))
+    span = int(day.max(initial=0)) - first + 1
+    if span <= max(len(day), 100_000):  # dates lie within 1900-03-01 … 2100: a row's day indexes a table of days
+        day_codes, days = day - first, np.arange(first, first + span)
+    else:
+        day_codes, days = pd.factorize(day)
+    dt = pd.Series(np.asarray(days).astype("datetime64[D]")).dt
     iso = dt.isocalendar()
-    month = (dt.year * 100 + dt.month).to_numpy(dtype="int64")
-    week = (iso["year"].astype("int64") * 100 + iso["week"].astype("int64")).to_numpy(dtype="int64")
-    return pd.DataFrame({"month": month[codes], "week": week[codes]}, index=when.index)
+    by_day = {"month": (dt.year * 100 + dt.month).to_numpy(dtype="int64"),
+              "week": (iso["year"].astype("int64") * 100 + iso["week"].astype("int64")).to_numpy(dtype="int64")}
+    out = {}
+    for period, key_of_day in by_day.items():
+        keys, code_of_day = np.unique(key_of_day, return_inverse=True)
+        out[period] = (code_of_day.reshape(-1)[day_codes], keys)
+    return out
+
+
+def _owner_codes(owner: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's owner as a code into the owners' names, sorted (-1: no owner)."""
+    if isinstance(owner.dtype, pd.CategoricalDtype):
+        codes, names = owner.cat.codes.to_numpy(dtype=np.int64), owner.cat.categories.astype(str).to_numpy(dtype=object)
+    else:  # as text, a blank one included (it is then "nan", as str() writes it)
+        codes, names = pd.factorize(owner.astype(str).to_numpy(dtype=object))
+        names = np.asarray(names, dtype=object)
+    names, merged = np.unique(names, return_inverse=True) if len(names) else (names, np.zeros(0, dtype=np.int64))
+    code_of = np.append(merged.reshape(-1), -1)  # the last entry: a code of -1 stays -1
+    return code_of[codes], names
+
+
+def summed(owner: pd.Series, codes: np.ndarray, keys: np.ndarray, values: pd.DataFrame, period: str) -> pd.DataFrame:
+    """``values`` summed per owner × period key, sorted, one row per pair some row has (what
+    ``groupby(["owner", period], sort=True, observed=True).sum()`` gives), counted with
+    ``np.bincount`` over one integer per pair instead of hashing every row."""
+    owner_codes, names = _owner_codes(owner)
+    live = owner_codes >= 0
+    group = owner_codes[live] * len(keys) + codes[live]
+    size = len(names) * len(keys)
+    present = np.flatnonzero(np.bincount(group, minlength=size))
+    columns = {c: np.bincount(group, weights=values[c].to_numpy(dtype="float64")[live], minlength=size)[present]
+               .astype("float64") for c in values.columns}  # (no rows: bincount gives integers)
+    index = pd.MultiIndex.from_arrays([pd.Index(names[present // max(len(keys), 1)], dtype=object).astype(str),
+                                       pd.Index(keys[present % max(len(keys), 1)], dtype="int64")],
+                                      names=["owner", period])
+    return pd.DataFrame(columns, index=index, columns=values.columns)
 
 
 @dataclass
@@ -51,17 +92,16 @@ class Tally:
            touch: dict[str, pd.Series] | None = None, losses: pd.DataFrame | None = None) -> Tally:
         """From fact rows (owner, when, one column per observation, maybe account)."""
         data = facts.dropna(subset=["when"])
-        data = pd.concat([data.drop(columns="when"), _keys(data["when"])], axis=1)
-        if not isinstance(data["owner"].dtype, pd.CategoricalDtype):
-            data["owner"] = data["owner"].astype(str).astype("category")
-        sums = [c for c in data.columns if c not in ("owner", "account", *PERIODS)]
-        data[sums] = data[sums].astype("float64").fillna(0.0)
-        grouped = {p: data.groupby(["owner", p], sort=True, observed=True)[sums].sum() for p in PERIODS}
+        periods = _period_codes(data["when"])
+        sums = [c for c in data.columns if c not in ("owner", "when", "account")]
+        values = data[sums].astype("float64").fillna(0.0)
+        grouped = {p: summed(data["owner"], *periods[p], values, p) for p in PERIODS}
         accounts = None
         if "account" in data:
-            accounts = data.loc[data["account"].notna(), ["owner", *PERIODS, "account"]].astype(
-                {"owner": str}).drop_duplicates()
-        return cls(_plain(grouped["month"]), _plain(grouped["week"]), accounts,
+            keys = pd.DataFrame({p: keys[codes] for p, (codes, keys) in periods.items()}, index=data.index)
+            accounts = pd.concat([data[["owner"]].astype(str), keys, data[["account"]]], axis=1)
+            accounts = accounts.loc[data["account"].notna().to_numpy()].drop_duplicates()
+        return cls(grouped["month"], grouped["week"], accounts,
                    slots if slots is not None else no_slots(), touch or {},
                    losses if losses is not None else no_losses())
 
@@ -70,12 +110,6 @@ class Tally:
         keep = [c for c in self.month.columns if c in columns]
         return replace(self, month=self.month[keep], week=self.week[keep],
                        accounts=self.accounts if accounts else None)
-
-
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """Owners as text in the index, so that tallies of files with different owners add up."""
-    frame.index = frame.index.set_levels(frame.index.levels[0].astype(str), level=0)
-    return frame
 
 
 def merge(tallies: list[Tally]) -> Tally:

@@ -1,0 +1,38 @@
+"""Which rows carry an ID that another row carries too — the one question of the cleaning that
+compares every row with every other. It is a GROUP BY: DuckDB runs it in-process, on both cores,
+~3× faster than one hash table in Python at ten million IDs; a small file is answered by pandas
+(importing DuckDB would cost more than the question). The two answers are property-tested equal."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+IN_DUCKDB_FROM = 200_000  # rows: from here DuckDB's start (~50 ms) pays for itself
+
+REPEATED = """SELECT pos FROM ids WHERE id IN (
+  SELECT id FROM ids WHERE id IS NOT NULL GROUP BY id HAVING count(*) > 1)"""
+
+
+def repeated(ids: pd.Series, *, in_duckdb_from: int = IN_DUCKDB_FROM) -> np.ndarray:
+    """A mask of the rows whose ID (not blank) occurs on more than one row."""
+    if len(ids) < in_duckdb_from:
+        codes, _ = pd.factorize(ids)
+        seen = np.bincount(codes[codes >= 0], minlength=int(codes.max(initial=-1)) + 1)
+        return (codes >= 0) & (seen[np.maximum(codes, 0)] > 1) if len(seen) else np.zeros(len(ids), dtype=bool)
+    return _in_duckdb(ids)
+
+
+def _in_duckdb(ids: pd.Series) -> np.ndarray:
+    import duckdb
+    import pyarrow as pa
+
+    from kpi_xl.sfa.tables import LOCKED_DOWN
+
+    table = pa.table({"id": pa.array(ids.astype("string[pyarrow]")), "pos": pa.array(np.arange(len(ids)))})
+    with duckdb.connect(config=LOCKED_DOWN) as con:  # no file, network or extension: only these IDs
+        con.register("ids", table)
+        at = con.execute(REPEATED).fetchnumpy()["pos"]
+    out = np.zeros(len(ids), dtype=bool)
+    out[np.asarray(at, dtype=np.int64)] = True
+    return out

@@ -1,0 +1,38 @@
+"""Repeated IDs: DuckDB's GROUP BY and the small-file path against a count written in plain Python."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from kpi_xl.sfa.repeats import repeated
+
+IDS = st.lists(st.one_of(st.none(), st.sampled_from(["A1", "A2", "a1", "Ａ1", "", " A1", "商談-7", "A1\x00"])),
+               max_size=60)
+
+
+def oracle(values: list[str | None]) -> list[bool]:
+    seen = Counter(v for v in values if v is not None)
+    return [v is not None and seen[v] > 1 for v in values]
+
+
+@pytest.mark.parametrize("in_duckdb_from", [0, 10**9], ids=["duckdb", "pandas"])
+@given(values=IDS)
+@example(values=[])
+@example(values=[None, None])
+@example(values=["A1", "A1", None, "A2"])
+def test_repeated_ids_are_counted_exactly(in_duckdb_from, values):
+    ids = pd.Series(values, dtype="string[pyarrow]")
+    assert repeated(ids, in_duckdb_from=in_duckdb_from).tolist() == oracle(values)
+
+
+def test_a_big_column_goes_through_duckdb_and_finds_the_one_repeat():
+    values = [f"A{i}" for i in range(300_000)]
+    values[123_456] = values[7]
+    want = [False] * len(values)
+    want[7] = want[123_456] = True
+    assert repeated(pd.Series(values, dtype="string[pyarrow]")).tolist() == want
