@@ -1,31 +1,49 @@
-"""How the report command asks the OS for memory. A ten-million-row report makes dozens of
-80 MB columns, one after another; by default each is a fresh mapping whose pages the OS must
-hand over one by one (on a virtual machine ~170 ms per column, measured), then gives back. Kept
-in the process's heap instead, a freed column's memory serves the next at no cost: the 10M-row
-report went from ~9 s to ~6.5 s and its peak memory fell (benchmarks/bench_report.py)."""
+"""How the report command's columns get their memory. A ten-million-row report makes dozens of
+80 MB Arrow columns one after another; by default Arrow hands freed memory back to the OS within
+a second, and the next column must have its pages handed over again one by one (on a virtual
+machine ~170 ms per column, measured). Kept for reuse instead (jemalloc with its decay turned
+off), the 10M-row report went from ~8.4 s to ~6.4 s (benchmarks/bench_report.py).
+
+A log read in chunks is the opposite case: each chunk is freed before the next, and keeping
+everything only raises the peak, so there memory is handed back as by default (:func:`as_by_default`)."""
 
 from __future__ import annotations
 
-import ctypes
-import platform
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-M_TRIM_THRESHOLD, M_MMAP_MAX = -1, -4  # glibc's mallopt parameters (malloc.h)
-KEEP_FREED = 2**31 - 1  # bytes of free heap top kept rather than returned to the OS (mallopt takes an int)
+KEEP = -1  # jemalloc's decay time meaning "never": freed memory stays for the next column
+DECAY_MS = 1000  # … and Arrow's own setting, put back for a log read in chunks
+
+_reusing = False
 
 
 def reuse_freed_memory() -> bool:
-    """For the rest of this process: large blocks from the heap (not a mapping each), freed memory
-    kept for reuse, and Arrow's buffers allocated the same way. glibc only (Linux); elsewhere
-    nothing changes. Whether it was applied."""
-    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
-        return False
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:
-        return False
-    if not (libc.mallopt(M_MMAP_MAX, 0) and libc.mallopt(M_TRIM_THRESHOLD, KEEP_FREED)):
-        return False
+    """For the rest of this process, Arrow's buffers come from jemalloc, which keeps freed memory
+    for the next column. Where the pyarrow build has no jemalloc (Windows), nothing changes.
+    Whether it was applied."""
+    global _reusing
     import pyarrow as pa
 
-    pa.set_memory_pool(pa.system_memory_pool())
+    if "jemalloc" not in pa.supported_memory_backends():
+        return False
+    pa.set_memory_pool(pa.jemalloc_memory_pool())
+    pa.jemalloc_set_decay_ms(KEEP)
+    _reusing = True
     return True
+
+
+@contextmanager
+def as_by_default() -> Iterator[None]:
+    """Within: freed memory handed back to the OS as Arrow does by default; kept again after,
+    if it was kept before."""
+    if not _reusing:
+        yield
+        return
+    import pyarrow as pa
+
+    pa.jemalloc_set_decay_ms(DECAY_MS)
+    try:
+        yield
+    finally:
+        pa.jemalloc_set_decay_ms(KEEP)

@@ -53,6 +53,20 @@ def distinct(array: Any) -> Any:
     return encoded
 
 
+def respelled(array: Any, words: Any, encoded: Any) -> None:
+    """Remember the encoding of ``array``: the column ``encoded`` with each distinct value replaced
+    by the same position of ``words`` (stripped, say). Two values may become one (佐藤 and 佐藤　),
+    so ``words`` is encoded (a few hundred values) and the rows' indices mapped through it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if _shared is None:
+        return
+    merged = pc.dictionary_encode(words)
+    indices = pc.take(merged.indices, encoded.indices)  # a blank word, or a blank row, stays blank
+    _shared[_identity(array)] = (array, pa.DictionaryArray.from_arrays(indices, merged.dictionary))
+
+
 def factorized(series: pd.Series) -> tuple[np.ndarray, pd.Series]:
     """``pd.factorize(series)`` of a text column — codes (-1: blank) and the distinct values in
     order of first appearance — from its shared encoding."""

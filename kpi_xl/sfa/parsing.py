@@ -15,7 +15,7 @@ import pandas as pd
 
 from kpi_xl.engine.values import parse_number
 from kpi_xl.errors import KpiXlError
-from kpi_xl.sfa.encodings import distinct, factorized, row_codes
+from kpi_xl.sfa.encodings import distinct, factorized, respelled, row_codes
 from kpi_xl.sfa.text_bytes import has_digit, may_need_cleaning
 from kpi_xl.sfa.vocabulary import key
 
@@ -59,6 +59,7 @@ def _per_distinct(series: pd.Series, clean: Callable[[pd.Series], tuple[pd.Serie
     if fixed is words and not flags.any():
         return out, pd.Series(False, index=series.index)
     values = pd.Series(pc.take(pa.array(fixed), encoded.indices), index=series.index, dtype="string[pyarrow]")
+    respelled(pa.array(values), pa.array(fixed), encoded)  # its encoding follows from the old: not hashed again
     rows = pc.fill_null(pc.take(pa.array(flags.to_numpy(dtype=bool)), encoded.indices), False)
     return values, pd.Series(rows.to_numpy(zero_copy_only=False), index=series.index, dtype=bool)
 

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from kpi_xl.allocation import as_by_default
 from kpi_xl.engine.observations import ACTIVITY_TYPES, Observation
 from kpi_xl.engine.values import fold_name
 from kpi_xl.errors import DataError
@@ -117,7 +118,8 @@ def _read(raw: RawFile, batches: Callable[[], Iterator[pd.DataFrame]], vocab: Vo
     if len(head) <= header.rows:
         raise DataError("data_empty", file=raw.name, read=0)
     source = _File(batches, header, vocab, raw.name)
-    return header, _clean(source, *_first_pass(source))
+    with as_by_default():  # chunk after chunk freed: memory handed back, not kept in a growing heap
+        return header, _clean(source, *_first_pass(source))
 
 
 def _head(batches: Generator[pd.DataFrame]) -> pd.DataFrame:

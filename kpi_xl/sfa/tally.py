@@ -32,11 +32,9 @@ def _period_codes(when: pd.Series) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     day = when.to_numpy(dtype="datetime64[D]").view("int64")
     first = int(day.min(initial=0))
     span = int(day.max(initial=0)) - first + 1
-    if span <= max(len(day), 100_000):  # dates lie within 1900-03-01 … 2100: a row's day indexes a table of days
-        day_codes, days = day - first, np.arange(first, first + span)
-    else:
-        day_codes, days = pd.factorize(day)
-    dt = pd.Series(np.asarray(days).astype("datetime64[D]")).dt
+    # cleaning keeps dates within 1900-03-01 … 2100-12-31: a row's day indexes a table of ≤ 73,415 days
+    day_codes, days = day - first, np.arange(first, first + span)
+    dt = pd.Series(days.astype("datetime64[D]")).dt
     iso = dt.isocalendar()
     by_day = {"month": (dt.year * 100 + dt.month).to_numpy(dtype="int64"),
               "week": (iso["year"].astype("int64") * 100 + iso["week"].astype("int64")).to_numpy(dtype="int64")}

@@ -46,3 +46,20 @@ def test_the_same_column_is_encoded_once_within_and_again_outside():
     with shared_encodings():
         assert distinct(column) is distinct(column)
     assert distinct(column) is not distinct(column)
+
+
+@given(values=st.lists(st.sampled_from(["佐藤", "佐藤\u3000", " 佐藤", "鈴木", " ", "", None, "a\x00"]), min_size=1,
+                       max_size=8))
+def test_a_respelled_column_knows_its_encoding(values):
+    """Stripping merges 佐藤 and 佐藤　: the encoding remembered for the stripped column is the
+    one pandas finds by hashing it afresh."""
+    from kpi_xl.sfa.parsing import clean_text
+
+    column = pd.Series((values * 9000)[:9000], dtype="string[pyarrow]")  # long and repetitive: cleaned per value
+    with shared_encodings():
+        cleaned, _ = clean_text(column)
+        category, (codes, uniques) = as_category(cleaned), factorized(cleaned)
+    pd.testing.assert_series_equal(category, cleaned.astype("category"))
+    want_codes, want_uniques = pd.factorize(cleaned)
+    assert codes.tolist() == want_codes.tolist()
+    assert uniques.tolist() == list(want_uniques)
