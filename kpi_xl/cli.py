@@ -182,7 +182,7 @@ def _stale_days(text: str) -> tuple[int, int, int]:
 def cmd_report(args: argparse.Namespace) -> Outcome:
     """SFA/CRMのエクスポートを読み、計画と比べて月次レポートを作成 /
     Read SFA/CRM exports, compare a month with the plan and write the monthly report workbook."""
-    from kpi_xl.allocation import reuse_freed_memory
+    from kpi_xl.memory import reuse_freed_memory
 
     reuse_freed_memory()  # the command owns its process: big columns reuse freed memory
     from kpi_xl.report import make_report

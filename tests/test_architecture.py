@@ -20,8 +20,9 @@ ALLOWED = {
     "display": BASE | {"engine"},
     "files": BASE,
     "settings_file": BASE,
+    "memory": set(),
     "xlsx": BASE | {"engine"},
-    "sfa": BASE | {"engine", "settings_file", "xlsx"},
+    "sfa": BASE | {"engine", "settings_file", "xlsx", "memory"},
     "workbook": BASE | {"engine", "display", "files", "xlsx"},
     "plan_files": BASE | {"engine", "settings_file", "workbook"},
     "report": BASE | {"engine", "display", "files", "xlsx", "sfa", "plan_files"},
@@ -33,7 +34,7 @@ ALLOWED = {
     "demo": BASE | {"engine", "report", "workbook"},
     "__init__": BASE | {"engine"},
     "cli": BASE | {"engine", "console", "history_view", "settings_file", "sfa", "report", "workbook",
-                   "macro_workbook", "demo"},
+                   "macro_workbook", "demo", "memory"},
 }
 
 

@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from kpi_xl.allocation import as_by_default
 from kpi_xl.engine.observations import ACTIVITY_TYPES, Observation
 from kpi_xl.engine.values import fold_name
 from kpi_xl.errors import DataError
+from kpi_xl.memory import as_by_default
 from kpi_xl.sfa.aggregate import chunk_tally
 from kpi_xl.sfa.cleaning import ROW_STEPS, VARIANT_COLUMNS, Cleaned, cleaned, duplicates, variant_spellings
 from kpi_xl.sfa.context import Context
@@ -89,7 +89,8 @@ def read_in_chunks(path: Path | str, encoding: str | None, vocab: Vocabulary,
         if read_or_explain(typed.label, typed.count) < STREAM_ROWS:
             return None
         raw = RawFile(typed.file, pd.DataFrame(), None, f"{typed.engine} (in chunks)", "", table=typed.table)
-        done = read_or_explain(typed.label, lambda: _read(raw, lambda: typed.batches(CHUNK_ROWS), vocab, words))
+        with as_by_default():
+            done = read_or_explain(typed.label, lambda: _read(raw, lambda: typed.batches(CHUNK_ROWS), vocab, words))
     else:
         file = Path(path)
         if file.suffix.lower() not in (".csv", ".txt", ".tsv") or not file.is_file() or \
@@ -98,7 +99,8 @@ def read_in_chunks(path: Path | str, encoding: str | None, vocab: Vocabulary,
         found, delimiter = sniff_csv(file, encoding)
         raw = RawFile(file, pd.DataFrame(), found, "pyarrow (in chunks)", "", delimiter)
         try:
-            done = _read(raw, lambda: csv_batches(file, found, delimiter, BLOCK_BYTES), vocab, words)
+            with as_by_default():  # chunk after chunk freed: memory handed back, not kept
+                done = _read(raw, lambda: csv_batches(file, found, delimiter, BLOCK_BYTES), vocab, words)
         except (pa.ArrowException, UnicodeError):  # a ragged row, a bad byte: the forgiving whole-file reader
             return None
     if done is None:  # read whole instead, and hashed there: a 4.6 GB file is read once for its digest
@@ -118,8 +120,7 @@ def _read(raw: RawFile, batches: Callable[[], Iterator[pd.DataFrame]], vocab: Vo
     if len(head) <= header.rows:
         raise DataError("data_empty", file=raw.name, read=0)
     source = _File(batches, header, vocab, raw.name)
-    with as_by_default():  # chunk after chunk freed: memory handed back, not kept in a growing heap
-        return header, _clean(source, *_first_pass(source))
+    return header, _clean(source, *_first_pass(source))
 
 
 def _head(batches: Generator[pd.DataFrame]) -> pd.DataFrame:

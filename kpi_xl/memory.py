@@ -11,39 +11,41 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 KEEP = -1  # jemalloc's decay time meaning "never": freed memory stays for the next column
-DECAY_MS = 1000  # … and Arrow's own setting, put back for a log read in chunks
 
-_reusing = False
+_default: Any = None  # Arrow's own pool, set aside while jemalloc keeps freed memory
 
 
 def reuse_freed_memory() -> bool:
     """For the rest of this process, Arrow's buffers come from jemalloc, which keeps freed memory
     for the next column. Where the pyarrow build has no jemalloc (Windows), nothing changes.
     Whether it was applied."""
-    global _reusing
+    global _default
     import pyarrow as pa
 
     if "jemalloc" not in pa.supported_memory_backends():
         return False
+    _default = _default or pa.default_memory_pool()
     pa.set_memory_pool(pa.jemalloc_memory_pool())
     pa.jemalloc_set_decay_ms(KEEP)
-    _reusing = True
     return True
 
 
 @contextmanager
 def as_by_default() -> Iterator[None]:
-    """Within: freed memory handed back to the OS as Arrow does by default; kept again after,
-    if it was kept before."""
-    if not _reusing:
+    """Within: Arrow's own pool, which hands freed memory back, and what jemalloc kept handed back
+    too; jemalloc keeping freed memory again after, if it was in use."""
+    if _default is None:
         yield
         return
     import pyarrow as pa
 
-    pa.jemalloc_set_decay_ms(DECAY_MS)
+    pa.jemalloc_set_decay_ms(0)  # what jemalloc kept so far goes back too
+    pa.set_memory_pool(_default)
     try:
         yield
     finally:
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
         pa.jemalloc_set_decay_ms(KEEP)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kpi_xl import allocation
+from kpi_xl import memory
 
 
 def test_nothing_changes_where_pyarrow_has_no_jemalloc(monkeypatch):
@@ -16,15 +16,15 @@ def test_nothing_changes_where_pyarrow_has_no_jemalloc(monkeypatch):
 
     monkeypatch.setattr(pa, "supported_memory_backends", lambda: ["mimalloc", "system"])
     before = pa.default_memory_pool().backend_name
-    assert allocation.reuse_freed_memory() is False
+    assert memory.reuse_freed_memory() is False
     assert pa.default_memory_pool().backend_name == before
 
 
 REPORT = """
 import json, sys
-from kpi_xl import allocation
+from kpi_xl import memory
 if sys.argv[1] == "off":
-    allocation.reuse_freed_memory = lambda: False
+    memory.reuse_freed_memory = lambda: False
 from kpi_xl.cli import main
 code = main(["report", "--data", sys.argv[2], "--plan", sys.argv[3], "--month", "2026-10", "--json", "-o", sys.argv[4]])
 import pyarrow as pa
