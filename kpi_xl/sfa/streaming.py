@@ -32,6 +32,7 @@ from kpi_xl.sfa.findings import Finding, Listed, Rule
 from kpi_xl.sfa.header import Header, MetricWord, Shape, find_header
 from kpi_xl.sfa.parsing import clean_text
 from kpi_xl.sfa.reading import RawFile, csv_batches, read_or_explain, sha256, sniff_csv
+from kpi_xl.sfa.repeats import hashed
 from kpi_xl.sfa.sources import typed_table
 from kpi_xl.sfa.tally import Tally, merge
 from kpi_xl.sfa.vocabulary import Vocabulary
@@ -144,7 +145,7 @@ def _keys(source: _File, rows: pd.DataFrame, text: Callable[[int], pd.Series] | 
         return rows.index, pd.util.hash_pandas_object(rows, index=False).to_numpy()
     ids = text(position) if text else clean_text(rows.iloc[:, position])[0]
     ids = ids[ids.notna()]
-    return ids.index, pd.util.hash_pandas_object(ids, index=False).to_numpy()
+    return ids.index, hashed(ids)
 
 
 def _spelled(source: _File, rows: pd.DataFrame, column: str) -> pd.Series | None:

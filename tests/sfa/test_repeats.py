@@ -36,3 +36,14 @@ def test_a_big_column_goes_through_duckdb_and_finds_the_one_repeat():
     want = [False] * len(values)
     want[7] = want[123_456] = True
     assert repeated(pd.Series(values, dtype="string[pyarrow]")).tolist() == want
+
+
+@given(values=st.lists(st.sampled_from(["A1", "A2", "a1", "Ａ1", "", "商談-7", "A1\x00"]), max_size=60))
+def test_hashes_are_per_row_and_equal_exactly_for_equal_ids(values):
+    """In the rows' order (a chunk's rows are held by position), and equal where the IDs are."""
+    from kpi_xl.sfa.repeats import hashed
+
+    got = hashed(pd.Series(values, dtype="string[pyarrow]")).tolist()
+    alone = {v: hashed(pd.Series([v], dtype="string[pyarrow]")).tolist()[0] for v in set(values)}
+    assert got == [alone[v] for v in values]
+    assert len(set(alone.values())) == len(alone)
