@@ -15,6 +15,7 @@ from collections.abc import Callable, Generator, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -31,17 +32,23 @@ from kpi_xl.sfa.encodings import shared_encodings
 from kpi_xl.sfa.findings import Finding, Listed, Rule
 from kpi_xl.sfa.header import Header, MetricWord, Shape, find_header
 from kpi_xl.sfa.parsing import clean_text
+from kpi_xl.sfa.prefetch import prefetched
 from kpi_xl.sfa.reading import RawFile, csv_batches, read_or_explain, sha256, sniff_csv
 from kpi_xl.sfa.repeats import hashed
 from kpi_xl.sfa.sources import typed_table
+from kpi_xl.sfa.tables import TypedTable
 from kpi_xl.sfa.tally import Tally, merge
 from kpi_xl.sfa.vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from kpi_xl.sfa.spark import SparkTable
 
 STREAM_BYTES = 512 << 20  # a CSV this big is cleaned in chunks
 STREAM_ROWS = 10_000_000  # … and a Parquet or database table this long
 BLOCK_BYTES = 32 << 20  # bytes of CSV per chunk (about a million rows)
 CHUNK_ROWS = 1 << 20  # rows of a typed table per chunk
 HEAD_ROWS = 2100  # rows the header is recognised from (its flag columns sampled)
+HEAD_BYTES = 1 << 20  # … read in blocks this small: not a whole chunk for 2,100 rows
 # Told after a row's outcomes are set (amounts, accounts) or by the type column (a log without
 # one: by what the whole file tells), never to be assumed by a chunk.
 LATE = frozenset({Observation.AMOUNT, Observation.ACCOUNT, *ACTIVITY_TYPES})
@@ -91,7 +98,8 @@ def read_in_chunks(path: Path | str, encoding: str | None, vocab: Vocabulary,
             return None
         raw = RawFile(typed.file, pd.DataFrame(), None, f"{typed.engine} (in chunks)", "", table=typed.table)
         with as_by_default():
-            done = read_or_explain(typed.label, lambda: _read(raw, lambda: typed.batches(CHUNK_ROWS), vocab, words))
+            done = read_or_explain(typed.label, lambda: _read(raw, lambda: _ahead(typed, CHUNK_ROWS), vocab, words,
+                                                              head=_small(typed)))
     else:
         file = Path(path)
         if file.suffix.lower() not in (".csv", ".txt", ".tsv") or not file.is_file() or \
@@ -101,7 +109,8 @@ def read_in_chunks(path: Path | str, encoding: str | None, vocab: Vocabulary,
         raw = RawFile(file, pd.DataFrame(), found, "pyarrow (in chunks)", "", delimiter)
         try:
             with as_by_default():  # chunk after chunk freed: memory handed back, not kept
-                done = _read(raw, lambda: csv_batches(file, found, delimiter, BLOCK_BYTES), vocab, words)
+                done = _read(raw, lambda: prefetched(csv_batches(file, found, delimiter, BLOCK_BYTES)), vocab, words,
+                             head=lambda: csv_batches(file, found, delimiter, HEAD_BYTES))
         except (pa.ArrowException, UnicodeError):  # a ragged row, a bad byte: the forgiving whole-file reader
             return None
     if done is None:  # read whole instead, and hashed there: a 4.6 GB file is read once for its digest
@@ -110,15 +119,29 @@ def read_in_chunks(path: Path | str, encoding: str | None, vocab: Vocabulary,
     return (raw, *done)
 
 
+def _ahead(typed: TypedTable | SparkTable, rows: int) -> Iterator[pd.DataFrame]:
+    """A table's batches, the next read while this one is cleaned — a Spark table's as they come
+    (its session belongs to the thread that made it)."""
+    return prefetched(typed.batches(rows)) if isinstance(typed, TypedTable) else typed.batches(rows)
+
+
+def _small(typed: TypedTable | SparkTable) -> Callable[[], Iterator[pd.DataFrame]] | None:
+    """A Parquet or DuckDB table's first rows in small batches, for its header (a Spark table's
+    come as its partitions do)."""
+    return (lambda: typed.batches(HEAD_ROWS)) if isinstance(typed, TypedTable) else None
+
+
 def _read(raw: RawFile, batches: Callable[[], Iterator[pd.DataFrame]], vocab: Vocabulary,
-          words: dict[str, MetricWord]) -> tuple[Header, Cleaned] | None:
-    head = _head(batches())
-    if head.shape[1] < 2:
+          words: dict[str, MetricWord], head: Callable[[], Iterator[pd.DataFrame]] | None = None
+          ) -> tuple[Header, Cleaned] | None:
+    """``head``: the same rows in small batches, for the header (else ``batches``)."""
+    first = _head((head or batches)())
+    if first.shape[1] < 2:
         return None
-    header = find_header(head, vocab, raw.name, words)
+    header = find_header(first, vocab, raw.name, words)
     if header.shape is not Shape.ACTIVITIES:
         return None
-    if len(head) <= header.rows:
+    if len(first) <= header.rows:
         raise DataError("data_empty", file=raw.name, read=0)
     source = _File(batches, header, vocab, raw.name)
     return header, _clean(source, *_first_pass(source))
