@@ -10,8 +10,7 @@ import pandas as pd
 
 IN_DUCKDB_FROM = 200_000  # rows: from here DuckDB's start (~50 ms) pays for itself
 
-REPEATED = """SELECT pos FROM ids WHERE id IN (
-  SELECT id FROM ids WHERE id IS NOT NULL GROUP BY id HAVING count(*) > 1)"""
+REPEATED = "SELECT id FROM ids WHERE id IS NOT NULL GROUP BY id HAVING count(*) > 1"
 HASHED = "SELECT hash(id) AS h FROM ids"  # a projection: DuckDB keeps the rows' order
 
 
@@ -27,25 +26,27 @@ def repeated(ids: pd.Series, *, in_duckdb_from: int = IN_DUCKDB_FROM) -> np.ndar
 def hashed(ids: pd.Series) -> np.ndarray:
     """Each ID's 64-bit hash (DuckDB's ``hash``; ~7× pandas' ``hash_pandas_object``): equal IDs,
     equal hashes. A log read in chunks keeps these, not its IDs, to find the ones that repeat."""
-    return _query(ids, HASHED, "h", positions=False).astype(np.uint64)
+    return _query(ids, HASHED, "h").astype(np.uint64)
 
 
 def _in_duckdb(ids: pd.Series) -> np.ndarray:
-    out = np.zeros(len(ids), dtype=bool)
-    out[_query(ids, REPEATED, "pos", positions=True).astype(np.int64)] = True
-    return out
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    twice = _query(ids, REPEATED, "id")  # a clean export: none, and no row is looked at again
+    if not len(twice):
+        return np.zeros(len(ids), dtype=bool)
+    mask = pc.is_in(pa.array(ids.astype("string[pyarrow]")), value_set=pa.array(twice, pa.large_string()))
+    return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _query(ids: pd.Series, sql: str, column: str, *, positions: bool) -> np.ndarray:
-    """One column of ``sql`` over the table ``ids`` (id, and pos: each row's position)."""
+def _query(ids: pd.Series, sql: str, column: str) -> np.ndarray:
+    """One column of ``sql`` over the table ``ids`` (one column: id)."""
     import duckdb
     import pyarrow as pa
 
     from kpi_xl.sfa.tables import LOCKED_DOWN
 
-    columns = {"id": pa.array(ids.astype("string[pyarrow]"))}
-    if positions:
-        columns["pos"] = pa.array(np.arange(len(ids)))
     with duckdb.connect(config=LOCKED_DOWN) as con:  # no file, network or extension: only these IDs
-        con.register("ids", pa.table(columns))
+        con.register("ids", pa.table({"id": pa.array(ids.astype("string[pyarrow]"))}))
         return np.asarray(con.execute(sql).fetchnumpy()[column])
