@@ -8,6 +8,8 @@ from typing import Any
 
 import pandas as pd
 
+from kpi_xl.sfa.encodings import distinct
+
 PER_SECOND = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}  # a duration's ticks
 
 
@@ -44,9 +46,7 @@ def _clocks(column: Any) -> Any:
     import pyarrow.compute as pc
 
     seconds = pc.divide(pc.cast(pc.cast(column, pa.int64()), pa.float64()), PER_SECOND[column.type.unit])
-    encoded = pc.dictionary_encode(seconds)
-    if isinstance(encoded, pa.ChunkedArray):
-        encoded = encoded.combine_chunks()
+    encoded = distinct(seconds)
     words = pa.array([_clock(v) for v in encoded.dictionary.to_pylist()], pa.string())
     return pc.take(words, encoded.indices)
 

@@ -50,20 +50,24 @@ class Context:
 
     def exclude(self, rule: Rule, mask: pd.Series, detail: str = "") -> None:
         """Leave the rows in ``mask`` out, with a finding (rows already excluded not counted twice)."""
-        hit = self._hits(mask)
-        if hit is not None and hit.any():
-            self.findings.append(Finding(rule, self.name, rows_of(hit, self.numbers), detail))
+        hit = self._record(rule, mask, detail)
+        if hit is not None:
             self.excluded = self.excluded | hit
-        elif self.every_rule:
-            self.findings.append(Finding(rule, self.name, [], detail))
 
     def note(self, rule: Rule, mask: pd.Series, detail: str = "") -> None:
         """Report the rows in ``mask`` and keep them."""
+        self._record(rule, mask, detail)
+
+    def _record(self, rule: Rule, mask: pd.Series, detail: str) -> pd.Series | None:
+        """The finding for the rows of ``mask`` not excluded yet (with ``every_rule``, one with
+        none too); those rows, or None when there are none."""
         hit = self._hits(mask)
         if hit is not None and hit.any():
             self.findings.append(Finding(rule, self.name, rows_of(hit, self.numbers), detail))
-        elif self.every_rule:
+            return hit
+        if self.every_rule:
             self.findings.append(Finding(rule, self.name, [], detail))
+        return None
 
     def _hits(self, mask: pd.Series) -> pd.Series | None:
         """The rows of ``mask`` not excluded yet; None when ``mask`` has none (most rules find

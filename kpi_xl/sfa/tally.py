@@ -57,20 +57,21 @@ def _owner_codes(owner: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return code_of[codes], names
 
 
-def summed(owner: pd.Series, codes: np.ndarray, keys: np.ndarray, values: pd.DataFrame, period: str) -> pd.DataFrame:
+def summed(owners: tuple[np.ndarray, np.ndarray], codes: np.ndarray, keys: np.ndarray, values: pd.DataFrame,
+           period: str) -> pd.DataFrame:
     """``values`` summed per owner × period key, sorted, one row per pair some row has (what
     ``groupby(["owner", period], sort=True, observed=True).sum()`` gives), counted with
-    ``np.bincount`` over one integer per pair instead of hashing every row."""
-    owner_codes, names = _owner_codes(owner)
+    ``np.bincount`` over one integer per pair instead of hashing every row. ``owners``: each row's
+    owner code and the names (:func:`_owner_codes`); ``keys`` holds at least one key."""
+    owner_codes, names = owners
     live = owner_codes >= 0
     group = owner_codes[live] * len(keys) + codes[live]
     size = len(names) * len(keys)
     present = np.flatnonzero(np.bincount(group, minlength=size))
     columns = {c: np.bincount(group, weights=values[c].to_numpy(dtype="float64")[live], minlength=size)[present]
                .astype("float64") for c in values.columns}  # (no rows: bincount gives integers)
-    index = pd.MultiIndex.from_arrays([pd.Index(names[present // max(len(keys), 1)], dtype=object).astype(str),
-                                       pd.Index(keys[present % max(len(keys), 1)], dtype="int64")],
-                                      names=["owner", period])
+    index = pd.MultiIndex.from_arrays([pd.Index(names[present // len(keys)], dtype=object).astype(str),
+                                       pd.Index(keys[present % len(keys)], dtype="int64")], names=["owner", period])
     return pd.DataFrame(columns, index=index, columns=values.columns)
 
 
@@ -93,11 +94,12 @@ class Tally:
         periods = _period_codes(data["when"])
         sums = [c for c in data.columns if c not in ("owner", "when", "account")]
         values = data[sums].astype("float64").fillna(0.0)
-        grouped = {p: summed(data["owner"], *periods[p], values, p) for p in PERIODS}
+        owners = _owner_codes(data["owner"])  # once for both periods
+        grouped = {p: summed(owners, *periods[p], values, p) for p in PERIODS}
         accounts = None
         if "account" in data:
-            keys = pd.DataFrame({p: keys[codes] for p, (codes, keys) in periods.items()}, index=data.index)
-            accounts = pd.concat([data[["owner"]].astype(str), keys, data[["account"]]], axis=1)
+            by_period = pd.DataFrame({p: keys[codes] for p, (codes, keys) in periods.items()}, index=data.index)
+            accounts = pd.concat([data[["owner"]].astype(str), by_period, data[["account"]]], axis=1)
             accounts = accounts.loc[data["account"].notna().to_numpy()].drop_duplicates()
         return cls(grouped["month"], grouped["week"], accounts,
                    slots if slots is not None else no_slots(), touch or {},

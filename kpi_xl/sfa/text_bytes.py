@@ -37,11 +37,10 @@ def _layout(chunk: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _chunks(array: Any) -> Iterator[Any]:
+    """The chunks of a text column (string or large_string, as pandas' Arrow strings are)."""
     import pyarrow as pa
 
-    for chunk in array.chunks if isinstance(array, pa.ChunkedArray) else [array]:
-        yield chunk.cast(pa.large_string()) if not (pa.types.is_string(chunk.type) or
-                                                     pa.types.is_large_string(chunk.type)) else chunk
+    yield from array.chunks if isinstance(array, pa.ChunkedArray) else [array]
 
 
 def _code(data: np.ndarray, at: np.ndarray, width: int) -> np.ndarray:
