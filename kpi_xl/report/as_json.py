@@ -55,7 +55,7 @@ def report_json(report: MonthlyReport, data: Ingested, lang: str = "en") -> dict
                    "tells": sorted(o.value for o in s.cleaned.sourced),
                    "columns": [_column(c) for c in s.header.columns]} for s in data.sources],
         "findings": [{"file": f.file, "rule": f.rule.value, "count": f.count, "excluded": f.excludes,
-                      "rows": f.rows, "detail": f.detail} for f in data.findings],
+                      "row_runs": f.rows.runs(), "detail": f.detail} for f in data.findings],
     }
 
 

@@ -378,23 +378,11 @@ def _quality(ws: Worksheet, report: MonthlyReport, data: Ingested, lang: str, la
         text(ws, r, 4, message(f"rule_{finding.rule.value}", lang))
         ws.cell(r, 5, finding.count)
         text(ws, r, 6, label("yes" if finding.excludes else "no", lang))
-        rows = row_ranges(finding.rows)
-        text(ws, r, 7, rows if len(rows) <= MAX_ROWS_TEXT else rows[:MAX_ROWS_TEXT] + " …")
+        text(ws, r, 7, finding.rows.text(MAX_ROWS_TEXT))
         text(ws, r, 8, finding.detail)
         layout.put(("quality", finding.file, finding.rule.value), ws.title, r, 5)
     row = _no_data_list(ws, report, lang, top + len(data.findings) + 2)
     _column_uses(ws, report, data, lang, layout, row)
-
-
-def row_ranges(rows: list[int]) -> str:
-    """Source rows as runs: [2, 3, 4, 9] → "2–4, 9" (a finding on every row stays one line)."""
-    runs: list[list[int]] = []
-    for row in sorted(rows):
-        if runs and row == runs[-1][1] + 1:
-            runs[-1][1] = row
-        else:
-            runs.append([row, row])
-    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
 
 
 def _no_data_list(ws: Worksheet, report: MonthlyReport, lang: str, row: int) -> int:

@@ -224,8 +224,8 @@ def _name_variants(ctx: Context) -> None:
             values = ctx.frame.loc[kept, column_name]
             odd, detail = variant_spellings(values.value_counts(), column_name)
             if odd:
-                ctx.findings.append(Finding(Rule.NAME_VARIANT, ctx.name,
-                                            ctx.frame.loc[kept, "row"][values.isin(odd)].tolist(), detail))
+                rows = ctx.frame.loc[kept, "row"][values.isin(odd)]
+                ctx.findings.append(Finding(Rule.NAME_VARIANT, ctx.name, rows.to_numpy(dtype="int64"), detail))
 
 
 # Rules that look at one row at a time, then those that compare rows (they come last).
@@ -265,7 +265,7 @@ def _stages_backwards(ctx: Context) -> None:
     back = ordered.groupby("id")["rank"].diff() < 0
     back = back & ~ordered["stage"].isin(["lost", "disqualified"])
     if back.any():
-        ctx.findings.append(Finding(Rule.STAGE_BACKWARDS, ctx.name, sorted(ordered.loc[back, "row"].tolist())))
+        ctx.findings.append(Finding(Rule.STAGE_BACKWARDS, ctx.name, ordered.loc[back, "row"].to_numpy(dtype="int64")))
 
 
 def variant_spellings(counts: pd.Series, column_name: str) -> tuple[set[str], str]:

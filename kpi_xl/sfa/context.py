@@ -13,11 +13,12 @@ from kpi_xl.sfa.findings import Finding, Listed, Rule
 from kpi_xl.sfa.header import Header
 from kpi_xl.sfa.parsing import clean_text, text_values
 from kpi_xl.sfa.reading import RawFile
+from kpi_xl.sfa.rows import Rows
 from kpi_xl.sfa.vocabulary import Vocabulary
 
 
-def rows_of(mask: pd.Series, numbers: pd.Series) -> list[int]:
-    return numbers[mask.fillna(False).to_numpy(dtype=bool)].tolist()
+def rows_of(mask: pd.Series, numbers: pd.Series) -> Rows:
+    return Rows.of(numbers.to_numpy(dtype="int64")[mask.fillna(False).to_numpy(dtype=bool)])
 
 
 @dataclass

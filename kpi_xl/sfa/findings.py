@@ -3,8 +3,11 @@ excludes the rows it hits (and they are counted as excluded) or only notes them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
+
+from kpi_xl.sfa.rows import Rows
 
 
 class Rule(str, Enum):
@@ -84,8 +87,12 @@ class Finding:
 
     rule: Rule
     file: str
-    rows: list[int]
+    rows: Rows  # given as any row numbers (a list, an array), kept as runs
     detail: str = ""
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.rows, Rows):
+            self.rows = Rows.of(self.rows if isinstance(self.rows, Iterable) else [])
 
     @property
     def count(self) -> int:

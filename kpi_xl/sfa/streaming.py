@@ -31,10 +31,12 @@ from kpi_xl.sfa.context import Context
 from kpi_xl.sfa.encodings import shared_encodings
 from kpi_xl.sfa.findings import Finding, Listed, Rule
 from kpi_xl.sfa.header import Header, MetricWord, Shape, find_header
+from kpi_xl.sfa.held import Held
 from kpi_xl.sfa.parsing import clean_text
 from kpi_xl.sfa.prefetch import prefetched
 from kpi_xl.sfa.reading import RawFile, csv_batches, read_or_explain, sha256, sniff_csv
 from kpi_xl.sfa.repeats import hashed
+from kpi_xl.sfa.rows import Rows
 from kpi_xl.sfa.sources import typed_table
 from kpi_xl.sfa.tables import TypedTable
 from kpi_xl.sfa.tally import Tally, merge
@@ -80,9 +82,7 @@ class _Chunk:
     sourced: frozenset[Observation]
     kept: int
     tally: Tally
-    held: pd.DataFrame  # raw rows whose key repeats
-    held_frame: pd.DataFrame
-    held_out: pd.Series  # … whether each was excluded already
+    empty: pd.DataFrame  # the cleaned frame's columns, no rows
     spellings: dict[str, pd.Series] = field(default_factory=dict)  # column → rows used per spelling
     variant_rows: dict[str, pd.DataFrame] = field(default_factory=dict)  # column → row, value (maybe odd)
 
@@ -176,9 +176,10 @@ def _spelled(source: _File, rows: pd.DataFrame, column: str) -> pd.Series | None
     return None if position is None else clean_text(rows.iloc[:, position])[0]
 
 
-def _first_pass(source: _File) -> tuple[np.ndarray, dict[str, set[str]]]:
-    """The key hashes that occur more than once, and per owner/product column the spellings
-    that fold to the same name as another spelling (candidates for a name-variant finding)."""
+def _first_pass(source: _File) -> tuple[np.ndarray, int, dict[str, set[str]]]:
+    """The key hashes that occur more than once and how many rows have them, and per
+    owner/product column the spellings that fold to the same name as another spelling
+    (candidates for a name-variant finding)."""
     hashes, names = [], {c: set() for c in VARIANT_COLUMNS}
     for rows in source.chunks():
         hashes.append(_keys(source, rows)[1])
@@ -190,17 +191,18 @@ def _first_pass(source: _File) -> tuple[np.ndarray, dict[str, set[str]]]:
     del hashes
     every.sort()
     repeats = np.unique(every[1:][every[1:] == every[:-1]])
+    held = int((np.searchsorted(every, repeats, "right") - np.searchsorted(every, repeats, "left")).sum())
     candidates = {}
     for column, spellings in names.items():
         folded: dict[str, list[str]] = {}
         for spelling in spellings:
             folded.setdefault(fold_name(spelling), []).append(spelling)
         candidates[column] = {s for group in folded.values() if len(group) > 1 for s in group}
-    return repeats, candidates
+    return repeats, held, candidates
 
 
-def _clean_chunk(source: _File, rows: pd.DataFrame, repeats: np.ndarray, candidates: dict[str, set[str]],
-                 told: set[Observation]) -> _Chunk:
+def _clean_chunk(source: _File, number: int, rows: pd.DataFrame, repeats: np.ndarray,
+                 candidates: dict[str, set[str]], told: set[Observation], held_rows: Held) -> _Chunk:
     """The one-row rules on a chunk; rows with a repeating key held, the rest tallied."""
     ctx = Context.over(source.name, rows, source.header, source.vocab)
     ctx.every_rule = True
@@ -209,85 +211,92 @@ def _clean_chunk(source: _File, rows: pd.DataFrame, repeats: np.ndarray, candida
         for step in ROW_STEPS:
             step(ctx)
         index, hashes = _keys(source, rows, ctx.text_at)  # the IDs' text as the rules read it, not again
+    repeating = np.isin(hashes, repeats)
     held = pd.Series(False, index=rows.index)
-    held[index[np.isin(hashes, repeats)]] = True
-    ctx.excluded, rest_out = ctx.excluded | held, ctx.excluded
+    held[index[repeating]] = True
+    held_rows.add(number, hashes[repeating], rows[held], ctx.frame[held], ctx.excluded[held])
+    ctx.excluded = ctx.excluded | held
     part = cleaned(ctx)
-    chunk = _Chunk(len(rows), ctx.findings, part.sourced, part.used, chunk_tally(part), rows[held], ctx.frame[held],
-                   rest_out[held])
+    return _spelled_rows(_Chunk(len(rows), ctx.findings, part.sourced, part.used, chunk_tally(part),
+                                part.frame.iloc[:0]), part, candidates)
+
+
+def _clean(source: _File, repeats: np.ndarray, held_count: int, candidates: dict[str, set[str]]) -> Cleaned:
+    with Held.for_rows(held_count) as held_rows:
+        chunks = [_clean_chunk(source, n, rows, repeats, candidates, set(), held_rows)
+                  for n, rows in enumerate(source.chunks())]
+        told = set().union(*(c.sourced for c in chunks)) - LATE
+        if any(not told <= c.sourced for c in chunks):  # clean again the chunks that told less
+            again = iter(source.chunks())
+            chunks = [c if told <= c.sourced else _clean_chunk(source, n, rows, repeats, candidates, told, held_rows)
+                      for n, (c, rows) in enumerate(zip(chunks, again))]
+        sourced = frozenset().union(*(c.sourced for c in chunks))
+        held = [_held(source, part, sourced, candidates) for part in held_rows]
+    findings = _joined([c.findings for c in chunks]) + _joined([h.findings for h in held])
+    findings += _variants(source.name, chunks + held)
+    empty = chunks[0].empty if chunks else pd.DataFrame()
+    return Cleaned(source.name, Shape.ACTIVITIES, empty.reset_index(drop=True), sum(c.read for c in chunks),
+                   findings, sourced, merge([c.tally for c in chunks + held]), sum(c.kept for c in chunks + held))
+
+
+def _held(source: _File, part: tuple[pd.DataFrame, pd.DataFrame, pd.Series], sourced: frozenset[Observation],
+          candidates: dict[str, set[str]]) -> _Chunk:
+    """Held rows (a partition of them: every row of each of its keys) through the rules that
+    compare rows, counted like a chunk."""
+    data, frame, out = part
+    ctx = Context.over(source.name, data, source.header, source.vocab)
+    ctx.every_rule = True  # each partition names the same rules in the same order: joined like chunks
+    ctx.frame, ctx.excluded = frame, out
+    ctx.sourced = set(sourced)
+    duplicates(ctx)
+    done = cleaned(ctx)
+    return _spelled_rows(_Chunk(len(data), ctx.findings, done.sourced, done.used, chunk_tally(done),
+                                done.frame.iloc[:0]), done, candidates)
+
+
+def _spelled_rows(chunk: _Chunk, part: Cleaned, candidates: dict[str, set[str]]) -> _Chunk:
+    """How many rows used spell each owner or product name, and the rows of spellings that may be variants."""
     for column in VARIANT_COLUMNS:
         if column in part.frame:
             counts = part.frame[column].value_counts()
             chunk.spellings[column] = counts.set_axis(counts.index.astype(str))
-            maybe = part.frame[column].isin(candidates[column])
+            maybe = part.frame[column].astype(str).isin(candidates[column])
             chunk.variant_rows[column] = part.frame.loc[maybe, ["row", column]]
     return chunk
-
-
-def _clean(source: _File, repeats: np.ndarray, candidates: dict[str, set[str]]) -> Cleaned:
-    chunks = [_clean_chunk(source, rows, repeats, candidates, set()) for rows in source.chunks()]
-    told = set().union(*(c.sourced for c in chunks)) - LATE
-    if any(not told <= c.sourced for c in chunks):  # clean again the chunks that told less
-        again = iter(source.chunks())
-        chunks = [c if told <= c.sourced else _clean_chunk(source, rows, repeats, candidates, told)
-                  for c, rows in zip(chunks, again)]
-    held = _held(source, chunks)
-    findings = _joined([c.findings for c in chunks]) + held.findings
-    findings += _variants(source.name, chunks, held)
-    tallies = [c.tally for c in chunks] + [chunk_tally(held)]
-    sourced = frozenset().union(*(c.sourced for c in chunks))
-    empty = chunks[0].held_frame.iloc[:0] if chunks else pd.DataFrame()
-    return Cleaned(source.name, Shape.ACTIVITIES, empty.reset_index(drop=True), sum(c.read for c in chunks),
-                   findings, sourced,
-                   merge(tallies), sum(c.kept for c in chunks) + held.used)
-
-
-def _held(source: _File, chunks: list[_Chunk]) -> Cleaned:
-    """The rows whose key repeats, through the rules that compare rows."""
-    data = pd.concat([c.held for c in chunks]) if chunks else pd.DataFrame()
-    ctx = Context.over(source.name, data, source.header, source.vocab)
-    ctx.frame = pd.concat([c.held_frame for c in chunks]) if chunks else ctx.frame
-    ctx.excluded = pd.concat([c.held_out for c in chunks]).astype(bool) if chunks else ctx.excluded
-    ctx.sourced = set().union(*(c.sourced for c in chunks))
-    duplicates(ctx)
-    return cleaned(ctx)
 
 
 def _joined(per_chunk: list[list[Finding]]) -> list[Finding]:
     """Each chunk applied the same rules in the same order: the n-th finding of a rule in one
     chunk is the n-th in every other. Joined, and those with no rows dropped (unless about the
     whole file)."""
-    joined: dict[tuple[Rule, int], Finding] = {}
+    joined: dict[tuple[Rule, int], tuple[Finding, list[Rows]]] = {}
     for findings in per_chunk:
         seen: dict[Rule, int] = {}
         for f in findings:
             n = seen[f.rule] = seen.get(f.rule, -1) + 1
             have = joined.get((f.rule, n))
             if have is None:
-                joined[(f.rule, n)] = Finding(f.rule, f.file, list(f.rows), f.detail)
+                joined[(f.rule, n)] = (Finding(f.rule, f.file, Rows.of([]), f.detail), [f.rows])
                 continue
-            have.rows.extend(f.rows)
-            if isinstance(have.detail, Listed) and isinstance(f.detail, Listed):
-                have.detail = have.detail.union(f.detail)
-    return [f for f in joined.values() if f.rows or f.rule.about_file]
+            have[1].append(f.rows)
+            if isinstance(have[0].detail, Listed) and isinstance(f.detail, Listed):
+                have[0].detail = have[0].detail.union(f.detail)
+    out = [Finding(f.rule, f.file, Rows.joined(parts), f.detail) for f, parts in joined.values()]
+    return [f for f in out if f.rows or f.rule.about_file]
 
 
-def _variants(name: str, chunks: list[_Chunk], held: Cleaned) -> list[Finding]:
+def _variants(name: str, chunks: list[_Chunk]) -> list[Finding]:
     """Name variants over every row used, as :func:`kpi_xl.sfa.cleaning._name_variants` finds them."""
     out = []
     for column in VARIANT_COLUMNS:
-        if not any(column in c.spellings for c in chunks):
-            continue
         parts = [c.spellings[column] for c in chunks if column in c.spellings]
-        rows = [c.variant_rows[column] for c in chunks if column in c.variant_rows]
-        if column in held.frame:
-            parts.append(held.frame[column].astype(str).value_counts())
-            rows.append(held.frame[["row", column]])
+        if not parts:
+            continue
         counts = pd.concat(parts).groupby(level=0).sum()
         odd, detail = variant_spellings(counts, column)
         if not odd:
             continue
-        both = pd.concat(rows)
+        both = pd.concat([c.variant_rows[column] for c in chunks if column in c.variant_rows])
         hit = both.loc[both[column].astype(str).isin(odd), "row"]
-        out.append(Finding(Rule.NAME_VARIANT, name, sorted(hit.tolist()), detail))
+        out.append(Finding(Rule.NAME_VARIANT, name, hit.to_numpy(dtype="int64"), detail))
     return out

@@ -76,7 +76,7 @@ def test_case(case, tmp_path, monkeypatch, capsys):
         hits = [f for f in data["findings"] if f["rule"] == finding["rule"]]
         assert hits, (finding, data["findings"])
         if "rows" in finding:
-            assert sorted(r for f in hits for r in f["rows"]) == finding["rows"]
+            assert sorted(r for f in hits for a, b in f["row_runs"] for r in range(a, b + 1)) == finding["rows"]
     for name in expect.get("files_absent", []):
         assert not (tmp_path / name).exists()
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

@@ -38,11 +38,3 @@ def test_a_plan_of_n_reps_shares_equally_over_distinct_owners():
     team = plan.month_targets("meetings")[0]
     shares = [g for g in goals if g is not None]
     assert len(shares) == 3 and sum(shares) == team and max(shares) - min(shares) <= 1
-
-
-@pytest.mark.parametrize(("rows", "text"), [([], ""), ([5], "5"), ([2, 3, 4, 9], "2–4, 9"), ([9, 2, 3], "2–3, 9"),
-                                             (list(range(2, 2002)), "2–2001")])
-def test_finding_rows_are_shown_as_runs(rows, text):
-    from kpi_xl.report.sheets import row_ranges
-
-    assert row_ranges(rows) == text

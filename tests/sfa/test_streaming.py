@@ -137,6 +137,17 @@ def test_an_outcome_told_only_late_is_implied_in_every_chunk(tmp_path, monkeypat
     assert parts.actuals.by_month["connects"].sum() == 200 + 333  # the 200 meetings and the 333 connects
 
 
+def test_a_note_on_every_row_is_one_run_across_chunks(tmp_path, monkeypatch):
+    """2026/10/05 on every row (as many Japanese exports write dates): the note covers rows 2 to
+    the last in one run however many chunks read them, so it costs the same at 100M rows."""
+    lines = ["日付,担当者,活動種別"] + [f"2026/10/{1 + i % 28:02d},{REPS[i % 4]},架電" for i in range(3000)]
+    path = tmp_path / "log.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    parts = assert_same([path], monkeypatch, block=1024)
+    [note] = [f for f in parts.findings if f.rule.value == "date_text"]
+    assert note.rows.runs() == [(2, 3001)] and note.count == 3000
+
+
 def test_chunk_sizes_do_not_matter(tmp_path, monkeypatch):
     path = dirty_log(tmp_path / "log.csv", 2500, seed=9)
     for block in (1024, 7919, 1 << 20):
@@ -228,3 +239,28 @@ def test_a_warehouse_table_in_chunks_equals_whole(tmp_path, monkeypatch, backend
 def test_uci_bank_from_a_warehouse_in_chunks(tmp_path, monkeypatch, backend):
     assert_same([as_warehouse(BANK, backend, tmp_path)], monkeypatch,
                 mapping=ROOT / "examples" / "mappings" / "uci-bank.yaml")
+
+
+def test_an_export_appended_to_itself_spills_its_held_rows_by_key(tmp_path, monkeypatch):
+    """Every row twice (an export pasted under itself): every key repeats, so every row is held
+    until the end. Spread over 7 partitions on disk, the findings and counts are those of the
+    whole file read at once, and the partitions' files are gone afterwards."""
+    from kpi_xl.sfa import held
+
+    path = dirty_log(tmp_path / "log.csv", 1500, seed=5)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + text.split("\n", 1)[1], encoding="utf-8")
+    stores = []
+    real = held.Held.for_rows.__func__
+
+    def spy(cls, rows, part_rows=None):
+        stores.append(real(cls, rows, 500))
+        return stores[-1]
+
+    monkeypatch.setattr(held.Held, "for_rows", classmethod(spy))
+    parts = assert_same([path], monkeypatch)
+    spilled = [s for s in stores if s.partitions > 1]
+    assert spilled and all(s._folder is not None for s in spilled)
+    assert not any(Path(s._folder.name).exists() for s in spilled)
+    dup = next(f for f in parts.findings if f.rule.value == "duplicate_row")
+    assert dup.count > 1400  # the second copy (less the blank, total and unreadable rows)
