@@ -10,12 +10,15 @@ from __future__ import annotations
 import pickle
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 import numpy as np
 import pandas as pd
+
+from kpi_xl.errors import OutputError
 
 PART_ROWS = 1 << 20  # held rows per partition, about a chunk's
 
@@ -28,6 +31,7 @@ class Held:
     """The held rows of one file, by partition; a chunk cleaned again replaces what it held."""
 
     partitions: int
+    _rows: int = 0
     _memory: list[Part] = field(default_factory=list)
     _folder: tempfile.TemporaryDirectory | None = None
     _files: list[IO[bytes]] = field(default_factory=list)
@@ -36,11 +40,12 @@ class Held:
     def for_rows(cls, rows: int, part_rows: int | None = None) -> Held:
         """A store for ``rows`` held rows: in memory up to ``part_rows`` (:data:`PART_ROWS`), else
         on disk in as many partitions as keep each near ``part_rows``."""
-        held = cls(max(1, -(-rows // (part_rows or PART_ROWS))))
+        held = cls(max(1, -(-rows // (part_rows or PART_ROWS))), _rows=rows)
         if held.partitions > 1:
-            held._folder = tempfile.TemporaryDirectory(prefix="kpi-xl-held-")  # private (0700), removed on close
-            held._files = [Path(held._folder.name, f"{p}.pickle").open("wb")  # noqa: SIM115 closed by close()
-                           for p in range(held.partitions)]
+            with held._explained():
+                held._folder = tempfile.TemporaryDirectory(prefix="kpi-xl-held-")  # private (0700), removed on close
+                held._files = [Path(held._folder.name, f"{p}.pickle").open("wb")  # noqa: SIM115 closed by close()
+                               for p in range(held.partitions)]
         return held
 
     def add(self, chunk: int, keys: np.ndarray, raw: pd.DataFrame, frame: pd.DataFrame, out: pd.Series) -> None:
@@ -49,9 +54,20 @@ class Held:
             self._memory.append((chunk, raw, frame, out))
             return
         where = (keys % np.uint64(self.partitions)).astype(np.int64)
-        for p in np.unique(where):
-            mask = where == p
-            pickle.dump((chunk, raw[mask], frame[mask], out[mask]), self._files[p], protocol=5)
+        with self._explained():
+            for p in np.unique(where):
+                mask = where == p
+                pickle.dump((chunk, raw[mask], frame[mask], out[mask]), self._files[p], protocol=5)
+
+    @contextmanager
+    def _explained(self) -> Iterator[None]:
+        """A full or unwritable temporary folder said as such, with the way out (TMPDIR)."""
+        try:
+            yield
+        except OSError as exc:
+            self.close()
+            raise OutputError("held_unwritable", path=tempfile.gettempdir(), rows=self._rows,
+                              reason=exc.strerror or str(exc)) from None
 
     def __iter__(self) -> Iterator[tuple[pd.DataFrame, pd.DataFrame, pd.Series]]:
         """Each partition's rows (raw, frame, excluded already), in file order."""

@@ -47,3 +47,18 @@ def test_many_rows_are_partitioned_by_key_in_file_order():
     assert sorted(every.index) == sorted(i for n in range(4) for i in range(n * 10, n * 10 + 10)
                                          if (i - n * 10 + n) % 3)
     assert set(every.loc[every.index // 10 == 2, "tag"]) == {"again"}
+
+
+def test_an_unusable_temporary_folder_is_said_with_the_way_out(tmp_path, monkeypatch):
+    import tempfile
+
+    import pytest
+
+    from kpi_xl.errors import OutputError
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "gone"))
+    with pytest.raises(OutputError) as caught:
+        Held.for_rows(3_000_000, part_rows=1_000_000)
+    said = caught.value.message("en")
+    assert str(tmp_path / "gone") in said and "3,000,000 rows" in said and "TMPDIR" in said
+    assert "TMPDIR" in caught.value.message("ja") and "3,000,000 行" in caught.value.message("ja")

@@ -186,6 +186,16 @@ def test_a_ragged_csv_is_read_whole(tmp_path, monkeypatch):
     assert data.sources[0].raw.engine == "c"
 
 
+def _plan(tmp_path: Path) -> Path:
+    import json
+
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps({"template": "sdr", "kgi": 100_000_000, "unit_price": 1_000_000,
+                                "rates": {"受注率": "20%", "商談化率": "12%", "コネクト率": "15%"},
+                                "fiscal_year": 2026, "reps": REPS}, ensure_ascii=False), encoding="utf-8")
+    return plan
+
+
 def test_report_json_is_the_same(tmp_path, monkeypatch, capsys):
     """`kpi-xl report --json` on a file read in chunks: the same document but the reader's name."""
     import json
@@ -193,10 +203,7 @@ def test_report_json_is_the_same(tmp_path, monkeypatch, capsys):
     from kpi_xl.cli import main
 
     path = dirty_log(tmp_path / "log.csv", 3000)
-    plan = tmp_path / "plan.json"
-    plan.write_text(json.dumps({"template": "sdr", "kgi": 100_000_000, "unit_price": 1_000_000,
-                                "rates": {"受注率": "20%", "商談化率": "12%", "コネクト率": "15%"},
-                                "fiscal_year": 2026, "reps": REPS}, ensure_ascii=False), encoding="utf-8")
+    plan = _plan(tmp_path)
     docs = []
     for size in (1 << 62, 0):
         monkeypatch.setattr(streaming, "STREAM_BYTES", size)
@@ -264,3 +271,29 @@ def test_an_export_appended_to_itself_spills_its_held_rows_by_key(tmp_path, monk
     assert not any(Path(s._folder.name).exists() for s in spilled)
     dup = next(f for f in parts.findings if f.rule.value == "duplicate_row")
     assert dup.count > 1400  # the second copy (less the blank, total and unreadable rows)
+
+
+def test_no_room_for_held_rows_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys):
+    """A temporary folder that cannot take the held rows: a one-line error naming it, the rows
+    and TMPDIR; --json still prints a document; no output workbook, no traceback."""
+    import json
+    import tempfile
+
+    from kpi_xl.cli import main
+    from kpi_xl.sfa import held
+
+    path = dirty_log(tmp_path / "log.csv", 600, seed=4)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + text.split("\n", 1)[1], encoding="utf-8")
+    monkeypatch.setattr(streaming, "STREAM_BYTES", 0)
+    monkeypatch.setattr(streaming, "BLOCK_BYTES", 4096)
+    monkeypatch.setattr(held, "PART_ROWS", 100)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-folder"))
+    out = tmp_path / "r.xlsx"
+    code = main(["report", "--data", str(path), "--plan", str(_plan(tmp_path)), "--json",
+                 "--lang", "en", "-o", str(out)])
+    said = capsys.readouterr()
+    assert code == 2 and not out.exists()
+    [line] = [x for x in said.err.splitlines() if "no-such-folder" in x]
+    assert "rows whose ID repeats" in line and "TMPDIR" in line and "Traceback" not in said.err
+    assert json.loads(said.out)["error"]["code"] == "held_unwritable"
