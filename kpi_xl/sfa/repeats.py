@@ -29,6 +29,28 @@ def hashed(ids: pd.Series) -> np.ndarray:
     return _query(ids, HASHED, "h").astype(np.uint64)
 
 
+def among(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """``np.isin(values, sorted_set)`` for a sorted set without duplicates, by binary search:
+    ~10× ``np.isin``, which hashes the whole set again on every call (2 s a chunk when an export
+    pasted under itself makes every one of its 2M keys repeat)."""
+    out = np.zeros(len(values), dtype=bool)
+    if not len(sorted_set):
+        return out
+    order = np.argsort(values)  # the search in order: 2.4× faster than in the rows' (cache)
+    ordered = values[order]
+    at = np.searchsorted(sorted_set, ordered)
+    at[at == len(sorted_set)] = 0
+    out[order] = sorted_set[at] == ordered
+    return out
+
+
+def sorted_repeats(ordered: np.ndarray) -> np.ndarray:
+    """The values that occur more than once in a sorted array, each once: a pass over neighbours
+    (``np.unique`` hashes them again: 1.6 s for 2M repeated keys, this 14 ms)."""
+    twice = ordered[1:][ordered[1:] == ordered[:-1]]
+    return twice[np.r_[True, twice[1:] != twice[:-1]]] if len(twice) else twice
+
+
 def _in_duckdb(ids: pd.Series) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc

@@ -35,7 +35,7 @@ from kpi_xl.sfa.held import Held
 from kpi_xl.sfa.parsing import clean_text
 from kpi_xl.sfa.prefetch import prefetched
 from kpi_xl.sfa.reading import RawFile, csv_batches, read_or_explain, sha256, sniff_csv
-from kpi_xl.sfa.repeats import hashed
+from kpi_xl.sfa.repeats import among, hashed, sorted_repeats
 from kpi_xl.sfa.rows import Rows
 from kpi_xl.sfa.sources import typed_table
 from kpi_xl.sfa.tables import TypedTable
@@ -190,7 +190,7 @@ def _first_pass(source: _File) -> tuple[np.ndarray, int, dict[str, set[str]]]:
     every = np.concatenate(hashes) if hashes else np.empty(0, dtype=np.uint64)
     del hashes
     every.sort()
-    repeats = np.unique(every[1:][every[1:] == every[:-1]])
+    repeats = sorted_repeats(every)
     held = int((np.searchsorted(every, repeats, "right") - np.searchsorted(every, repeats, "left")).sum())
     candidates = {}
     for column, spellings in names.items():
@@ -211,7 +211,7 @@ def _clean_chunk(source: _File, number: int, rows: pd.DataFrame, repeats: np.nda
         for step in ROW_STEPS:
             step(ctx)
         index, hashes = _keys(source, rows, ctx.text_at)  # the IDs' text as the rules read it, not again
-    repeating = np.isin(hashes, repeats)
+    repeating = among(hashes, repeats)
     held = pd.Series(False, index=rows.index)
     held[index[repeating]] = True
     held_rows.add(number, hashes[repeating], rows[held], ctx.frame[held], ctx.excluded[held])

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import Counter
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from kpi_xl.sfa.repeats import repeated
+from kpi_xl.sfa.repeats import among, repeated, sorted_repeats
 
 IDS = st.lists(st.one_of(st.none(), st.sampled_from(["A1", "A2", "a1", "Ａ1", "", " A1", "商談-7", "A1\x00"])),
                max_size=60)
@@ -47,3 +48,20 @@ def test_hashes_are_per_row_and_equal_exactly_for_equal_ids(values):
     alone = {v: hashed(pd.Series([v], dtype="string[pyarrow]")).tolist()[0] for v in set(values)}
     assert got == [alone[v] for v in values]
     assert len(set(alone.values())) == len(alone)
+
+
+@given(st.lists(st.integers(0, 2**64 - 1)), st.lists(st.integers(0, 2**64 - 1)))
+@example([], [])
+@example([5, 2**64 - 1, 0], [2**64 - 1])
+def test_among_is_membership(values, members):
+    """Binary search over the sorted set says what a Python set says, for any 64-bit hashes."""
+    got = among(np.array(values, dtype=np.uint64), np.unique(np.array(members, dtype=np.uint64)))
+    assert got.tolist() == [v in set(members) for v in values]
+
+
+@given(st.lists(st.integers(0, 2**64 - 1) | st.sampled_from([0, 1, 2**64 - 1])))
+@example([])
+@example([7, 7, 7])
+def test_sorted_repeats_are_the_values_seen_twice(values):
+    got = sorted_repeats(np.sort(np.array(values, dtype=np.uint64)))
+    assert got.tolist() == sorted(v for v, n in Counter(values).items() if n > 1)
