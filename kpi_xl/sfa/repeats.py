@@ -5,6 +5,8 @@ compares every row with every other. It is a GROUP BY: DuckDB runs it in-process
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -58,17 +60,34 @@ def _in_duckdb(ids: pd.Series) -> np.ndarray:
     twice = _query(ids, REPEATED, "id")  # a clean export: none, and no row is looked at again
     if not len(twice):
         return np.zeros(len(ids), dtype=bool)
-    mask = pc.is_in(pa.array(ids.astype("string[pyarrow]")), value_set=pa.array(twice, pa.large_string()))
+    mask = pc.is_in(_text(ids), value_set=pa.array(twice, pa.large_string()))
     return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _query(ids: pd.Series, sql: str, column: str) -> np.ndarray:
-    """One column of ``sql`` over the table ``ids`` (one column: id)."""
+def hashed_rows(rows: pd.DataFrame) -> np.ndarray:
+    """Each row's 64-bit hash over all its cells as text (DuckDB's ``hash`` of the columns,
+    2.6× pandas' ``hash_pandas_object``): identical rows, equal hashes — the key of a log
+    without IDs, whose identical rows are what its rules compare."""
+    columns = [f"c{i}" for i in range(rows.shape[1])]
+    sql = f"SELECT hash({', '.join(columns)}) AS h FROM ids" if columns else "SELECT 0 AS h FROM ids"
+    return _query(rows, sql, "h").astype(np.uint64)
+
+
+def _query(ids: pd.Series | pd.DataFrame, sql: str, column: str) -> np.ndarray:
+    """One column of ``sql`` over the table ``ids`` (a series: one column, id; a frame: c0, c1 …)."""
     import duckdb
     import pyarrow as pa
 
     from kpi_xl.sfa.tables import LOCKED_DOWN
 
-    with duckdb.connect(config=LOCKED_DOWN) as con:  # no file, network or extension: only these IDs
-        con.register("ids", pa.table({"id": pa.array(ids.astype("string[pyarrow]"))}))
+    table = pa.table({"id": _text(ids)}) if isinstance(ids, pd.Series) else \
+        pa.table({f"c{i}": _text(ids.iloc[:, i]) for i in range(ids.shape[1])} or {"id": pa.nulls(len(ids))})
+    with duckdb.connect(config=LOCKED_DOWN) as con:  # no file, network or extension: only these values
+        con.register("ids", table)
         return np.asarray(con.execute(sql).fetchnumpy()[column])
+
+
+def _text(values: pd.Series) -> Any:
+    import pyarrow as pa
+
+    return pa.array(values.astype("string[pyarrow]"))

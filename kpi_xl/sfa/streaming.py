@@ -35,7 +35,7 @@ from kpi_xl.sfa.held import Held
 from kpi_xl.sfa.parsing import clean_text
 from kpi_xl.sfa.prefetch import prefetched
 from kpi_xl.sfa.reading import RawFile, csv_batches, read_or_explain, sha256, sniff_csv
-from kpi_xl.sfa.repeats import among, hashed, sorted_repeats
+from kpi_xl.sfa.repeats import among, hashed, hashed_rows, sorted_repeats
 from kpi_xl.sfa.rows import Rows
 from kpi_xl.sfa.sources import typed_table
 from kpi_xl.sfa.tables import TypedTable
@@ -165,7 +165,7 @@ def _keys(source: _File, rows: pd.DataFrame, text: Callable[[int], pd.Series] | 
     ID left out; ``text`` gives a column's clean text when a context has it already."""
     position = source.header.fields.get("id")
     if position is None:
-        return rows.index, pd.util.hash_pandas_object(rows, index=False).to_numpy()
+        return rows.index, hashed_rows(rows)
     ids = text(position) if text else clean_text(rows.iloc[:, position])[0]
     ids = ids[ids.notna()]
     return ids.index, hashed(ids)
@@ -260,7 +260,7 @@ def _spelled_rows(chunk: _Chunk, part: Cleaned, candidates: dict[str, set[str]])
         if column in part.frame:
             counts = part.frame[column].value_counts()
             chunk.spellings[column] = counts.set_axis(counts.index.astype(str))
-            maybe = part.frame[column].astype(str).isin(candidates[column])
+            maybe = part.frame[column].isin(candidates[column])
             chunk.variant_rows[column] = part.frame.loc[maybe, ["row", column]]
     return chunk
 

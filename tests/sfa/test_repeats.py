@@ -10,7 +10,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from kpi_xl.sfa.repeats import among, repeated, sorted_repeats
+from kpi_xl.sfa.repeats import among, hashed_rows, repeated, sorted_repeats
 
 IDS = st.lists(st.one_of(st.none(), st.sampled_from(["A1", "A2", "a1", "Ａ1", "", " A1", "商談-7", "A1\x00"])),
                max_size=60)
@@ -65,3 +65,19 @@ def test_among_is_membership(values, members):
 def test_sorted_repeats_are_the_values_seen_twice(values):
     got = sorted_repeats(np.sort(np.array(values, dtype=np.uint64)))
     assert got.tolist() == sorted(v for v, n in Counter(values).items() if n > 1)
+
+
+CELLS = st.sampled_from(["", "a", "b", "1", "１", " a", None, "NULL", "0"])
+
+
+@given(st.integers(1, 3).flatmap(lambda width: st.lists(st.lists(CELLS, min_size=width, max_size=width),
+                                                         max_size=30)))
+@example([["a", None], [None, "a"], ["a", ""], ["a", None]])
+@example([[None], [""], ["NULL"]])
+def test_hashed_rows_group_rows_as_pandas_compares_them(cells):
+    """Rows with equal hashes are exactly the rows pandas calls identical (a blank cell is not
+    an empty one, nor a cell moved to the next column)."""
+    frame = pd.DataFrame(cells, dtype="string") if cells else pd.DataFrame({"a": pd.Series([], dtype="string")})
+    got = pd.factorize(hashed_rows(frame))[0]
+    expected = frame.astype(object).apply(lambda r: tuple(None if pd.isna(v) else v for v in r), axis=1)
+    assert got.tolist() == pd.factorize(expected)[0].tolist() if len(frame) else len(got) == 0
