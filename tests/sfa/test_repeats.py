@@ -10,7 +10,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from kpi_xl.sfa.repeats import among, hashed_rows, repeated, sorted_repeats
+from kpi_xl.sfa.repeats import KeyHashes, among, hashed_rows, repeated, sorted_repeats
 
 IDS = st.lists(st.one_of(st.none(), st.sampled_from(["A1", "A2", "a1", "Ａ1", "", " A1", "商談-7", "A1\x00"])),
                max_size=60)
@@ -81,3 +81,17 @@ def test_hashed_rows_group_rows_as_pandas_compares_them(cells):
     got = pd.factorize(hashed_rows(frame))[0]
     expected = frame.astype(object).apply(lambda r: tuple(None if pd.isna(v) else v for v in r), axis=1)
     assert got.tolist() == pd.factorize(expected)[0].tolist() if len(frame) else len(got) == 0
+
+
+@given(st.lists(st.lists(st.integers(0, 2**64 - 1) | st.sampled_from([0, 3, 2**63, 2**64 - 1]))))
+@example([[2**64 - 1, 0], [], [2**64 - 1, 0, 0]])
+def test_key_hashes_in_chunks_find_every_repeat_and_its_rows(chunks):
+    """However the hashes come in chunks: the values seen twice or more, sorted, and how many
+    rows carry them — as counting all of them at once says."""
+    keys = KeyHashes()
+    for chunk in chunks:
+        keys.add(np.array(chunk, dtype=np.uint64))
+    counts = Counter(v for chunk in chunks for v in chunk)
+    repeats, rows = keys.repeats()
+    assert repeats.dtype == np.uint64 and repeats.tolist() == sorted(v for v, n in counts.items() if n > 1)
+    assert rows == sum(n for n in counts.values() if n > 1)

@@ -297,3 +297,25 @@ def test_no_room_for_held_rows_is_one_line_and_exit_2(tmp_path, monkeypatch, cap
     [line] = [x for x in said.err.splitlines() if "no-such-folder" in x]
     assert "rows whose ID repeats" in line and "TMPDIR" in line and "Traceback" not in said.err
     assert json.loads(said.out)["error"]["code"] == "held_unwritable"
+
+
+def test_what_a_chunk_keeps_of_its_frame_holds_none_of_its_rows():
+    """Each chunk keeps its cleaned frame's columns and types, for a report of no rows: a view
+    of no rows would keep every chunk's frame alive (5.3 GB, not 2.4 GB, at 100M rows)."""
+    import numpy as np
+
+    n = 100_000
+    frame = pd.DataFrame({"owner": pd.Series([f"担当{i % 7}" for i in range(n)], dtype="category"),
+                          "id": pd.Series([f"A{i}" for i in range(n)], dtype="string[pyarrow]"),
+                          "count": np.arange(n), "when": pd.date_range("2026-10-01", periods=n, freq="min")})
+    kept = streaming._no_rows(frame)
+    assert len(kept) == 0 and kept.dtypes.to_dict() == frame.dtypes.to_dict()
+    held = 0
+    for name in kept.columns:
+        values = kept[name].array
+        if hasattr(values, "_pa_array"):
+            held += sum(b.size for c in values._pa_array.chunks for b in c.buffers() if b is not None)
+        else:
+            array = np.asarray(values.codes if name == "owner" else values)
+            held += 0 if array.base is None else np.asarray(array.base).nbytes
+    assert held < 1024
