@@ -72,10 +72,12 @@ class Held:
     def __iter__(self) -> Iterator[tuple[pd.DataFrame, pd.DataFrame, pd.Series]]:
         """Each partition's rows (raw, frame, excluded already), in file order."""
         if not self._files:
-            yield _joined(self._memory)
+            if self._memory:  # no chunk at all: nothing to compare
+                yield _joined(self._memory)
             return
         for handle in self._files:
-            handle.close()
+            with self._explained():  # the last buffered bytes go to disk here: a full disk may say so now
+                handle.close()
             parts = list(_records(Path(handle.name)))
             if parts:  # a partition no key fell in is skipped, not cleaned as a frame with no columns
                 yield _joined(parts)

@@ -62,3 +62,25 @@ def test_an_unusable_temporary_folder_is_said_with_the_way_out(tmp_path, monkeyp
     said = caught.value.message("en")
     assert str(tmp_path / "gone") in said and "3,000,000 rows" in said and "TMPDIR" in said
     assert "TMPDIR" in caught.value.message("ja") and "3,000,000 行" in caught.value.message("ja")
+
+
+def test_a_disk_that_fills_up_is_said_with_the_way_out(monkeypatch):
+    """ENOSPC while rows are written, or when the last buffered bytes are: the same one line,
+    and the private folder is gone."""
+    import errno
+
+    import pytest
+
+    from kpi_xl.errors import OutputError
+
+    held = Held.for_rows(40, part_rows=10)
+    folder = Path(held._folder.name)
+
+    def full(*_a, **_k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("kpi_xl.sfa.held.pickle.dump", full)
+    with pytest.raises(OutputError) as caught:
+        held.add(*_chunk(0, [1, 2, 3], "a"))
+    assert "No space left on device" in caught.value.message("en") and "TMPDIR" in caught.value.message("en")
+    assert not folder.exists()
