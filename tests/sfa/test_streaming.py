@@ -248,15 +248,18 @@ def test_uci_bank_from_a_warehouse_in_chunks(tmp_path, monkeypatch, backend):
                 mapping=ROOT / "examples" / "mappings" / "uci-bank.yaml")
 
 
-def test_an_export_appended_to_itself_spills_its_held_rows_by_key(tmp_path, monkeypatch):
-    """Every row twice (an export pasted under itself): every key repeats, so every row is held
-    until the end. Spread over 7 partitions on disk, the findings and counts are those of the
-    whole file read at once, and the partitions' files are gone afterwards."""
+@pytest.mark.parametrize("backend", ["csv", "duckdb", "parquet"])
+def test_an_export_appended_to_itself_spills_its_held_rows_by_key(tmp_path, monkeypatch, backend):
+    """Every row twice (an export pasted under itself, or a table loaded twice): every key
+    repeats, so every row is held until the end. Spread over 7 partitions on disk, the findings
+    and counts are those of the whole file read at once, and the partitions' files are gone
+    afterwards."""
     from kpi_xl.sfa import held
 
     path = dirty_log(tmp_path / "log.csv", 1500, seed=5)
     text = path.read_text(encoding="utf-8")
     path.write_text(text + text.split("\n", 1)[1], encoding="utf-8")
+    source = path if backend == "csv" else as_warehouse(path, backend, tmp_path)
     stores = []
     real = held.Held.for_rows.__func__
 
@@ -265,7 +268,7 @@ def test_an_export_appended_to_itself_spills_its_held_rows_by_key(tmp_path, monk
         return stores[-1]
 
     monkeypatch.setattr(held.Held, "for_rows", classmethod(spy))
-    parts = assert_same([path], monkeypatch)
+    parts = assert_same([source], monkeypatch)
     spilled = [s for s in stores if s.partitions > 1]
     assert spilled and all(s._folder is not None for s in spilled)
     assert not any(Path(s._folder.name).exists() for s in spilled)
