@@ -307,10 +307,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "cannot write {path}: {reason}",
     ),
     "held_unwritable": (
-        "一時フォルダ {path} に、IDが重複する {rows:,} 行を置けません: {reason}。"
+        "重複する行（同じID、または全く同じ行）{rows:,} 行を一時フォルダ {path} に置けません: {reason}。"
         "空きのあるフォルダを環境変数 TMPDIR で指定してください",
-        "cannot keep the {rows:,} rows whose ID repeats in the temporary folder {path}: {reason}; "
-        "point the TMPDIR environment variable at a folder with room",
+        "cannot keep the {rows:,} repeated rows (same ID, or identical) in the temporary folder {path}: "
+        "{reason}; point the TMPDIR environment variable at a folder with room",
     ),
     "same_as_input": (
         "出力先 {path} が入力ファイルと同じです。利用者のブックは直接書き換えません。別の名前を指定してください",

@@ -60,7 +60,7 @@ def test_an_unusable_temporary_folder_is_said_with_the_way_out(tmp_path, monkeyp
     with pytest.raises(OutputError) as caught:
         Held.for_rows(3_000_000, part_rows=1_000_000)
     said = caught.value.message("en")
-    assert str(tmp_path / "gone") in said and "3,000,000 rows" in said and "TMPDIR" in said
+    assert str(tmp_path / "gone") in said and "3,000,000 repeated rows" in said and "TMPDIR" in said
     assert "TMPDIR" in caught.value.message("ja") and "3,000,000 行" in caught.value.message("ja")
 
 

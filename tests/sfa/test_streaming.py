@@ -298,7 +298,7 @@ def test_no_room_for_held_rows_is_one_line_and_exit_2(tmp_path, monkeypatch, cap
     said = capsys.readouterr()
     assert code == 2 and not out.exists()
     [line] = [x for x in said.err.splitlines() if "no-such-folder" in x]
-    assert "rows whose ID repeats" in line and "TMPDIR" in line and "Traceback" not in said.err
+    assert "repeated rows (same ID, or identical)" in line and "TMPDIR" in line and "Traceback" not in said.err
     assert json.loads(said.out)["error"]["code"] == "held_unwritable"
 
 
