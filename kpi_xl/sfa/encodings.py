@@ -73,7 +73,7 @@ def factorized(series: pd.Series) -> tuple[np.ndarray, pd.Series]:
     if series.dtype == object:
         codes, uniques = pd.factorize(series)
         return codes, pd.Series(uniques, dtype=object)
-    encoded = distinct(_arrow(series))  # its dictionary is in order of first appearance
+    encoded = distinct(arrow_text(series))  # its dictionary is in order of first appearance
     return row_codes(encoded).astype(np.intp), pd.Series(encoded.dictionary, dtype=series.dtype)
 
 
@@ -82,7 +82,7 @@ def as_category(series: pd.Series) -> pd.Series:
     from its shared encoding instead of hashing every row again."""
     if series.dtype == object:
         return series.astype("category")
-    encoded = distinct(_arrow(series))
+    encoded = distinct(arrow_text(series))
     words = pd.Series(encoded.dictionary, dtype=series.dtype)
     order = np.argsort(words.to_numpy(dtype=object), kind="stable")
     rank = np.empty(len(order) + 1, dtype=np.int32)  # the last: a blank row's -1 stays -1
@@ -93,7 +93,8 @@ def as_category(series: pd.Series) -> pd.Series:
     return pd.Series(pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(categories)), index=series.index)
 
 
-def _arrow(series: pd.Series) -> Any:
+def arrow_text(series: pd.Series) -> Any:
+    """A text column as one Arrow string array (what pyarrow's compute functions take)."""
     import pyarrow as pa
 
     return pa.array(series.astype("string[pyarrow]"))

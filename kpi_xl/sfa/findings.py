@@ -3,7 +3,6 @@ excludes the rows it hits (and they are counted as excluded) or only notes them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -92,7 +91,7 @@ class Finding:
 
     def __post_init__(self) -> None:
         if not isinstance(self.rows, Rows):
-            self.rows = Rows.of(self.rows if isinstance(self.rows, Iterable) else [])
+            self.rows = Rows.of(self.rows)
 
     @property
     def count(self) -> int:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from kpi_xl.engine.values import parse_number
 from kpi_xl.errors import KpiXlError
-from kpi_xl.sfa.encodings import distinct, factorized, respelled, row_codes
+from kpi_xl.sfa.encodings import arrow_text, distinct, factorized, respelled, row_codes
 from kpi_xl.sfa.text_bytes import has_digit, may_need_cleaning
 from kpi_xl.sfa.vocabulary import key
 
@@ -85,10 +85,9 @@ UNUSUAL = f"{EDGE_SPACE}|{CONTROL}"  # anything text_values or without_control_c
 
 def without_control_characters(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """``text`` with control characters removed; (text, mask of the rows that had some)."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    array = pa.array(text.astype("string[pyarrow]"))
+    array = arrow_text(text)
     odd = pc.match_substring_regex(array, CONTROL)
     if not pc.any(odd).as_py():
         return text, pd.Series(False, index=text.index)
@@ -129,7 +128,7 @@ def lookup_words(series: pd.Series, table: dict[str, str], *, words_only: bool =
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    array = pa.array(series.astype("string[pyarrow]"))
+    array = arrow_text(series)
     if words_only and not _repetitive(array):  # a million IDs: only the few values without digits are looked up
         plain = ~has_digit(array) & np.asarray(pc.is_valid(array).to_numpy(zero_copy_only=False), dtype=bool)
         rows = np.flatnonzero(plain)
@@ -366,7 +365,7 @@ def _fast_numbers(text: pd.Series) -> pd.Series | None:
     import pyarrow.compute as pc
 
     try:
-        cast = pc.cast(pa.array(text.astype("string[pyarrow]")), pa.float64())
+        cast = pc.cast(arrow_text(text), pa.float64())
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
     return pd.Series(cast.to_numpy(zero_copy_only=False), index=text.index)
@@ -380,7 +379,7 @@ def _numbers_by_value(text: pd.Series) -> pd.Series:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    encoded = distinct(pa.array(text.astype("string[pyarrow]")))
+    encoded = distinct(arrow_text(text))
     numbers = pd.to_numeric(pd.Series(encoded.dictionary.to_pandas(), dtype=object), errors="coerce")
     values = pc.take(pa.array(numbers.to_numpy(dtype="float64")), encoded.indices)
     return pd.Series(values.to_numpy(zero_copy_only=False), index=text.index, dtype="float64")

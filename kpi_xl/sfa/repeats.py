@@ -5,10 +5,10 @@ compares every row with every other. It is a GROUP BY: DuckDB runs it in-process
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
+
+from kpi_xl.sfa.encodings import arrow_text
 
 IN_DUCKDB_FROM = 200_000  # rows: from here DuckDB's start (~50 ms) pays for itself
 
@@ -93,7 +93,7 @@ def _in_duckdb(ids: pd.Series) -> np.ndarray:
     twice = _query(ids, REPEATED, "id")  # a clean export: none, and no row is looked at again
     if not len(twice):
         return np.zeros(len(ids), dtype=bool)
-    mask = pc.is_in(_text(ids), value_set=pa.array(twice, pa.large_string()))
+    mask = pc.is_in(arrow_text(ids), value_set=pa.array(twice, pa.large_string()))
     return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
 
 
@@ -101,9 +101,10 @@ def hashed_rows(rows: pd.DataFrame) -> np.ndarray:
     """Each row's 64-bit hash over all its cells as text (DuckDB's ``hash`` of the columns,
     2.6× pandas' ``hash_pandas_object``): identical rows, equal hashes — the key of a log
     without IDs, whose identical rows are what its rules compare."""
-    columns = [f"c{i}" for i in range(rows.shape[1])]
-    sql = f"SELECT hash({', '.join(columns)}) AS h FROM ids" if columns else "SELECT 0 AS h FROM ids"
-    return _query(rows, sql, "h").astype(np.uint64)
+    if not rows.shape[1]:  # no columns: every row alike
+        return np.zeros(len(rows), dtype=np.uint64)
+    columns = ", ".join(f"c{i}" for i in range(rows.shape[1]))
+    return _query(rows, f"SELECT hash({columns}) AS h FROM ids", "h").astype(np.uint64)
 
 
 def _query(ids: pd.Series | pd.DataFrame, sql: str, column: str) -> np.ndarray:
@@ -113,14 +114,9 @@ def _query(ids: pd.Series | pd.DataFrame, sql: str, column: str) -> np.ndarray:
 
     from kpi_xl.sfa.tables import LOCKED_DOWN
 
-    table = pa.table({"id": _text(ids)}) if isinstance(ids, pd.Series) else \
-        pa.table({f"c{i}": _text(ids.iloc[:, i]) for i in range(ids.shape[1])} or {"id": pa.nulls(len(ids))})
+    table = pa.table({"id": arrow_text(ids)}) if isinstance(ids, pd.Series) else \
+        pa.table({f"c{i}": arrow_text(ids.iloc[:, i]) for i in range(ids.shape[1])})
     with duckdb.connect(config=LOCKED_DOWN) as con:  # no file, network or extension: only these values
         con.register("ids", table)
         return np.asarray(con.execute(sql).fetchnumpy()[column])
 
-
-def _text(values: pd.Series) -> Any:
-    import pyarrow as pa
-
-    return pa.array(values.astype("string[pyarrow]"))

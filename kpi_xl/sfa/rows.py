@@ -6,7 +6,6 @@ the runs are what the workbook and ``--json`` show."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 import numpy as np
 
@@ -79,12 +78,6 @@ class Rows:
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]  # compared by value, like the list it stands for
-
-    def __add__(self, other: Any) -> list[int]:
-        return self.tolist() + list(other)
-
-    def __radd__(self, other: Any) -> list[int]:
-        return list(other) + self.tolist()
 
     def __repr__(self) -> str:
         return f"Rows({self.text(200)!r})"

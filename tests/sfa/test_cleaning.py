@@ -27,7 +27,7 @@ def write(tmp_path: Path, body: str, name: str = "log.csv", encoding: str = "utf
 def findings(data) -> dict[str, list[int]]:
     out: dict[str, list[int]] = {}
     for f in data.findings:
-        out[f.rule.value] = sorted(out.get(f.rule.value, []) + f.rows)
+        out[f.rule.value] = sorted([*out.get(f.rule.value, []), *f.rows])
     return out
 
 
