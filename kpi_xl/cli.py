@@ -301,12 +301,19 @@ def finite(data: Any) -> Any:
     return data
 
 
+class _UsageError(SystemExit):
+    """A command line argparse cannot take: its one line, exit code 2."""
+
+    def __init__(self, line: str) -> None:
+        super().__init__(2)
+        self.line = line
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors, like every other kpi-xl error (no usage block)."""
 
     def error(self, message: str) -> NoReturn:
-        print(f"{self.prog}: {message} (--help)", file=sys.stderr)
-        raise SystemExit(2)
+        raise _UsageError(f"{self.prog}: {message} (--help)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -338,9 +345,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    words = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = build_parser().parse_args(argv)
-    except SystemExit as exc:  # --help, --version, or a one-line usage error
+        args = build_parser().parse_args(words)
+    except _UsageError as exc:  # with --json, a program reading stdout still gets a document
+        print(exc.line, file=sys.stderr)
+        if "--json" in words:
+            print(json.dumps({"error": {"code": "usage", "message": exc.line.removeprefix("kpi-xl: ")}},
+                             ensure_ascii=False))
+        return 2
+    except SystemExit as exc:  # --help, --version
         return exc.code if isinstance(exc.code, int) else 2
     if args.command not in ("plan", "review", "report", "lint"):  # these take the language of their plan file
         args.lang = args.lang or "ja"

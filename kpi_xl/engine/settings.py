@@ -9,6 +9,7 @@ everywhere, and a bad value is reported once, the same way, naming the field.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -140,6 +141,15 @@ def _rep_table(item: Mapping[str, Any], index: int) -> Rep:
     return rep
 
 
+def _number_like(raw: Any) -> bool:
+    """Whether ``raw`` reads as a number to Python (``nan``, ``-inf`` and ``1e400`` do)."""
+    try:
+        float(unicodedata.normalize("NFKC", str(raw)).replace(",", ""))
+    except ValueError:
+        return False
+    return True
+
+
 def parse_reps(raw: Any) -> tuple[Rep, ...]:
     """An int (that many full-time reps), or a list of "name:cap:start:ramp" / tables."""
     if raw is None:
@@ -149,6 +159,9 @@ def parse_reps(raw: Any) -> tuple[Rep, ...]:
         try:
             count = parse_number(raw, "reps")
         except InputError:
+            if _number_like(raw):  # nan, inf, 1e400: a count that is not finite, not a rep's name
+                raise InputError("out_of_range", field="reps", value=raw,
+                                 allowed=f"a whole number, 1 to {MAX_REPS}") from None
             return (parse_rep(str(raw)),)
         if count != int(count) or not 1 <= count <= MAX_REPS:
             raise InputError("out_of_range", field="reps", value=raw, allowed=f"a whole number, 1 to {MAX_REPS}")
