@@ -259,6 +259,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "{file} には使えるデータ行がありません（読み込み {read} 行、すべて除外）",
         "{file} has no usable rows ({read} read, all excluded)",
     ),
+    "data_same_file": (
+        "{first} と {second} は同じ内容のファイルです。1回だけ指定してください",
+        "{first} and {second} are the same export (identical content); give it once",
+    ),
     "month_outside": (
         "対象月 {month} は計画の年度（{first}〜{last}）の外です",
         "month {month} is outside the plan's fiscal year ({first} … {last})",
@@ -276,6 +280,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "rule_duplicate_row": ("重複行（1件として数える）", "duplicate row (counted once)"),
     "rule_identical_rows": ("同一内容の行（IDがないため別の活動として数える）", "identical rows (no ID column, so counted as separate activities)"),
     "rule_duplicate_id": ("IDの重複（最新の1件を使用）", "duplicate ID (the latest is used)"),
+    "rule_id_in_later_file": ("後に指定したファイルにも同じID（そちらの行を使用）",
+                              "ID also in a file given later (that file's row is used)"),
+    "rule_not_compared": ("大きいため分割して読んだファイル: 他のファイルと同じIDの行は確認していません",
+                          "read in chunks (a big file): not checked for IDs that the other files hold too"),
     "rule_date_text": ("文字の日付を変換（2026/10/01、2026年10月1日など）", "text dates converted (2026/10/01, 2026年10月1日 …)"),
     "rule_date_serial": ("Excelのシリアル値の日付を変換", "Excel serial dates converted"),
     "rule_number_text": ("数値を正規化（全角、桁区切り、¥、▲、(1,234)）", "numbers normalised (full-width, separators, ¥, ▲, (1,234))"),

@@ -23,6 +23,8 @@ class Rule(str, Enum):
     UNKNOWN_STAGE = "unknown_stage"
     DUPLICATE_ROW = "duplicate_row"
     DUPLICATE_ID = "duplicate_id"
+    ID_IN_LATER_FILE = "id_in_later_file"
+    NOT_COMPARED = "not_compared"
     IDENTICAL_ROWS = "identical_rows"
     DATE_TEXT = "date_text"
     DATE_SERIAL = "date_serial"
@@ -49,13 +51,13 @@ class Rule(str, Enum):
     @property
     def about_file(self) -> bool:
         """Whether the rule speaks of a file as a whole (its findings list no rows)."""
-        return self in (Rule.ASSUMED_TYPE, Rule.RATE_RECOMPUTED, Rule.NESTED_CSV)
+        return self in (Rule.ASSUMED_TYPE, Rule.RATE_RECOMPUTED, Rule.NESTED_CSV, Rule.NOT_COMPARED)
 
 
 _EXCLUDING = frozenset({Rule.BLANK_ROW, Rule.TOTAL_ROW, Rule.MISSING_OWNER, Rule.FORMULA_OWNER, Rule.MISSING_DATE,
                         Rule.BAD_DATE,
                         Rule.BAD_NUMBER, Rule.UNKNOWN_TYPE, Rule.UNKNOWN_STAGE, Rule.DUPLICATE_ROW,
-                        Rule.DUPLICATE_ID, Rule.DATE_OUTSIDE, Rule.BAD_COUNT})
+                        Rule.DUPLICATE_ID, Rule.ID_IN_LATER_FILE, Rule.DATE_OUTSIDE, Rule.BAD_COUNT})
 
 
 LISTED = 20  # values a finding's detail shows

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ from kpi_xl.sfa.aggregate import Actuals, aggregate
 from kpi_xl.sfa.cleaning import Cleaned, clean
 from kpi_xl.sfa.findings import Finding
 from kpi_xl.sfa.header import Header, MetricWord, find_header
+from kpi_xl.sfa.overlaps import across_files, refuse_copies
 from kpi_xl.sfa.reading import RawFile, check_encoding
 from kpi_xl.sfa.sources import read_raw
 from kpi_xl.sfa.streaming import read_in_chunks
@@ -73,6 +74,8 @@ def ingest(paths: Sequence[Path | str], template: Template, mapping: Path | str 
         raw.rows = raw.rows.iloc[:0]  # the raw text is no longer needed; free it before the next file
         sources.append(Source(raw, header, cleaned))
         _tick(progress)
+    refuse_copies([s.raw for s in sources])
+    sources = [replace(s, cleaned=c) for s, c in zip(sources, across_files([s.cleaned for s in sources]))]
     done = Ingested(sources, aggregate([s.cleaned for s in sources], template), vocab)
     _tick(progress)
     return done

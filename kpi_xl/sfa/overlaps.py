@@ -1,0 +1,58 @@
+"""Rows that two exports both hold. Monthly or weekly exports often overlap (an export of
+1–15 October and one of the whole month), and counting both would double a month's calls.
+Read together they are one log: an ID held by a later file (in the order given) is counted
+from that file, as inside one file an ID's last row is the one kept, and the earlier file's
+row is excluded with a finding naming the later file. The same export given twice (identical
+content) is refused: no overlap rule can tell which copy was meant."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import pandas as pd
+
+from kpi_xl.errors import DataError
+from kpi_xl.sfa.cleaning import Cleaned
+from kpi_xl.sfa.findings import Finding, Listed, Rule
+from kpi_xl.sfa.reading import RawFile
+
+
+def refuse_copies(raws: Sequence[RawFile]) -> None:
+    """One line naming two exports with the same content, if given."""
+    first: dict[str, RawFile] = {}
+    for raw in raws:
+        if raw.sha256 in first:
+            raise DataError("data_same_file", first=_where(first[raw.sha256]), second=_where(raw))
+        first[raw.sha256] = raw
+
+
+def _where(raw: RawFile) -> str:
+    return f"{raw.path}:{raw.table}" if raw.table else str(raw.path)
+
+
+def across_files(cleaned: Sequence[Cleaned]) -> list[Cleaned]:
+    """``cleaned`` with each row whose ID a later file of the same shape holds excluded (rule
+    ``id_in_later_file``). A file read in chunks keeps no rows to compare: it is left as read,
+    and says so (``not_compared``) when other files of its shape were given."""
+    out = list(cleaned)
+    for shape in {c.shape for c in cleaned}:
+        later = pd.Series(dtype=object)  # ID → the nearest later file holding it
+        alike = [i for i, c in enumerate(out) if c.shape is shape]
+        if len(alike) < 2:  # one export of its kind (the common case): nothing to compare
+            continue
+        for i in reversed(alike):
+            c = out[i]
+            if c.tally is not None:  # said, not silently left double
+                out[i] = replace(c, findings=[*c.findings, Finding(Rule.NOT_COMPARED, c.file, [])])
+            if c.tally is not None or "id" not in c.frame:
+                continue
+            ids = c.frame["id"].astype(object)
+            hit = ids.notna().to_numpy(dtype=bool) & ids.isin(later.index).to_numpy(dtype=bool)
+            if hit.any():  # an ID a later file holds: that file's row counts, this one is excluded
+                files = Listed(set(later.reindex(ids[hit].unique()).astype(str)))
+                found = Finding(Rule.ID_IN_LATER_FILE, c.file, c.frame["row"][hit].to_numpy(dtype="int64"), files)
+                out[i] = replace(c, frame=c.frame.loc[~hit].reset_index(drop=True), findings=[*c.findings, found])
+            mine = pd.Series(c.file, index=pd.Index(ids.dropna().unique(), dtype=object))
+            later = pd.concat([later, mine[~mine.index.isin(later.index)]])
+    return out

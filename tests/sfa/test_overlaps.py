@@ -1,0 +1,121 @@
+"""Exports that overlap are one log: a row two files hold is counted once (the later file's),
+the same export twice is refused — checked against pandas on the de-duplicated union and on
+a real deal list split into two snapshots."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kpi_xl.cli import main
+from kpi_xl.engine.templates import get_template
+from kpi_xl.sfa.findings import Rule
+from kpi_xl.sfa.ingest import ingest
+from kpi_xl.sfa.overlaps import across_files
+from tests.sfa.test_real_data import MAVEN, ROOT
+
+SDR = get_template("sdr")
+PLAN = {"template": "sdr", "kgi": 120_000_000, "unit_price": 1_000_000, "fiscal_year": 2026,
+        "rates": {"受注率": "20%", "商談化率": "12%"}, "reps": ["佐藤", "鈴木"]}
+
+
+def calls(first: int, last: int) -> pd.DataFrame:
+    """Calls A<first>…A<last>, one a day in October, alternating reps; every third reached."""
+    n = range(first, last + 1)
+    return pd.DataFrame({"活動ID": [f"A{i}" for i in n], "日付": [f"2026-10-{1 + i % 28:02d}" for i in n],
+                         "担当者": ["佐藤" if i % 2 else "鈴木" for i in n], "活動種別": "架電",
+                         "結果": ["通電" if i % 3 == 0 else "不在" for i in n]})
+
+
+def report(tmp_path: Path, *data: Path, lang: str = "en") -> tuple[int, dict, str]:
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(PLAN, ensure_ascii=False), encoding="utf-8")
+    return main(["report", "--data", *map(str, data), "--plan", str(plan), "--month", "2026-10",
+                 "-o", str(tmp_path / "r.xlsx"), "--force", "--json", "--lang", lang])
+
+
+def test_overlapping_weekly_exports_count_each_call_once(tmp_path, capsys):
+    first, second = calls(1, 300), calls(201, 500)  # A201…A300 in both
+    first.to_csv(tmp_path / "1.csv", index=False)
+    second.to_csv(tmp_path / "2.csv", index=False)
+    assert report(tmp_path, tmp_path / "1.csv", tmp_path / "2.csv") == 0
+    got = json.loads(capsys.readouterr().out)
+    union = pd.concat([first, second]).drop_duplicates("活動ID", keep="last")  # the oracle: pandas
+    for rep, rows in union.groupby("担当者"):
+        assert got["by_rep_month"][rep]["2026-10"]["calls"] == len(rows)
+        assert got["by_rep_month"][rep]["2026-10"]["connects"] == (rows["結果"] == "通電").sum()
+    hit = [f for f in got["findings"] if f["rule"] == "id_in_later_file"]
+    assert [(f["file"], f["row_runs"], f["detail"]) for f in hit] == [("1.csv", [[202, 301]], "2.csv")]
+    files = {f["file"]: (f["read"], f["used"], f["excluded"]) for f in got["files"]}
+    assert files == {"1.csv": (300, 200, 100), "2.csv": (300, 300, 0)}  # read = used + excluded
+
+
+def test_the_same_export_twice_is_refused_in_one_line(tmp_path, capsys):
+    calls(1, 50).to_csv(tmp_path / "log.csv", index=False)
+    (tmp_path / "copy.csv").write_bytes((tmp_path / "log.csv").read_bytes())
+    for lang, words in (("en", "are the same export"), ("ja", "同じ内容のファイル")):
+        assert report(tmp_path, tmp_path / "log.csv", tmp_path / "copy.csv", lang=lang) == 2
+        out, err = capsys.readouterr()
+        assert json.loads(out)["error"]["code"] == "data_same_file"
+        assert len(err.strip().splitlines()) == 1 and words in err and "log.csv" in err and "copy.csv" in err
+        assert not (tmp_path / "r.xlsx").exists()
+
+
+def test_a_deal_list_and_an_activity_log_are_not_compared(tmp_path):
+    log = tmp_path / "log.csv"
+    log.write_text("活動ID,日付,担当者,活動種別,結果\n1,2026-10-01,佐藤,架電,通電\n2,2026-10-02,佐藤,架電,不在\n",
+                   encoding="utf-8")
+    deals = tmp_path / "deals.csv"
+    deals.write_text("商談ID,担当者,商談ステータス,商談開始日,受注日,金額\n1,佐藤,受注,2026-10-01,2026-10-20,1000000\n",
+                     encoding="utf-8")
+    data = ingest([log, deals], SDR)
+    assert Rule.ID_IN_LATER_FILE not in {f.rule for f in data.findings}
+    assert [s.cleaned.used for s in data.sources] == [2, 1]
+
+
+def test_a_file_read_in_chunks_says_it_was_not_compared():
+    from kpi_xl.sfa.cleaning import Cleaned
+    from kpi_xl.sfa.header import Shape
+    from kpi_xl.sfa.tally import Tally
+
+    frame = pd.DataFrame({"row": [2], "id": ["A1"]})
+    big = Cleaned("big.csv", Shape.ACTIVITIES, frame.iloc[:0], 10, tally=Tally.__new__(Tally), kept=10)
+    small = Cleaned("small.csv", Shape.ACTIVITIES, frame, 1)
+    out = across_files([big, small])
+    assert [f.rule for f in out[0].findings] == [Rule.NOT_COMPARED] and out[1].findings == []
+    assert across_files([big])[0].findings == []  # alone: nothing to compare with
+
+
+@pytest.mark.skipif(not MAVEN.exists(), reason="shared/data is not beside this checkout")
+@pytest.mark.parametrize("order", ["old, new", "new, old"])
+def test_two_snapshots_of_a_real_deal_list_the_later_given_wins(tmp_path, order):
+    """Maven's deal list, and an older snapshot of it: deals won from 2017-06 still open there,
+    deals engaged from 2017-06 not in it yet. Given old then new, the figures are the new list's;
+    given new then old, the old one's for every deal it holds — by pandas on each."""
+    new = pd.read_csv(MAVEN, dtype=str, keep_default_na=False)
+    old = new[new["engage_date"] < "2017-06-01"].copy()
+    late = (old["deal_stage"] == "Won") & (old["close_date"] >= "2017-06-01")
+    old.loc[late, ["deal_stage", "close_date", "close_value"]] = ["Engaging", "", ""]
+    old.to_csv(tmp_path / "old.csv", index=False)
+    paths = [tmp_path / "old.csv", MAVEN] if order == "old, new" else [MAVEN, tmp_path / "old.csv"]
+    data = ingest(paths, SDR, ROOT / "examples" / "mappings" / "maven-crm.yaml")
+    kept = pd.concat([new, old] if order == "new, old" else [old, new]).drop_duplicates("opportunity_id",
+                                                                                      keep="last")
+    won = kept[kept["deal_stage"] == "Won"]
+    wins = won.groupby([won["sales_agent"], won["close_date"].str[:7]]).size()
+    counted = data.actuals.by_month["won"]
+    assert counted[counted > 0].astype(int).to_dict() == wins.to_dict()
+    excluded = sum(f.count for f in data.findings if f.rule is Rule.ID_IN_LATER_FILE)
+    assert excluded == len(old)  # every deal of the old snapshot is in the new one too
+
+
+def test_a_missing_id_is_never_an_overlap(tmp_path):
+    body = "活動ID,日付,担当者,活動種別,結果\n,2026-10-01,佐藤,架電,通電\n,2026-10-02,佐藤,架電,不在\n"
+    (tmp_path / "a.csv").write_text(body, encoding="utf-8")
+    (tmp_path / "b.csv").write_text(body.replace("佐藤", "鈴木"), encoding="utf-8")
+    data = ingest([tmp_path / "a.csv", tmp_path / "b.csv"], SDR)
+    assert [s.cleaned.used for s in data.sources] == [2, 2]
+
