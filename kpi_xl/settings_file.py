@@ -14,13 +14,21 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
+EXPORTS = (".csv", ".tsv", ".parquet")  # data for --data, never a settings file
+KINDS = "settings are UTF-8 text: .yaml, .json or .toml; a plan may also be a plan workbook .xlsx"
+
 
 def load_settings(path: Path | str) -> dict[str, Any]:
     """Read a settings file; the keys are those of :mod:`kpi_xl.engine.settings`."""
     file = Path(path)
+    if file.suffix.lower() in EXPORTS:
+        raise InputError("settings_file", path=str(file),
+                         reason=f"a {file.suffix} file is an export: give it with --data")
     try:
         text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        raise InputError("settings_file", path=str(file), reason=f"not UTF-8 text ({KINDS})") from None
+    except OSError as exc:
         raise InputError("settings_file", path=str(file), reason=str(exc)) from None
     try:
         if file.suffix.lower() == ".json":

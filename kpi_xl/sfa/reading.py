@@ -91,13 +91,20 @@ def read_file(path: Path | str, encoding: str | None = None) -> RawFile:
     """A CSV or XLSX file's rows as found; ``encoding`` overrides the detection for CSV files."""
     file = Path(path)
     if not file.is_file():
-        raise DataError("data_unreadable", file=str(file), reason="no such file")
+        raise DataError("data_unreadable", file=str(file), reason=_not_a_file(file))
     suffix = file.suffix.lower()
     if suffix in (".csv", ".txt", ".tsv"):
         return read_or_explain(file, lambda: _csv(file, encoding))
     if suffix in (".xlsx", ".xlsm"):
         return read_or_explain(file, lambda: _xlsx(file))
     raise DataError("data_format", file=str(file), suffix=suffix or "(none)")
+
+
+def _not_a_file(file: Path) -> str:
+    """Why ``file`` cannot be read as an export, in a few words."""
+    if file.is_dir():
+        return "a folder without Parquet files (give an export file, or a folder of .parquet files)"
+    return "not a regular file" if file.exists() else "no such file"
 
 
 def read_or_explain(file: Path | str, read: Any) -> Any:
