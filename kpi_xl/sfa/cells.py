@@ -16,7 +16,8 @@ PER_SECOND = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}  # a du
 def _cells(column: Any) -> pd.Series:
     """A typed column as the text a CSV export of it holds, converted in Arrow (no Python
     object per cell): a NULL of any type is a blank cell; a BOOLEAN reads TRUE/FALSE, as a
-    spreadsheet shows it (a flag column takes both); a timestamp 2026-10-01 09:15:00, a date
+    spreadsheet shows it (a flag column takes both); a timestamp 2026-10-01 09:15:00 (with its
+    offset, +0900, when it has a time zone: shown in the team's zone like a CSV's), a date
     2026-10-01, an integer 123 (never 123.0 beside NULLs); a duration (INTERVAL) a clock,
     0:02:05 — never its microseconds as a number of seconds; a list, struct or map its JSON,
     bytes their hex: a column nothing reads is listed as ignored, never the file unreadable."""
@@ -26,8 +27,9 @@ def _cells(column: Any) -> pd.Series:
     kind = column.type
     if pa.types.is_boolean(kind):
         text = pc.if_else(column, "TRUE", "FALSE")
-    elif pa.types.is_timestamp(kind):  # to the second, in the column's own time zone (JST for 日本)
-        text = pc.strftime(pc.cast(column, pa.timestamp("s", kind.tz), safe=False), format="%Y-%m-%d %H:%M:%S")
+    elif pa.types.is_timestamp(kind):  # to the second; a zoned one with its offset, as a CSV of it shows
+        text = pc.strftime(pc.cast(column, pa.timestamp("s", kind.tz), safe=False),
+                           format="%Y-%m-%d %H:%M:%S" + ("%z" if kind.tz else ""))
     elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
         text = column
     elif pa.types.is_duration(kind):

@@ -119,7 +119,7 @@ def _dates(ctx: Context) -> None:
     raw = _month_dates(ctx) if "month" in fields and "date" not in fields else ctx.column("date")
     if raw is None:  # a deal list without any date column: every engaged deal lacks its date
         raw = pd.Series(pd.NA, index=ctx.data.index, dtype="string")
-    date, as_text, serial, bad, outside = parse_dates(raw)
+    date, as_text, serial, bad, outside, zoned = parse_dates(raw, ctx.vocab.timezone)
     ctx.exclude(Rule.DATE_OUTSIDE, outside, detail=ctx.header.names[fields["date"]] if "date" in fields else "")
     undated = date.isna() & ~bad
     if "stage" in ctx.frame:
@@ -128,6 +128,7 @@ def _dates(ctx: Context) -> None:
     ctx.exclude(Rule.BAD_DATE, bad)
     ctx.note(Rule.DATE_TEXT, as_text)
     ctx.note(Rule.DATE_SERIAL, serial)
+    ctx.note(Rule.DATE_ZONE, zoned, detail=ctx.vocab.timezone)
     timed = date.notna() & (date != date.dt.normalize())
     if ctx.column("time") is not None:  # a separate time-of-day column (時刻)
         offset, bad_time = parse_times(ctx.column("time"))
@@ -138,9 +139,10 @@ def _dates(ctx: Context) -> None:
     ctx.frame["timed"] = timed.to_numpy(dtype=bool)
     for other in ("close_date", "last_activity"):
         if ctx.column(other) is not None:
-            parsed, o_text, o_serial, o_bad, o_outside = parse_dates(ctx.column(other))
+            parsed, o_text, o_serial, o_bad, o_outside, o_zoned = parse_dates(ctx.column(other), ctx.vocab.timezone)
             ctx.note(Rule.DATE_TEXT, o_text)
             ctx.note(Rule.DATE_SERIAL, o_serial)
+            ctx.note(Rule.DATE_ZONE, o_zoned, detail=ctx.vocab.timezone)
             name = ctx.header.names[fields[other]]
             if other == "close_date":
                 ctx.exclude(Rule.DATE_OUTSIDE, o_outside, detail=name)

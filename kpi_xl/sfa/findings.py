@@ -25,9 +25,11 @@ class Rule(str, Enum):
     DUPLICATE_ID = "duplicate_id"
     ID_IN_LATER_FILE = "id_in_later_file"
     NOT_COMPARED = "not_compared"
+    SHEET_SKIPPED = "sheet_skipped"
     IDENTICAL_ROWS = "identical_rows"
     DATE_TEXT = "date_text"
     DATE_SERIAL = "date_serial"
+    DATE_ZONE = "date_zone"
     NUMBER_TEXT = "number_text"
     NAME_VARIANT = "name_variant"
     STAGE_BACKWARDS = "stage_backwards"
@@ -42,6 +44,7 @@ class Rule(str, Enum):
     DATE_OUTSIDE = "date_outside"
     BAD_COUNT = "bad_count"
     CONTROL_CHARACTERS = "control_characters"
+    EXCEL_TEXT = "excel_text"
 
     @property
     def excludes(self) -> bool:
@@ -51,7 +54,8 @@ class Rule(str, Enum):
     @property
     def about_file(self) -> bool:
         """Whether the rule speaks of a file as a whole (its findings list no rows)."""
-        return self in (Rule.ASSUMED_TYPE, Rule.RATE_RECOMPUTED, Rule.NESTED_CSV, Rule.NOT_COMPARED)
+        return self in (Rule.ASSUMED_TYPE, Rule.RATE_RECOMPUTED, Rule.NESTED_CSV, Rule.NOT_COMPARED,
+                        Rule.SHEET_SKIPPED)
 
 
 _EXCLUDING = frozenset({Rule.BLANK_ROW, Rule.TOTAL_ROW, Rule.MISSING_OWNER, Rule.FORMULA_OWNER, Rule.MISSING_DATE,

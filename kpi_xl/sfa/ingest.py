@@ -12,11 +12,11 @@ from kpi_xl.engine.tree import Kind
 from kpi_xl.errors import DataError
 from kpi_xl.sfa.aggregate import Actuals, aggregate
 from kpi_xl.sfa.cleaning import Cleaned, clean
-from kpi_xl.sfa.findings import Finding
+from kpi_xl.sfa.findings import Finding, Rule
 from kpi_xl.sfa.header import Header, MetricWord, find_header
 from kpi_xl.sfa.overlaps import across_files, refuse_copies
 from kpi_xl.sfa.reading import RawFile, check_encoding
-from kpi_xl.sfa.sources import read_raw
+from kpi_xl.sfa.sources import expanded, read_sheets
 from kpi_xl.sfa.streaming import read_in_chunks
 from kpi_xl.sfa.vocabulary import Vocabulary, key, load_vocabulary
 
@@ -56,29 +56,53 @@ def ingest(paths: Sequence[Path | str], template: Template, mapping: Path | str 
     words = metric_words(template)
     given = check_encoding(encoding) if encoding else None
     sources = []
-    for path in paths:
+    for path in expanded(paths):
         chunked = read_in_chunks(path, given, vocab, words)
         if chunked is not None:  # a log too big to hold
             sources.append(Source(*chunked))
             _tick(progress)
             _tick(progress)
             continue
-        raw = read_raw(path, given)
+        raws = read_sheets(path, given)
         _tick(progress)
-        header = find_header(raw.rows, vocab, raw.name, words)
-        if len(raw.rows) <= header.rows:  # a header and nothing under it
-            raise DataError("data_empty", file=raw.name, read=0)
-        cleaned = clean(raw, header, vocab)
-        if cleaned.used == 0:
-            raise DataError("data_empty", file=raw.name, read=cleaned.read)
-        raw.rows = raw.rows.iloc[:0]  # the raw text is no longer needed; free it before the next file
-        sources.append(Source(raw, header, cleaned))
+        sources.extend(_sheets(raws, vocab, words))
         _tick(progress)
     refuse_copies([s.raw for s in sources])
     sources = [replace(s, cleaned=c) for s, c in zip(sources, across_files([s.cleaned for s in sources]))]
     done = Ingested(sources, aggregate([s.cleaned for s in sources], template), vocab)
     _tick(progress)
     return done
+
+
+def _source(raw: RawFile, vocab: Vocabulary, words: dict[str, MetricWord]) -> Source:
+    """One file's (or sheet's) header recognised and rows cleaned; an error if none is usable."""
+    header = find_header(raw.rows, vocab, raw.name, words)
+    if len(raw.rows) <= header.rows:  # a header and nothing under it
+        raise DataError("data_empty", file=raw.name, read=0)
+    cleaned = clean(raw, header, vocab)
+    if cleaned.used == 0:
+        raise DataError("data_empty", file=raw.name, read=cleaned.read)
+    raw.rows = raw.rows.iloc[:0]  # the raw text is no longer needed; free it before the next file
+    return Source(raw, header, cleaned)
+
+
+def _sheets(raws: list[RawFile], vocab: Vocabulary, words: dict[str, MetricWord]) -> list[Source]:
+    """Each sheet of a workbook as its own source. A sheet without a header or a usable row (a
+    cover sheet, notes) is skipped with the finding ``sheet_skipped`` while another sheet is
+    used; when none is, the first sheet's error is the file's."""
+    if len(raws) == 1:
+        return [_source(raws[0], vocab, words)]
+    used, skipped, errors = [], [], []
+    for raw in raws:
+        try:
+            used.append(_source(raw, vocab, words))
+        except DataError as exc:
+            errors.append(exc)
+            skipped.append(Finding(Rule.SHEET_SKIPPED, raw.name, []))
+    if not used:
+        raise errors[0]
+    used[0].cleaned.findings.extend(skipped)
+    return used
 
 
 def metric_words(template: Template) -> dict[str, MetricWord]:

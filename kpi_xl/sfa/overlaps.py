@@ -20,11 +20,12 @@ from kpi_xl.sfa.reading import RawFile
 
 def refuse_copies(raws: Sequence[RawFile]) -> None:
     """One line naming two exports with the same content, if given."""
-    first: dict[str, RawFile] = {}
+    first: dict[tuple[str, str | None], RawFile] = {}
     for raw in raws:
-        if raw.sha256 in first:
-            raise DataError("data_same_file", first=_where(first[raw.sha256]), second=_where(raw))
-        first[raw.sha256] = raw
+        content = (raw.sha256, raw.table)  # two sheets of one workbook are two exports
+        if content in first:
+            raise DataError("data_same_file", first=_where(first[content]), second=_where(raw))
+        first[content] = raw
 
 
 def _where(raw: RawFile) -> str:

@@ -17,9 +17,10 @@ from kpi_xl.engine.values import parse_number
 from kpi_xl.errors import KpiXlError
 from kpi_xl.sfa.encodings import arrow_text, distinct, factorized, respelled, row_codes
 from kpi_xl.sfa.text_bytes import has_digit, may_need_cleaning
-from kpi_xl.sfa.vocabulary import key
+from kpi_xl.sfa.vocabulary import TEAM_ZONE, key
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+ZONED = r"\d\s*(?:Z|[+-]\d{2}:?\d{2})$"  # …09:00:00Z, …09:00+09:00, …09:00 +0900 (a date alone has none)
 FIRST_DATE, LAST_DATE = pd.Timestamp("1900-03-01"), pd.Timestamp("2100-12-31 23:59:59")
 # Excel serials read as dates: 10000 (1927-05-18) … 73050 (2100-12-31). A smaller number in a
 # date column is no date (serials up to 60 include Excel's fictitious 1900-02-29).
@@ -33,6 +34,23 @@ SECONDS_A_DAY = 86_400.0
 # column happened to end in an ASCII space.
 SPACE = r"[\s\p{Z}\x{1c}-\x{1f}\x{85}]"
 EDGE_SPACE = f"^{SPACE}|{SPACE}$"
+
+
+def excel_text(series: pd.Series) -> tuple[pd.Series, pd.Series] | None:
+    """Cells written ="0001" — how an export keeps a CSV cell as text when Excel opens it
+    (leading zeros, dates, phone numbers) — as their text, 0001, and which they were; None
+    when no cell is (a column of typed values, as read from XLSX, is never)."""
+    import pyarrow.compute as pc
+
+    if not pd.api.types.is_string_dtype(series.dtype) or series.dtype == object:
+        return None
+    array = arrow_text(series)
+    if not pc.any(pc.starts_with(array, '="')).as_py():
+        return None
+    hit = pc.fill_null(pc.match_substring_regex(array, r'^="(?:[^"]|"")*"$'), False)
+    inner = pc.replace_substring(pc.replace_substring_regex(array, r'^="(.*)"$', r"\1"), '""', '"')
+    values = pd.Series(pc.if_else(hit, inner, array), index=series.index, dtype="string[pyarrow]")
+    return values, pd.Series(hit.to_numpy(zero_copy_only=False), index=series.index, dtype=bool)
 
 
 def text_values(series: pd.Series) -> pd.Series:
@@ -167,6 +185,7 @@ class Dates(NamedTuple):
     serial: pd.Series  # converted from an Excel serial day number
     bad: pd.Series  # not a date
     outside: pd.Series  # a date, but before 1900-03-01 or after 2100 (9999-12-31, Excel serial 60)
+    zoned: pd.Series  # a time with a UTC offset (…Z, …+09:00), converted to the team's time zone
 
 
 def _fit(parsed: pd.Series, index: pd.Index) -> tuple[pd.Series, pd.Series]:
@@ -176,13 +195,13 @@ def _fit(parsed: pd.Series, index: pd.Index) -> tuple[pd.Series, pd.Series]:
     return parsed.mask(outside).astype("datetime64[ns]"), outside.astype(bool)
 
 
-def parse_dates(raw: pd.Series) -> Dates:
+def parse_dates(raw: pd.Series, zone: str = TEAM_ZONE) -> Dates:
     """:func:`dates_by_row` over the column's distinct values, spread back to the rows: an
     export of a million rows holds a few hundred different dates, each parsed once."""
     codes, uniques = factorized(raw)
     if len(uniques) * 2 > len(raw):
-        return dates_by_row(raw)
-    once = dates_by_row(pd.Series(uniques, dtype=raw.dtype))
+        return dates_by_row(raw, zone)
+    once = dates_by_row(pd.Series(uniques, dtype=raw.dtype), zone)
     present = codes >= 0
     at = np.where(present, codes, 0)
 
@@ -194,11 +213,12 @@ def parse_dates(raw: pd.Series) -> Dates:
                  *(spread(flags, False).astype(bool) for flags in once[1:]))
 
 
-def dates_by_row(raw: pd.Series) -> Dates:
+def dates_by_row(raw: pd.Series, zone: str = TEAM_ZONE) -> Dates:
     """Dates as exports write them. The time of day is kept where the value has one
     (2026-10-01 09:15, 46296.5, a typed XLSX datetime); dates outside 1900-03-01 … 2100-12-31
     — Excel's serials up to 60 (its fictitious 1900-02-29 included), 0001-01-01, 9999-12-31 —
-    are reported, never a crash or a wrong month."""
+    are reported, never a crash or a wrong month. A time with a UTC offset (a CRM's
+    2026-09-30T15:30:00Z) is converted to ``zone``, the team's: 2026-10-01 00:30 in Tokyo."""
     index = raw.index
     present = raw.notna()
     outside = pd.Series(False, index=index)
@@ -214,6 +234,7 @@ def dates_by_row(raw: pd.Series) -> Dates:
     parsed, outside = parsed.fillna(plain), outside | out
     as_text = pd.Series(False, index=index)
     serial = pd.Series(False, index=index)
+    zoned = pd.Series(False, index=index)
     others = parsed.isna() & text.notna() & ~outside
     if others.any():
         odd = text[others]
@@ -226,16 +247,40 @@ def dates_by_row(raw: pd.Series) -> Dates:
             parsed = parsed.fillna(_fit(stamps, index)[0])
             serial = usable.reindex(index, fill_value=False)
         rest_text = odd[~numeric]
-        iso, out = _fit(pd.to_datetime(rest_text.astype(object), format="ISO8601", errors="coerce"), index)
+        local, zoned = _iso(rest_text, zone)
+        iso, out = _fit(local, index)
+        zoned = zoned.reindex(index, fill_value=False)
         parsed, outside = parsed.fillna(iso), outside | out
         as_text = (iso.notna() & ~text.str.fullmatch(r"\d{4}-\d{2}-\d{2}([ T].*)?").fillna(False).astype(bool))
     rest = present & parsed.isna() & text.notna() & ~outside
     if rest.any():
-        retry, out = _fit(pd.to_datetime(text[rest].map(_japanese_date), format="ISO8601", errors="coerce"), index)
+        local, zoned_too = _iso(text[rest].map(_japanese_date), zone)
+        zoned = zoned | zoned_too.reindex(index, fill_value=False)
+        retry, out = _fit(local, index)
         as_text = as_text | retry.notna()
         parsed, outside = parsed.fillna(retry), outside | out
     bad = present & parsed.isna() & ~outside
-    return Dates(parsed.astype("datetime64[ns]"), as_text.astype(bool), serial.astype(bool), bad, outside)
+    zoned = zoned & parsed.notna()
+    return Dates(parsed.astype("datetime64[ns]"), as_text.astype(bool), serial.astype(bool), bad, outside, zoned)
+
+
+def _iso(text: pd.Series, zone: str) -> tuple[pd.Series, pd.Series]:
+    """ISO 8601 text as local times, and which had a UTC offset (Z, +09:00, +0900): those are
+    taken to ``zone`` and the offset dropped, so that offsets may differ from row to row. The
+    offsets are looked for only when pandas finds some (a log without them pays nothing)."""
+    text = text.astype(object)
+    none = pd.Series(False, index=text.index)
+    try:
+        parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
+    except ValueError:  # offsets that differ from row to row, or beside times without one
+        parsed = None
+    if parsed is not None and parsed.dtype.kind == "M" and getattr(parsed.dt, "tz", None) is None:
+        return parsed.astype("datetime64[ns]"), none
+    zoned = text.str.contains(ZONED).fillna(False).astype(bool)
+    local = pd.to_datetime(text.where(~zoned), format="ISO8601", errors="coerce").astype("datetime64[ns]")
+    utc = pd.to_datetime(text[zoned], format="ISO8601", errors="coerce", utc=True)
+    local[zoned] = utc.dt.tz_convert(zone).dt.tz_localize(None).astype("datetime64[ns]")
+    return local, zoned & local.notna()
 
 
 def _bounded(value: object) -> object:

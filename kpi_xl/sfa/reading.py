@@ -173,6 +173,29 @@ def _csv(file: Path, given: str | None) -> RawFile:
     return RawFile(file, rows, encoding, engine, sha256(file), delimiter, note)
 
 
+def xlsx_sheets(path: Path | str) -> list[RawFile]:
+    """Each sheet of a workbook that holds cells, named ``file.xlsx:sheet`` when there are
+    several (an export beside a cover sheet, or one sheet a month); the first sheet when none do."""
+    file = Path(path)
+    if not file.is_file():
+        raise DataError("data_unreadable", file=str(file), reason=_not_a_file(file))
+    return read_or_explain(file, lambda: _sheets(file))
+
+
+def _sheets(file: Path) -> list[RawFile]:
+    check_archive(file)
+    from importlib.util import find_spec
+
+    engine = "calamine" if find_spec("python_calamine") else "openpyxl"
+    book = pd.read_excel(file, sheet_name=None, header=None, engine=engine, dtype=object)
+    digest = sha256(file)
+    filled = {str(name): rows for name, rows in book.items() if not rows.dropna(how="all").empty}
+    if len(filled) <= 1:
+        rows = next(iter(filled.values()), next(iter(book.values()), pd.DataFrame()))
+        return [RawFile(file, rows, None, engine, digest)]
+    return [RawFile(file, rows, None, engine, digest, table=name) for name, rows in filled.items()]
+
+
 def _xlsx(file: Path) -> RawFile:
     check_archive(file)
     from importlib.util import find_spec

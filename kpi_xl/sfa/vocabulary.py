@@ -27,6 +27,7 @@ DEAL_STAGES = ("prospect", "open", "qualified")  # a deal still to be worked (ag
 LEAD_STAGES = ("lead", "valid_lead", "mql", "sql", "disqualified")  # a file with these is a lead list
 NO_RESULT = "none"  # result values that say nothing happened (不在, busy …)
 CONVERSATION_SECONDS = 120.0  # 003: 有効架電 = a call of 2 minutes or more
+TEAM_ZONE = "Asia/Tokyo"  # where a time with a UTC offset is shown, unless a mapping's timezone says
 # Names older mapping files used for types and results, still accepted.
 LEGACY = {"types": {"calls": "call", "emails_sent": "email", "meetings": "visit"},
           "results": {"connects": "reached", "meetings": "meeting"}}
@@ -51,6 +52,7 @@ class Vocabulary:
     defaults: dict[str, str] = field(default_factory=dict)  # field → value for every row
     year: int | None = None  # for exports with a month but no year (UCI bank)
     conversation_seconds: float = CONVERSATION_SECONDS
+    timezone: str = TEAM_ZONE  # where a time with a UTC offset (…Z, …+09:00) is shown (IANA name)
 
     def lookup(self, table: dict[str, list[str]]) -> dict[str, str]:
         """word key → metric/stage name."""
@@ -72,7 +74,8 @@ def load_vocabulary(mapping: Path | str | None = None) -> Vocabulary:
     A mapping file may hold ``columns`` (field or outcome → header in the export),
     ``flags`` (outcome → its flag column's header), ``flag_values`` (yes/no lists),
     ``types``, ``results`` and ``stages`` (value lists, replacing the shipped ones per
-    name), ``shape``, ``defaults`` (field → constant), ``year`` and ``conversation_seconds``.
+    name), ``shape``, ``defaults`` (field → constant), ``year``, ``conversation_seconds`` and
+    ``timezone`` (where times with a UTC offset are shown; Asia/Tokyo by default).
     """
     base = _builtin()
     vocab = Vocabulary({k: list(v) for k, v in base["headers"].items()}, _copy(base["types"]),
@@ -161,6 +164,20 @@ def _scalars(vocab: Vocabulary, data: dict[str, Any], mapping: Path | str) -> No
             raise DataError("mapping_key", file=str(mapping), key="conversation_seconds",
                             allowed="a number of seconds above 0 (120 = 2 minutes)")
         vocab.conversation_seconds = seconds
+    if data.get("timezone") is not None:
+        vocab.timezone = _zone(data["timezone"], mapping)
+
+
+def _zone(name: Any, mapping: Path | str) -> str:
+    """An IANA time zone name (Asia/Tokyo, Europe/London, UTC) a mapping gives."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise DataError("mapping_key", file=str(mapping), key=f"timezone = {name}",
+                        allowed="a time zone such as Asia/Tokyo, America/New_York or UTC") from None
+    return str(name)
 
 
 def source_words(vocab: Vocabulary, observation: str) -> list[str]:

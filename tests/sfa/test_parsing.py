@@ -38,8 +38,57 @@ YES, NO = ({key(w) for w in VOCAB.flag_values[k]} for k in ("yes", "no"))
     ("2026-10-01T13:05:07", "2026-10-01 13:05:07"),
 ])
 def test_dates_keep_their_time_of_day(raw, expected):
-    parsed, _, _, bad, _ = parse_dates(pd.Series([raw], dtype=object))
-    assert not bad.iloc[0] and str(parsed.iloc[0]) == expected
+    parsed, _, _, bad, _, zoned = parse_dates(pd.Series([raw], dtype=object))
+    assert not bad.iloc[0] and str(parsed.iloc[0]) == expected and not zoned.iloc[0]
+
+
+# A CRM's timestamps with a UTC offset, in the team's time zone: Tokyo is UTC+9 all year
+# (no summer time); New York is UTC−4 in October (EDT) and UTC−5 in December (EST).
+@pytest.mark.parametrize(("raw", "zone", "expected"), [
+    ("2026-09-30T15:30:00Z", "Asia/Tokyo", "2026-10-01 00:30:00"),  # the 30th in London, the 1st in Tokyo
+    ("2026-10-01T09:00:00.000+0000", "Asia/Tokyo", "2026-10-01 18:00:00"),  # Salesforce's API form
+    ("2026-10-01T09:00:00+09:00", "Asia/Tokyo", "2026-10-01 09:00:00"),
+    ("2026-10-01T09:00:00-05:00", "Asia/Tokyo", "2026-10-01 23:00:00"),
+    ("2026/10/01 9:00 +0900", "Asia/Tokyo", "2026-10-01 09:00:00"),
+    ("2026-10-01T03:00:00Z", "America/New_York", "2026-09-30 23:00:00"),
+    ("2026-12-01T03:00:00Z", "America/New_York", "2026-11-30 22:00:00"),
+    ("2026-10-01T03:00:00Z", "UTC", "2026-10-01 03:00:00"),
+])
+def test_times_with_an_offset_are_shown_in_the_teams_zone(raw, zone, expected):
+    parsed, _, _, bad, _, zoned = parse_dates(pd.Series([raw], dtype=object), zone)
+    assert not bad.iloc[0] and str(parsed.iloc[0]) == expected and zoned.iloc[0]
+
+
+@pytest.mark.parametrize(("cell", "text"), [
+    ('="0001"', "0001"), ('="2026/10/01"', "2026/10/01"), ('="佐藤"', "佐藤"), ('=""', ""),
+    ('="a""b"', 'a"b'),  # a quote inside, doubled as in any CSV-quoted text
+    ('=HYPERLINK("x")', '=HYPERLINK("x")'), ('="1"+"2"', '="1"+"2"'), ('="open', '="open'),  # not the text form
+    ("0001", "0001"), (None, None),
+])
+def test_excels_text_form_is_read_as_its_text(cell, text):
+    from kpi_xl.sfa.parsing import excel_text
+
+    series = pd.Series([cell, '="x"'], dtype="string[pyarrow]")
+    values, hit = excel_text(series)
+    assert (None if pd.isna(values[0]) else values[0]) == text and values[1] == "x"
+    assert hit.tolist() == [text != cell and cell is not None, True]
+
+
+def test_a_column_without_the_text_form_is_left_alone():
+    from kpi_xl.sfa.parsing import excel_text
+
+    assert excel_text(pd.Series(["0001", "=1+1"], dtype="string[pyarrow]")) is None
+    assert excel_text(pd.Series(['="0001"', 5], dtype=object)) is None  # typed cells (XLSX): no CSV text form
+
+
+def test_offsets_may_differ_from_row_to_row():
+    """Once a crash ('Mixed timezones detected'): naive, Z and +09:00 values in one column."""
+    raw = pd.Series(["2026-10-01 09:00", "2026-10-01T00:00:00Z", "2026-10-01T09:00:00+09:00", "2026-10-02",
+                     "x"], dtype=object)
+    parsed, _, _, bad, _, zoned = parse_dates(raw)
+    assert [str(v) for v in parsed] == ["2026-10-01 09:00:00", "2026-10-01 09:00:00", "2026-10-01 09:00:00",
+                                        "2026-10-02 00:00:00", "NaT"]
+    assert zoned.tolist() == [False, True, True, False, False] and bad.tolist() == [False] * 4 + [True]
 
 
 @pytest.mark.parametrize(("raw", "seconds"), [
@@ -101,7 +150,8 @@ def test_text_values_strip_like_python_whatever_else_is_in_the_column(parts):
 
 
 DATE_POOL = ["2026-10-01", "2026/10/02", "2026年10月3日", "46296", "46296.5", "9999-12-31", "0", "60", "abc", "",
-             None, pd.Timestamp("2026-10-05 09:15"), "2026-10-01 09:15", " 2026-10-07 ", "2026-13-01"]
+             None, pd.Timestamp("2026-10-05 09:15"), "2026-10-01 09:15", " 2026-10-07 ", "2026-13-01",
+             "2026-09-30T15:30:00Z", "2026-10-01T09:00:00+09:00"]
 
 
 @given(st.lists(st.sampled_from(DATE_POOL), min_size=1, max_size=40))

@@ -15,7 +15,8 @@ from kpi_xl.sfa.cells import cell_rows
 CASES = [
     (pa.array([dt.datetime(2026, 10, 1, 9, 15, 30, 500000), None]), ["2026-10-01 09:15:30", None]),
     (pa.array([dt.datetime(2026, 10, 1, 0, 15)], pa.timestamp("us", tz="UTC")).cast(
-        pa.timestamp("us", tz="Asia/Tokyo")), ["2026-10-01 09:15:00"]),  # in the column's own zone
+        pa.timestamp("us", tz="Asia/Tokyo")), ["2026-10-01 09:15:00+0900"]),  # an instant keeps its offset
+    (pa.array([dt.datetime(2026, 9, 30, 15, 30)], pa.timestamp("ms", tz="UTC")), ["2026-09-30 15:30:00+0000"]),
     (pa.array([dt.date(2026, 10, 1), None]), ["2026-10-01", None]),
     (pa.array([123, None]), ["123", None]),  # never 123.0 beside a NULL
     (pa.array([1.5, None]), ["1.5", None]),
@@ -59,3 +60,25 @@ def test_a_typed_duration_counts_as_the_same_seconds_in_a_csv(tmp_path):
     typed, text = ingest([tmp_path / "calls.parquet"], template), ingest([tmp_path / "calls.csv"], template)
     assert typed.actuals.team_month("2026-10") == text.actuals.team_month("2026-10")
     assert typed.actuals.team_month("2026-10")["connects"] == 5  # 1, 45, 119, 120 and 3725 s
+
+
+def test_an_instant_is_shown_in_the_teams_zone_like_a_csvs_utc_text(tmp_path):
+    """A TIMESTAMP WITH TIME ZONE column (a warehouse's UTC instants) and a CSV of the same
+    calls written with Z: both in Tokyo time — 15:30 UTC on 30 September is 00:30 on 1 October,
+    00:15 UTC a 9 o'clock call."""
+    import pyarrow.parquet as pq
+
+    from kpi_xl.engine.templates import get_template
+    from kpi_xl.sfa.ingest import ingest
+
+    when = [dt.datetime(2026, 9, 30, 15, 30), dt.datetime(2026, 10, 1, 0, 15)]
+    rows = {"担当者": ["佐藤", "佐藤"], "活動種別": ["架電", "架電"], "結果": ["通電", "不在"]}
+    pq.write_table(pa.table({"日時": pa.array(when, pa.timestamp("us", tz="UTC")), **rows}), tmp_path / "calls.parquet")
+    pd.DataFrame({"日時": [w.strftime("%Y-%m-%dT%H:%M:%SZ") for w in when], **rows}).to_csv(tmp_path / "calls.csv",
+                                                                                          index=False)
+    template = get_template("sdr")
+    for path in ("calls.parquet", "calls.csv"):
+        data = ingest([tmp_path / path], template)
+        slots = data.actuals.slots
+        assert sorted(zip(slots["month"], slots["hour"], slots["calls"])) == [("2026-10", 0, 1), ("2026-10", 9, 1)]
+        assert [f.rule.value for f in data.findings if f.rule.value == "date_zone"] == ["date_zone"], path
