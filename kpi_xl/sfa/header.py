@@ -224,6 +224,12 @@ def find_header(rows: pd.DataFrame, vocab: Vocabulary, file: str,
     return header
 
 
+def _examples(words: list[str]) -> list[str]:
+    """A field's first Japanese and first English header words, three of each, for a message."""
+    english = [w for w in words if w.isascii()]
+    return [w for w in words if not w.isascii()][:3] + english[:3]
+
+
 def _check(vocab: Vocabulary, fields: dict[str, int], flags: dict[str, int], names: list[str], file: str,
            shape: Shape) -> None:
     """Mapped headers must exist; the shape's required fields must be found."""
@@ -237,6 +243,6 @@ def _check(vocab: Vocabulary, fields: dict[str, int], flags: dict[str, int], nam
     if shape is Shape.SUMMARY and "date" not in fields and "month" not in fields:
         missing.append("month")
     if missing:
-        expected = "; ".join(f"{f}: {' / '.join(vocab.headers[f][:4])}" for f in missing)
+        expected = "; ".join(f"{f}: {' / '.join(_examples(vocab.headers[f]))}" for f in missing)
         raise DataError("data_columns", file=file, missing=", ".join(missing), expected=expected,
                         found=", ".join(n for n in names if n) or "(none)")

@@ -40,10 +40,11 @@ def _flags(ctx: Context, found: dict[Observation, pd.Series]) -> None:
         ctx.sourced.add(Observation(outcome))
 
 
-def _results(ctx: Context, found: dict[Observation, pd.Series]) -> None:
-    """A result column: each value names an outcome, says nothing happened (不在), or is noted."""
+def _results(ctx: Context, found: dict[Observation, pd.Series]) -> pd.Series:
+    """A result column: each value names an outcome, says nothing happened (不在), or is noted.
+    The rows whose result says nothing happened (不在, 留守電, voicemail)."""
     if ctx.column("result") is None:
-        return
+        return pd.Series(False, index=ctx.data.index)
     raw = ctx.text("result")
     mapped = lookup_words(raw, ctx.vocab.lookup(ctx.vocab.results))
     ctx.note(Rule.UNKNOWN_RESULT, raw.notna() & mapped.isna(), detail=ctx.unknown_values(raw, mapped))
@@ -51,10 +52,13 @@ def _results(ctx: Context, found: dict[Observation, pd.Series]) -> None:
     for name in present:
         _or(found, Observation(name), (mapped == name).astype(bool))
         ctx.sourced.add(Observation(name))
+    return (mapped == NO_RESULT).fillna(False).astype(bool)
 
 
-def _durations(ctx: Context, found: dict[Observation, pd.Series]) -> None:
-    """通話時間: ≥ 1 s reached (通電), ≥ ``conversation_seconds`` a conversation (有効架電)."""
+def _durations(ctx: Context, found: dict[Observation, pd.Series], silent: pd.Series) -> None:
+    """通話時間: ≥ 1 s reached (通電), ≥ ``conversation_seconds`` a conversation (有効架電) —
+    but not where the result says nothing happened (``silent``): a 留守電 of 30 s reached a
+    voicemail, not a person."""
     raw = ctx.column("duration")
     if raw is None:
         return
@@ -62,8 +66,9 @@ def _durations(ctx: Context, found: dict[Observation, pd.Series]) -> None:
     seconds, bad = parse_durations(raw, unit)
     ctx.note(Rule.BAD_DURATION, bad, detail=ctx.header.names[ctx.header.fields["duration"]])
     ctx.frame["duration"] = seconds
-    _or(found, Observation.REACHED, (seconds >= 1).fillna(False).astype(bool))
-    _or(found, Observation.CONVERSATION, (seconds >= ctx.vocab.conversation_seconds).fillna(False).astype(bool))
+    _or(found, Observation.REACHED, (seconds >= 1).fillna(False).astype(bool) & ~silent)
+    _or(found, Observation.CONVERSATION, (seconds >= ctx.vocab.conversation_seconds).fillna(False).astype(bool)
+        & ~silent)
     ctx.sourced |= {Observation.REACHED, Observation.CONVERSATION}
 
 
@@ -141,8 +146,8 @@ def outcomes(ctx: Context) -> None:
     """Set ``type`` (activities) and one ``o:<outcome>`` column per outcome the file tells."""
     found: dict[Observation, pd.Series] = {}
     _flags(ctx, found)
-    _results(ctx, found)
-    _durations(ctx, found)
+    silent = _results(ctx, found)
+    _durations(ctx, found, silent)
     _stage_outcomes(ctx, found)
     _loss_reasons(ctx, found)
     _types(ctx, found)

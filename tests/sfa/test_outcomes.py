@@ -139,3 +139,21 @@ def test_a_per_rep_summary_of_the_same_calls(tmp_path, suffix):
     assert uses["通電"] == (Use.METRIC, "connects")  # the call funnel's 通電数 is also called 通電
     assert uses["商談化"] == (Use.COUNT, "meeting") and uses["通電率"] == (Use.RATE, "connect_rate")
     assert uses["備考"] == (Use.IGNORED, "unknown")
+
+
+@pytest.mark.parametrize(("result", "seconds", "reached", "conversation"), [
+    ("留守電", 30, 0, 0),  # a voicemail took the call: 30 s, but nobody was reached
+    ("不在", 150, 0, 0),
+    ("Left voicemail", 45, 0, 0),
+    ("", 30, 1, 0),  # no result: the duration alone says (003: 通電 = ≥ 1 s)
+    ("", 150, 1, 1),  # ≥ 2 min: a conversation too
+    ("通電", 0, 1, 0),  # the result says reached, whatever the duration
+    ("会話", 150, 1, 1),
+])
+def test_a_result_saying_nothing_happened_outweighs_the_duration(tmp_path, result, seconds, reached, conversation):
+    path = tmp_path / "calls.csv"
+    path.write_text(f"日付,担当者,活動種別,通話結果,通話時間（秒）\n2026-10-01,佐藤,架電,{result},{seconds}\n"
+                    "2026-10-01,佐藤,架電,通電,5\n", encoding="utf-8")
+    got = ingest([path], CALL).actuals.rep_month("佐藤", "2026-10")
+    assert (got["calls"], got["connects"] - 1) == (2, reached)  # the second call: reached, no conversation
+    assert got["valid_calls"] == conversation  # 有効架電数
