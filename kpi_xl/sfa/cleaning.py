@@ -83,11 +83,23 @@ def _blank_and_total_rows(ctx: Context) -> None:
             hit = lookup_words(ctx.text_at(i)[ownerless], markers, words_only=True).notna()
             marked = marked | hit.reindex(marked.index, fill_value=False)
     ctx.exclude(Rule.TOTAL_ROW, marked)
+    ctx.exclude(Rule.NOTE_LINE, _note_lines(ctx, owner))
     ctx.exclude(Rule.MISSING_OWNER, owner.isna())
     distinct = pd.Series(owner.dropna().unique(), dtype=object)  # a few hundred names, not a million rows
     formula = owner.isin(distinct[distinct.str.match(FORMULA_LIKE)]).astype(bool)
     ctx.exclude(Rule.FORMULA_OWNER, formula, detail=ctx.unknown_values(owner, owner.where(~formula)))
     ctx.frame["owner"] = as_category(owner)
+
+
+def _note_lines(ctx: Context, owner: pd.Series) -> pd.Series:
+    """Rows without an owner holding one cell only — a report's name, its copyright, who
+    generated it (a Salesforce export ends so) — notes, not rows missing their owner. Judged
+    row by row, so a log read in chunks finds the same."""
+    lines = pd.Series(False, index=ctx.data.index)
+    ownerless = owner.isna().to_numpy(dtype=bool)
+    if ownerless.any():
+        lines[ownerless] = (ctx.data[ownerless].notna().sum(axis=1) == 1).to_numpy()
+    return lines
 
 
 def _stages(ctx: Context) -> None:

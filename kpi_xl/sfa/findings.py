@@ -14,6 +14,7 @@ class Rule(str, Enum):
 
     BLANK_ROW = "blank_row"
     TOTAL_ROW = "total_row"
+    NOTE_LINE = "note_line"
     MISSING_OWNER = "missing_owner"
     FORMULA_OWNER = "formula_owner"
     MISSING_DATE = "missing_date"
@@ -58,8 +59,8 @@ class Rule(str, Enum):
                         Rule.SHEET_SKIPPED)
 
 
-_EXCLUDING = frozenset({Rule.BLANK_ROW, Rule.TOTAL_ROW, Rule.MISSING_OWNER, Rule.FORMULA_OWNER, Rule.MISSING_DATE,
-                        Rule.BAD_DATE,
+_EXCLUDING = frozenset({Rule.BLANK_ROW, Rule.TOTAL_ROW, Rule.NOTE_LINE, Rule.MISSING_OWNER, Rule.FORMULA_OWNER,
+                        Rule.MISSING_DATE, Rule.BAD_DATE,
                         Rule.BAD_NUMBER, Rule.UNKNOWN_TYPE, Rule.UNKNOWN_STAGE, Rule.DUPLICATE_ROW,
                         Rule.DUPLICATE_ID, Rule.ID_IN_LATER_FILE, Rule.DATE_OUTSIDE, Rule.BAD_COUNT})
 
