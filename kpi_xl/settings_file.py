@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi_xl.errors import InputError
+from kpi_xl.i18n import Text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -15,7 +16,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 EXPORTS = (".csv", ".tsv", ".parquet")  # data for --data, never a settings file
-KINDS = "settings are UTF-8 text: .yaml, .json or .toml; a plan may also be a plan workbook .xlsx"
+KINDS = Text("設定は UTF-8 のテキスト（.yaml / .json / .toml）、計画は計画ブック .xlsx でも可",
+             "settings are UTF-8 text: .yaml, .json or .toml; a plan may also be a plan workbook .xlsx")
 
 
 def load_settings(path: Path | str) -> dict[str, Any]:
@@ -23,11 +25,14 @@ def load_settings(path: Path | str) -> dict[str, Any]:
     file = Path(path)
     if file.suffix.lower() in EXPORTS:
         raise InputError("settings_file", path=str(file),
-                         reason=f"a {file.suffix} file is an export: give it with --data")
+                         reason=Text(f"{file.suffix} はエクスポートです（--data に指定してください）",
+                                     f"a {file.suffix} file is an export: give it with --data"))
     try:
         text = file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise InputError("settings_file", path=str(file), reason=f"not UTF-8 text ({KINDS})") from None
+        raise InputError("settings_file", path=str(file),
+                         reason=Text(f"UTF-8 のテキストではありません（{KINDS.ja}）",
+                                     f"not UTF-8 text ({KINDS.en})")) from None
     except OSError as exc:
         raise InputError("settings_file", path=str(file), reason=str(exc)) from None
     try:

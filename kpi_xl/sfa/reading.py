@@ -17,10 +17,12 @@ from typing import Any
 import pandas as pd
 
 from kpi_xl.errors import DataError, InputError, KpiXlError
+from kpi_xl.i18n import Text
 from kpi_xl.sfa.findings import Rule
 from kpi_xl.xlsx.safety import check_archive
 
 SNIFF_BYTES = 1 << 16
+NO_SUCH_FILE = Text("ファイルがありません", "no such file")
 
 
 @dataclass
@@ -100,11 +102,13 @@ def read_file(path: Path | str, encoding: str | None = None) -> RawFile:
     raise DataError("data_format", file=str(file), suffix=suffix or "(none)")
 
 
-def _not_a_file(file: Path) -> str:
+def _not_a_file(file: Path) -> Text:
     """Why ``file`` cannot be read as an export, in a few words."""
     if file.is_dir():
-        return "a folder without Parquet files (give an export file, or a folder of .parquet files)"
-    return "not a regular file" if file.exists() else "no such file"
+        return Text("Parquetファイルのないフォルダーです"
+                    "（エクスポートのファイルか、.parquet のフォルダーを指定してください）",
+                    "a folder without Parquet files (give an export file, or a folder of .parquet files)")
+    return Text("通常のファイルではありません", "not a regular file") if file.exists() else NO_SUCH_FILE
 
 
 def read_or_explain(file: Path | str, read: Any) -> Any:

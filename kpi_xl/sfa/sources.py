@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from kpi_xl.errors import DataError
+from kpi_xl.i18n import Text
 from kpi_xl.sfa.reading import RawFile, read_file, read_or_explain, xlsx_sheets
 from kpi_xl.sfa.spark import SparkTable, spark_table, spark_table_name
 from kpi_xl.sfa.tables import TypedTable, database_table, file_table
@@ -47,6 +48,7 @@ def expanded(paths: Sequence[Path | str]) -> list[Path | str]:
             continue
         matches = sorted(glob.glob(text))
         if not matches:
-            raise DataError("data_unreadable", file=text, reason="no file matches this pattern")
+            raise DataError("data_unreadable", file=text,
+                            reason=Text("このパターンに合うファイルがありません", "no file matches this pattern"))
         out.extend(matches)
     return out

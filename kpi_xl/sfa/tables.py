@@ -15,7 +15,7 @@ import pandas as pd
 
 from kpi_xl.errors import DataError
 from kpi_xl.sfa.cells import cell_rows
-from kpi_xl.sfa.reading import RawFile, sha256
+from kpi_xl.sfa.reading import NO_SUCH_FILE, RawFile, sha256
 
 DATABASES = (".duckdb", ".db", ".ddb")
 
@@ -155,7 +155,7 @@ def file_table(path: Path | str) -> TypedTable | None:
     file, table = database_table(path)
     if table is not None:
         if not file.is_file():
-            raise DataError("data_unreadable", file=str(file), reason="no such file")
+            raise DataError("data_unreadable", file=str(file), reason=NO_SUCH_FILE)
         try:
             import duckdb
         except ImportError:
