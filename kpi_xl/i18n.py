@@ -454,6 +454,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "v_title": ("入力エラー / Invalid input", "入力エラー / Invalid input"),
     "v_rate": ("0%より大きく100%以下で入力してください / Enter more than 0% and at most 100%",) * 2,
     "v_count": ("0以上の整数を入力してください / Enter a whole number, 0 or more",) * 2,
+    "v_actual_amount": ("0以上の金額を入力してください / Enter an amount, 0 or more",) * 2,
     "v_amount": ("0より大きい数値を入力してください / Enter a number above 0",) * 2,
     "v_nonneg": ("0以上の数値を入力してください（1 = 100%） / Enter a number, 0 or more (1 = 100%)",) * 2,
     "v_date": ("日付を入力してください（例: 2026/12/29） / Enter a date, e.g. 2026-12-29",) * 2,

@@ -16,13 +16,14 @@ from enum import Enum
 
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpi_xl.engine.plan import Plan
 from kpi_xl.engine.templates import Template
 from kpi_xl.engine.tree import Kind
 from kpi_xl.i18n import label
-from kpi_xl.workbook.inputs_sheet import plan_numbers
+from kpi_xl.workbook.inputs_sheet import plan_numbers, validation
 from kpi_xl.xlsx import formulas, styles
 from kpi_xl.xlsx.cells import Layout, a1, ref, text_cell
 
@@ -85,6 +86,7 @@ class ActualsSheet:
     lang: str
     month_header: list[str]  # the calendar's month-start cells, one per plan month
     row_of: dict[str, int] = field(default_factory=dict)
+    checks: dict[Kind, DataValidation] = field(default_factory=dict)  # the typed cells' validation by kind
 
     @property
     def month_cols(self) -> list[int]:
@@ -129,6 +131,10 @@ class ActualsSheet:
         rows = actual_rows(self.plan.spec.template)
         for i, row in enumerate(rows):
             self.row_of[row.metric] = HEAD + 1 + i
+        self.checks = {  # what review accepts, refused in Excel already as it is typed
+            Kind.COUNT: validation(ws, "count", lang, type="whole", operator="greaterThanOrEqual", formula1="0"),
+            Kind.AMOUNT: validation(ws, "actual_amount", lang, type="decimal", operator="greaterThanOrEqual",
+                                    formula1="0")}
         for row in rows:
             self._row(row)
         ws.freeze_panes = ws.cell(HEAD + 1, COL_FIRST)
@@ -158,6 +164,8 @@ class ActualsSheet:
             cell = ws.cell(r, col)
             if row.how is Row.TYPED:
                 styles.as_input(cell, fmt)
+                if metric.kind in self.checks:
+                    self.checks[metric.kind].add(cell)
             else:
                 cell.value = "=" + self._month_formula(row, col)
                 cell.number_format = fmt

@@ -109,7 +109,8 @@ class _Sheet:
         self.row += 1
 
 
-def _validation(ws: Worksheet, kind: str, lang: str, **kw: Any) -> DataValidation:
+def validation(ws: Worksheet, kind: str, lang: str, **kw: Any) -> DataValidation:
+    """A bilingual data validation of ``kind`` (its message ``v_<kind>``) added to ``ws``."""
     message = label(f"v_{kind}", lang)
     dv = DataValidation(showErrorMessage=True, showInputMessage=True, errorTitle=label("v_title", lang),
                         error=message, promptTitle=label("v_title", lang)[:32], prompt=message, **kw)
@@ -132,7 +133,7 @@ def _validations(ws: Worksheet, lang: str, fiscal_year: int) -> dict[str, DataVa
     }
     low, high = (fiscal_year + d for d in FY_EDIT_RANGE)
     specs["fy"] = {k: v.format(fy_low=low, fy_high=high) for k, v in specs["fy"].items()}
-    out = {kind: _validation(ws, kind, lang, **spec) for kind, spec in specs.items() if kind != "fy"}
+    out = {kind: validation(ws, kind, lang, **spec) for kind, spec in specs.items() if kind != "fy"}
     message = label("v_fy", lang).format(low=low, high=high)
     out["fy"] = DataValidation(showErrorMessage=True, showInputMessage=True, errorTitle=label("v_title", lang),
                                error=message, promptTitle=label("v_title", lang)[:32], prompt=message, **specs["fy"])
@@ -177,7 +178,7 @@ def _scenario_selector(sheet: _Sheet) -> str:
     styles.header(ws, HEADER_ROW, COL_LABEL, [label("item", lang), label("unit", lang), *scen_names,
                                               label("active", lang), label("notes", lang)])
     scen_range = span(None, HEADER_ROW, COL_S1, HEADER_ROW, COL_S1 + 2)
-    _validation(ws, "list", lang, type="list", formula1=scen_range).add(selector)
+    validation(ws, "list", lang, type="list", formula1=scen_range).add(selector)
     sheet.define(refs.scenario, 4, COL_S1)
     define(sheet.wb, "in_scenario_names", f"{quote(ws.title)}!{scen_range}")
     sheet.layout.put(("input", "scenario"), ws.title, 4, COL_S1)
@@ -254,7 +255,7 @@ def _settings_rows(sheet: _Sheet) -> None:
         if dv is not None:
             sheet.valid[dv].add(cell)
         else:
-            _validation(ws, "list", lang, type="list", formula1='"' + ",".join(lists[key]) + '"').add(cell)
+            validation(ws, "list", lang, type="list", formula1='"' + ",".join(lists[key]) + '"').add(cell)
         if note:
             ws.cell(row, COL_NOTE, note).font = styles.NOTE_FONT
         sheet.define(dname, row, COL_S1)
@@ -385,7 +386,7 @@ def _holidays(sheet: _Sheet) -> None:
     for rr in range(HOLIDAY_HEAD + 1, end + 1):
         styles.as_input(ws.cell(rr, COL_HOL), styles.DATE)
         styles.as_input(ws.cell(rr, COL_HOL + 1))
-    date_check = _validation(ws, "date", lang, type="date", operator="between", formula1="DATE(1901,1,1)",
+    date_check = validation(ws, "date", lang, type="date", operator="between", formula1="DATE(1901,1,1)",
                              formula2="DATE(2199,12,31)")
     date_check.add(f"{a1(HOLIDAY_HEAD + 1, COL_HOL)}:{a1(end, COL_HOL)}")
     define(sheet.wb, sheet.refs.holidays, f"{quote(ws.title)}!{span(None, HOLIDAY_HEAD + 1, COL_HOL, end, COL_HOL)}")

@@ -27,8 +27,8 @@ from kpi_xl.engine.lag import SHARE_MONTHS
 from kpi_xl.engine.plan import PlanSpec
 from kpi_xl.engine.settings import SCENARIO_FACTORS, Display, PlanOptions, options_from_settings, spec_from_settings
 from kpi_xl.engine.templates import Template, get_template
-from kpi_xl.engine.tree import Kind
-from kpi_xl.engine.values import parse_number, parse_rate
+from kpi_xl.engine.tree import Kind, Metric
+from kpi_xl.engine.values import parse_count, parse_non_negative, parse_number, parse_rate
 from kpi_xl.errors import InputError, KpiXlError, WorkbookError
 from kpi_xl.i18n import Text, label
 from kpi_xl.workbook.inputs_sheet import COL_KEY, COL_LABEL, COL_S1, COL_UNIT, RAMP_MONTHS
@@ -315,14 +315,24 @@ class _Reader:
             series = found.setdefault(metric, {})
             for i, month in enumerate(months):
                 cell = ws.cell(row, COL_S1 + i)
-                if cell.value in (None, ""):
-                    continue
+                if cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
+                    continue  # nothing typed (a space left behind included): no data, never 0
                 try:
-                    series[month] = parse_number(cell.value, spec.template.tree.metrics[metric].name)
+                    series[month] = _actual(cell.value, spec.template.tree.metrics[metric])
                 except KpiXlError as exc:
                     raise WorkbookError("wb_bad_cell", sheet=ws.title, cell=cell.coordinate,
                                         problem=_both(exc)) from None
         return found
+
+
+def _actual(value: object, metric: Metric) -> float:
+    """A typed actual by its metric's kind: a count whole and not negative (架電数 -5 or 12.5
+    is a typing slip, not a month), an amount not negative."""
+    if metric.kind is Kind.COUNT:
+        return parse_count(value, metric.name)
+    if metric.kind is Kind.AMOUNT:
+        return parse_non_negative(value, metric.name)
+    return parse_number(value, metric.name)
 
 
 def _both(exc: KpiXlError) -> Text:

@@ -55,6 +55,18 @@ def set_cell(folder: Path, name: str, value: Any, workbook: str = "plan.xlsx", s
     wb.save(path)
 
 
+def set_actual(folder: Path, metric: str, value: Any, month: int = 0, workbook: str = "plan.xlsx") -> None:
+    """Type ``value`` as ``metric``'s actual of plan month ``month`` (0: the first), as a user would."""
+    from kpi_xl.workbook.inputs_sheet import COL_KEY, COL_S1
+
+    path = folder / workbook
+    wb = load_workbook(path)
+    ws, row = next((ws, r) for ws in wb.worksheets for r in range(1, ws.max_row + 1)
+                   if ws.cell(r, COL_KEY).value == f"act:{metric}")
+    ws.cell(row, COL_S1 + month).value = value
+    wb.save(path)
+
+
 def read_only(folder: Path, path: str) -> None:
     target = folder / path
     target.mkdir(exist_ok=True)
@@ -90,5 +102,5 @@ def xml_bomb(folder: Path, name: str) -> None:
             archive.writestr(part, data)
 
 
-EDITS = {f.__name__: f for f in (plan_workbook, point_name, drop_sheet, set_cell, read_only, parquet, xlsx,
+EDITS = {f.__name__: f for f in (plan_workbook, point_name, drop_sheet, set_cell, set_actual, read_only, parquet, xlsx,
                                  xml_bomb)}

@@ -84,6 +84,28 @@ def test_inputs_are_unlocked_validated_and_the_rest_protected(book):
     assert rate.number_format == "0.0%"
 
 
+def test_typed_actuals_are_validated_as_review_reads_them(book):
+    """Every month cell of a typed count (架電数) takes a whole number of 0 or more, of an amount
+    (売上) a number of 0 or more — what review accepts — in both languages; a computed row none."""
+    lang, wb, _, plan = book
+    ws = wb[label("sheet_actuals", lang)]
+    rules = ws.data_validations.dataValidation
+    metrics = plan.spec.template.tree.metrics
+    typed = {ws.cell(r, 1).value[4:]: r for r in range(1, ws.max_row + 1)
+             if str(ws.cell(r, 1).value).startswith("act:")}
+    assert {"calls", "revenue"} <= set(typed)
+    for metric, row in typed.items():
+        for month in range(len(plan.months)):
+            coord = ws.cell(row, 4 + month).coordinate
+            covering = [dv for dv in rules if coord in dv.sqref]
+            want = {"count": [("whole", "greaterThanOrEqual", "0")],
+                    "amount": [("decimal", "greaterThanOrEqual", "0")]}.get(metrics[metric].kind.value, [])
+            assert [(dv.type, dv.operator, dv.formula1) for dv in covering] == want, (metric, coord)
+            assert all("/" in dv.error and re.search(r"[ぁ-ん]", dv.error) for dv in covering)
+    computed = next(r for r in range(1, ws.max_row + 1) if str(ws.cell(r, 1).value).startswith("calc:"))
+    assert not [dv for dv in rules if ws.cell(computed, 4).coordinate in dv.sqref]
+
+
 def test_public_holidays_are_filled_in(book):
     lang, wb, _layout, _ = book
     ws = wb[label("sheet_holidays", lang)]
