@@ -17,7 +17,7 @@ from kpi_xl.sfa.encodings import as_category, shared_encodings
 from kpi_xl.sfa.findings import Finding, Rule
 from kpi_xl.sfa.header import Header, Shape
 from kpi_xl.sfa.outcomes import outcomes
-from kpi_xl.sfa.parsing import lookup_words, parse_dates, parse_numbers, parse_times
+from kpi_xl.sfa.parsing import excel_text, lookup_words, parse_dates, parse_numbers, parse_times
 from kpi_xl.sfa.reading import RawFile
 from kpi_xl.sfa.repeats import repeated as repeated_ids
 from kpi_xl.sfa.tally import Tally
@@ -67,6 +67,22 @@ class Cleaned:
 # An owner that is a spreadsheet formula (=HYPERLINK(…), =A1, +SUM(…)) leaked from a sheet, not
 # a person: reported and left out, never given a row of its own on 担当者別.
 FORMULA_LIKE = r"^\s*(?:=|[+@]\s*[A-Za-z_][\w.]*\s*\()"
+
+
+def _excel_text(ctx: Context) -> None:
+    """Cells written ="0001" read as their text (0001) before any rule looks at them, noted by
+    column (each column named, hits or not, when a log is read in chunks: joined by position)."""
+    none = pd.Series(False, index=ctx.data.index)
+    copied = False
+    for position in range(ctx.data.shape[1]):
+        found = excel_text(ctx.data.iloc[:, position])
+        if found is not None:
+            if not copied:  # never the caller's rows
+                ctx.data, copied = ctx.data.copy(), True
+            ctx.data.isetitem(position, found[0])
+        names = ctx.header.names  # a ragged row may run past the header
+        ctx.note(Rule.EXCEL_TEXT, none if found is None else found[1],
+                 detail=names[position] if position < len(names) else f"#{position + 1}")
 
 
 def _blank_and_total_rows(ctx: Context) -> None:
@@ -243,7 +259,7 @@ def _name_variants(ctx: Context) -> None:
 
 
 # Rules that look at one row at a time, then those that compare rows (they come last).
-ROW_STEPS = (_blank_and_total_rows, _stages, _dates, _amounts, _extras, outcomes)
+ROW_STEPS = (_excel_text, _blank_and_total_rows, _stages, _dates, _amounts, _extras, outcomes)
 STEPS = (*ROW_STEPS, duplicates, _name_variants)
 VARIANT_COLUMNS = ("owner", "product")
 

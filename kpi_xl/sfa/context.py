@@ -11,7 +11,7 @@ import pandas as pd
 from kpi_xl.engine.observations import Observation
 from kpi_xl.sfa.findings import Finding, Listed, Rule
 from kpi_xl.sfa.header import Header
-from kpi_xl.sfa.parsing import clean_text, excel_text, text_values
+from kpi_xl.sfa.parsing import clean_text, text_values
 from kpi_xl.sfa.reading import RawFile
 from kpi_xl.sfa.rows import Rows
 from kpi_xl.sfa.vocabulary import Vocabulary
@@ -47,21 +47,7 @@ class Context:
         numbers = pd.Series(data.index + 1, index=data.index)
         ctx = cls(name, data, header, vocab, numbers, pd.DataFrame({"row": numbers.astype("int64")}))
         ctx.excluded = pd.Series(False, index=data.index)
-        ctx._excel_text()
         return ctx
-
-    def _excel_text(self) -> None:
-        """Cells written ="0001" read as their text (0001) before any rule looks at them, noted."""
-        copied = False
-        for position in range(self.data.shape[1]):
-            found = excel_text(self.data.iloc[:, position])
-            if found is None:
-                continue
-            if not copied:  # never the caller's rows
-                self.data, copied = self.data.copy(), True
-            self.data.isetitem(position, found[0])
-            name = self.header.names[position] if position < len(self.header.names) else ""
-            self.note(Rule.EXCEL_TEXT, found[1], detail=name)
 
     def exclude(self, rule: Rule, mask: pd.Series, detail: str = "") -> None:
         """Leave the rows in ``mask`` out, with a finding (rows already excluded not counted twice)."""

@@ -53,6 +53,18 @@ def excel_text(series: pd.Series) -> tuple[pd.Series, pd.Series] | None:
     return values, pd.Series(hit.to_numpy(zero_copy_only=False), index=series.index, dtype=bool)
 
 
+def without_excel_text(rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` with every ="…" cell read as its text (:func:`excel_text`); the same frame
+    when no cell is one."""
+    out = rows
+    for position in range(rows.shape[1]):
+        found = excel_text(rows.iloc[:, position])
+        if found is not None:
+            out = out.copy() if out is rows else out
+            out.isetitem(position, found[0])
+    return out
+
+
 def text_values(series: pd.Series) -> pd.Series:
     """Values as stripped strings; NA for blanks. A column that needs no stripping is reused
     as it is, not copied (it matters at ten million rows); a repetitive one (names, dates) is

@@ -32,7 +32,7 @@ from kpi_xl.sfa.encodings import shared_encodings
 from kpi_xl.sfa.findings import Finding, Listed, Rule
 from kpi_xl.sfa.header import Header, MetricWord, Shape, find_header
 from kpi_xl.sfa.held import Held
-from kpi_xl.sfa.parsing import clean_text
+from kpi_xl.sfa.parsing import clean_text, without_excel_text
 from kpi_xl.sfa.prefetch import prefetched
 from kpi_xl.sfa.reading import RawFile, csv_batches, read_or_explain, sha256, sniff_csv
 from kpi_xl.sfa.repeats import KeyHashes, among, hashed, hashed_rows
@@ -181,7 +181,8 @@ def _first_pass(source: _File) -> tuple[np.ndarray, int, dict[str, set[str]]]:
     owner/product column the spellings that fold to the same name as another spelling
     (candidates for a name-variant finding)."""
     keys, names = KeyHashes(), {c: set() for c in VARIANT_COLUMNS}
-    for rows in source.chunks():
+    for raw in source.chunks():
+        rows = without_excel_text(raw)  # ="0001" read as 0001, as the rules read it
         keys.add(_keys(source, rows)[1])
         for column in VARIANT_COLUMNS:
             spelled = _spelled(source, rows, column)
@@ -206,11 +207,11 @@ def _clean_chunk(source: _File, number: int, rows: pd.DataFrame, repeats: np.nda
     with shared_encodings():
         for step in ROW_STEPS:
             step(ctx)
-        index, hashes = _keys(source, rows, ctx.text_at)  # the IDs' text as the rules read it, not again
+        index, hashes = _keys(source, ctx.data, ctx.text_at)  # the IDs' text as the rules read it, not again
     repeating = among(hashes, repeats)
     held = pd.Series(False, index=rows.index)
     held[index[repeating]] = True
-    held_rows.add(number, hashes[repeating], rows[held], ctx.frame[held], ctx.excluded[held])
+    held_rows.add(number, hashes[repeating], ctx.data[held], ctx.frame[held], ctx.excluded[held])
     ctx.excluded = ctx.excluded | held
     part = cleaned(ctx)
     return _spelled_rows(_Chunk(len(rows), ctx.findings, part.sourced, part.used, chunk_tally(part),

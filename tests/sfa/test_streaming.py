@@ -95,10 +95,16 @@ def dirty_log(path: Path, rows: int, *, ids: bool = True, seed: int = 3) -> Path
             row[1] = "2026-13-45"
         elif odd < 0.08:
             row[2] = "=HYPERLINK(\"x\")"
+        elif odd < 0.085:
+            row[0], row[5] = f'="{row[0]}"', '="1"'  # Excel's text form, in some chunks only
+        elif odd < 0.09:
+            row[1] = f"{when - timedelta(hours=9):%Y-%m-%dT%H:%M:%S}Z"  # a CRM's UTC time: the same JST time
         out.append(row)
     for _ in range(rows // 50):  # records exported twice, and IDs reused, far apart
         a = rnd.randrange(rows)
-        out.append(list(out[a]) if rnd.random() < 0.5 else [out[a][0], *out[rnd.randrange(rows)][1:]])
+        twice = list(out[a]) if rnd.random() < 0.5 else [out[a][0], *out[rnd.randrange(rows)][1:]]
+        twice[0] = twice[0][2:-1] if twice[0].startswith('="') and rnd.random() < 0.5 else twice[0]  # ="A7" and A7
+        out.append(twice)
     out.insert(rows // 2, [""] * 10)
     out.append(["", "", "合計", "", "", str(rows), "", "", "", ""])
     frame = pd.DataFrame(out, columns=["活動ID", "日時", "担当者", "活動種別", "結果", "件数", "商談ID", "取引先",
@@ -115,7 +121,7 @@ def test_dirty_log_in_chunks_equals_whole(tmp_path, monkeypatch, ids):
     parts = assert_same([path], monkeypatch)
     rules = {f.rule.value for f in parts.findings}
     expected = {"name_variant", "unknown_type", "control_characters", "blank_row", "total_row", "missing_owner",
-                "bad_date", "formula_owner", "number_text"}
+                "bad_date", "formula_owner", "number_text", "excel_text", "date_zone"}
     expected |= {"duplicate_row", "duplicate_id"} if ids else {"identical_rows"}
     assert expected <= rules  # the dirt is there to be found, in both paths
     assert parts.actuals.losses["lost"].sum() > 0
