@@ -142,21 +142,27 @@ def _month_dates(ctx: Context) -> pd.Series:
                       for m, d in zip(months, days)], index=ctx.data.index, dtype="string")
 
 
+def _converted(ctx: Context, text: pd.Series, serial: pd.Series, zoned: pd.Series, column: str) -> None:
+    """Notes of a date column's values converted: text dates, Excel serials, UTC offsets."""
+    ctx.note(Rule.DATE_TEXT, text, detail=column)
+    ctx.note(Rule.DATE_SERIAL, serial, detail=column)
+    ctx.note(Rule.DATE_ZONE, zoned, detail=f"{column}: {ctx.vocab.timezone}" if column else ctx.vocab.timezone)
+
+
 def _dates(ctx: Context) -> None:
     fields = ctx.header.fields
     raw = _month_dates(ctx) if "month" in fields and "date" not in fields else ctx.column("date")
     if raw is None:  # a deal list without any date column: every engaged deal lacks its date
         raw = pd.Series(pd.NA, index=ctx.data.index, dtype="string")
     date, as_text, serial, bad, outside, zoned = parse_dates(raw, ctx.vocab.timezone)
-    ctx.exclude(Rule.DATE_OUTSIDE, outside, detail=ctx.header.names[fields["date"]] if "date" in fields else "")
+    column = ctx.header.names[fields["date"]] if "date" in fields else ""
+    ctx.exclude(Rule.DATE_OUTSIDE, outside, detail=column)
     undated = date.isna() & ~bad
     if "stage" in ctx.frame:
         undated = undated & (ctx.frame["stage"] != "prospect")  # deals not yet engaged have no engage date
     ctx.exclude(Rule.MISSING_DATE, undated)
     ctx.exclude(Rule.BAD_DATE, bad)
-    ctx.note(Rule.DATE_TEXT, as_text)
-    ctx.note(Rule.DATE_SERIAL, serial)
-    ctx.note(Rule.DATE_ZONE, zoned, detail=ctx.vocab.timezone)
+    _converted(ctx, as_text, serial, zoned, column)
     timed = date.notna() & (date != date.dt.normalize())
     if ctx.column("time") is not None:  # a separate time-of-day column (時刻)
         offset, bad_time = parse_times(ctx.column("time"))
@@ -168,10 +174,8 @@ def _dates(ctx: Context) -> None:
     for other in ("close_date", "last_activity"):
         if ctx.column(other) is not None:
             parsed, o_text, o_serial, o_bad, o_outside, o_zoned = parse_dates(ctx.column(other), ctx.vocab.timezone)
-            ctx.note(Rule.DATE_TEXT, o_text)
-            ctx.note(Rule.DATE_SERIAL, o_serial)
-            ctx.note(Rule.DATE_ZONE, o_zoned, detail=ctx.vocab.timezone)
             name = ctx.header.names[fields[other]]
+            _converted(ctx, o_text, o_serial, o_zoned, name)
             if other == "close_date":
                 ctx.exclude(Rule.DATE_OUTSIDE, o_outside, detail=name)
                 ctx.exclude(Rule.BAD_DATE, o_bad, detail=name)

@@ -231,3 +231,21 @@ def test_a_salesforce_footer_is_note_lines_not_missing_owners(tmp_path):
     assert found["blank_row"] == [5, 6] and found["note_line"] == [7, 8, 9, 10]
     assert found["missing_owner"] == [3]  # a real row without its owner is still named so
     assert data.sources[0].cleaned.used == 2
+
+
+def test_a_salesforce_opportunity_report_in_japanese(tmp_path):
+    """Salesforce's standard 商談 report as a Japanese org exports it: 商談 所有者, its default
+    stages in English, 完了予定日 (the close date once won or lost), 作成日 the engage date."""
+    body = ("商談 所有者,取引先名,商談名,フェーズ,金額,完了予定日,作成日,確度 (%)\n"
+            '佐藤 健,A社,A社案件,Closed Won,"1,200,000",2026/10/15,2026/09/01,100\n'
+            '佐藤 健,B社,B社案件,Negotiation/Review,"800,000",2026/11/30,2026/10/05,60\n'
+            '鈴木 美咲,C社,C社案件,Closed Lost,"500,000",2026/10/20,2026/08/20,0\n'
+            "鈴木 美咲,D社,D社案件,Prospecting,,2026/12/31,2026/10/10,10\n")
+    data = ingest([write(tmp_path, body, "opportunities.csv")], SDR)
+    month = data.actuals.by_month
+    assert month.loc[("佐藤 健", "2026-10"), ["won", "revenue", "meetings"]].tolist() == [1, 1_200_000, 1]
+    assert month.loc[("佐藤 健", "2026-09"), "meetings"] == 1 and month.loc[("鈴木 美咲", "2026-08"), "meetings"] == 1
+    assert month["won"].sum() == 1 and month["meetings"].sum() == 3  # the prospect is no meeting yet
+    assert month.loc[("鈴木 美咲", "2026-10"), "lost"] == 1
+    texts = sorted(str(f.detail) for f in data.findings if f.rule.value == "date_text")
+    assert texts == ["作成日", "完了予定日"]  # each converted column named
