@@ -198,7 +198,7 @@ def cmd_report(args: argparse.Namespace) -> Outcome:
 
     args.lang = report.lang
     written = label("written", report.lang, path=str(report.output))
-    text = "\n".join([*landing_lines(report.figures, report.lang), written])
+    text = "\n".join([*landing_lines(report.figures, report.lang), report.rows_line, written])
     return Outcome(report.as_json(), text, warnings=report.warnings)
 
 

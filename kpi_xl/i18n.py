@@ -383,6 +383,8 @@ _LABELS: dict[str, tuple[str, str]] = {
                        "Benchmarks are published figures; verify with your own data"),
     "rep": ("担当者", "Rep"),
     "written": ("{path} を書き出しました", "wrote {path}"),
+    "rows_line": ("データ: 読込 {read:,} 行、使用 {used:,} 行、除外 {excluded:,} 行（理由は{sheet}シート）",
+                  "data: {read:,} rows read, {used:,} used, {excluded:,} excluded (why: the {sheet} sheet)"),
     "lint_ok": ("{phase} のKPI {n} 個に問題はありません", "the {n} KPIs for {phase} look sound"),
     "review_title": ("{month} の振り返り", "Review of {month}"),
     "kpi_header": ("KPI|実績|目標|達成率|状況", "KPI|Actual|Target|Achievement|Status"),

@@ -18,6 +18,7 @@ from kpi_xl.engine.plan import Plan, build_plan
 from kpi_xl.engine.settings import Settings
 from kpi_xl.engine.tree import Kind
 from kpi_xl.files import XLSX, check_output, write_atomic
+from kpi_xl.i18n import label
 from kpi_xl.plan_files import load_plan_settings
 from kpi_xl.report.as_json import report_json
 from kpi_xl.report.figures import STALE_DAYS, MonthlyReport, build_report
@@ -50,6 +51,14 @@ class Report:
         template = figures.plan.spec.template
         return [figures.no_data[m].text(template, self.lang) for m in figures.metrics
                 if m in figures.no_data and template.tree.metrics[m].kind is not Kind.RATE]
+
+    @property
+    def rows_line(self) -> str:
+        """Rows read, used and excluded over every export, pointing to the sheet that says why:
+        a month's counts never hide that rows were left out."""
+        sources = [s.cleaned for s in self.data.sources]
+        return label("rows_line", self.lang, read=sum(c.read for c in sources), used=sum(c.used for c in sources),
+                     excluded=sum(c.excluded for c in sources), sheet=label("sheet_quality", self.lang))
 
     def save(self, path: Path | str, *, force: bool = False, inputs: Sequence[Path] = ()) -> Path:
         """Write the report workbook atomically (never over an input, nor over a file without ``force``)."""

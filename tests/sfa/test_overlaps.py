@@ -119,3 +119,16 @@ def test_a_missing_id_is_never_an_overlap(tmp_path):
     data = ingest([tmp_path / "a.csv", tmp_path / "b.csv"], SDR)
     assert [s.cleaned.used for s in data.sources] == [2, 2]
 
+
+
+def test_the_command_says_how_many_rows_were_left_out(tmp_path, capsys):
+    """Without --json too: the overlap's 100 rows are not hidden behind a month's counts."""
+    calls(1, 300).to_csv(tmp_path / "1.csv", index=False)
+    calls(201, 500).to_csv(tmp_path / "2.csv", index=False)
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(PLAN, ensure_ascii=False), encoding="utf-8")
+    for lang, line in (("en", "data: 600 rows read, 500 used, 100 excluded (why: the Data quality sheet)"),
+                       ("ja", "データ: 読込 600 行、使用 500 行、除外 100 行（理由はデータ品質シート）")):
+        code = main(["report", "--data", str(tmp_path / "1.csv"), str(tmp_path / "2.csv"), "--plan", str(plan),
+                     "--month", "2026-10", "-o", str(tmp_path / "r.xlsx"), "--force", "--lang", lang])
+        assert code == 0 and line in capsys.readouterr().out.splitlines()
