@@ -134,6 +134,7 @@ MAPPING = Table({
     "flags": Table(values=VALUE, what="a table of outcome: header"),
     "flag_values": Table(values=WORDS, what="a table {yes: [...], no: [...]}"),
     "types": Table(values=WORDS), "results": Table(values=WORDS), "stages": Table(values=WORDS),
+    "statuses": Table(values=WORDS),
     "shape": TEXT, "defaults": Table(values=VALUE), "year": NUMBER, "conversation_seconds": VALUE, "timezone": TEXT,
 }, what="a table of mappings (columns: …, results: …)")
 

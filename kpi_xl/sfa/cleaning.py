@@ -118,6 +118,17 @@ def _note_lines(ctx: Context, owner: pd.Series) -> pd.Series:
     return lines
 
 
+def _status(ctx: Context) -> None:
+    """An activity's status (状況): a task not done yet (未着手, not started) was planned, not
+    performed, and is left out; a status neither done nor open is noted and the row kept."""
+    if ctx.header.shape is not Shape.ACTIVITIES or ctx.column("status") is None:
+        return
+    raw = ctx.text("status")
+    status = lookup_words(raw, ctx.vocab.lookup(ctx.vocab.statuses))
+    ctx.exclude(Rule.NOT_DONE, status == "open", detail=ctx.unknown_values(raw, status.where(status != "open")))
+    ctx.note(Rule.UNKNOWN_STATUS, raw.notna() & status.isna(), detail=ctx.unknown_values(raw, status))
+
+
 def _stages(ctx: Context) -> None:
     if ctx.header.shape is not Shape.OPPORTUNITIES:
         return
@@ -263,7 +274,7 @@ def _name_variants(ctx: Context) -> None:
 
 
 # Rules that look at one row at a time, then those that compare rows (they come last).
-ROW_STEPS = (_excel_text, _blank_and_total_rows, _stages, _dates, _amounts, _extras, outcomes)
+ROW_STEPS = (_excel_text, _blank_and_total_rows, _status, _stages, _dates, _amounts, _extras, outcomes)
 STEPS = (*ROW_STEPS, duplicates, _name_variants)
 VARIANT_COLUMNS = ("owner", "product")
 

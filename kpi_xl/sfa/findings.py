@@ -22,6 +22,8 @@ class Rule(str, Enum):
     BAD_NUMBER = "bad_number"
     UNKNOWN_TYPE = "unknown_type"
     UNKNOWN_STAGE = "unknown_stage"
+    NOT_DONE = "not_done"
+    UNKNOWN_STATUS = "unknown_status"
     DUPLICATE_ROW = "duplicate_row"
     DUPLICATE_ID = "duplicate_id"
     ID_IN_LATER_FILE = "id_in_later_file"
@@ -61,7 +63,7 @@ class Rule(str, Enum):
 
 _EXCLUDING = frozenset({Rule.BLANK_ROW, Rule.TOTAL_ROW, Rule.NOTE_LINE, Rule.MISSING_OWNER, Rule.FORMULA_OWNER,
                         Rule.MISSING_DATE, Rule.BAD_DATE,
-                        Rule.BAD_NUMBER, Rule.UNKNOWN_TYPE, Rule.UNKNOWN_STAGE, Rule.DUPLICATE_ROW,
+                        Rule.BAD_NUMBER, Rule.UNKNOWN_TYPE, Rule.UNKNOWN_STAGE, Rule.NOT_DONE, Rule.DUPLICATE_ROW,
                         Rule.DUPLICATE_ID, Rule.ID_IN_LATER_FILE, Rule.DATE_OUTSIDE, Rule.BAD_COUNT})
 
 

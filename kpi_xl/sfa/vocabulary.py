@@ -21,7 +21,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 FIELDS = ("owner", "date", "time", "close_date", "last_activity", "type", "result", "stage", "amount", "duration",
-          "loss_reason", "id", "deal", "count", "product", "account", "month", "day", "team")
+          "loss_reason", "id", "deal", "count", "product", "account", "month", "day", "team", "status")
 STAGE_ORDER = ("prospect", "lead", "valid_lead", "mql", "sql", "open", "qualified", "won", "lost", "disqualified")
 DEAL_STAGES = ("prospect", "open", "qualified")  # a deal still to be worked (aged on 滞留案件)
 LEAD_STAGES = ("lead", "valid_lead", "mql", "sql", "disqualified")  # a file with these is a lead list
@@ -53,6 +53,7 @@ class Vocabulary:
     year: int | None = None  # for exports with a month but no year (UCI bank)
     conversation_seconds: float = CONVERSATION_SECONDS
     timezone: str = TEAM_ZONE  # where a time with a UTC offset (…Z, …+09:00) is shown (IANA name)
+    statuses: dict[str, list[str]] = field(default_factory=dict)  # "done" / "open" → an activity's status words
 
     def lookup(self, table: dict[str, list[str]]) -> dict[str, str]:
         """word key → metric/stage name."""
@@ -80,7 +81,7 @@ def load_vocabulary(mapping: Path | str | None = None) -> Vocabulary:
     base = _builtin()
     vocab = Vocabulary({k: list(v) for k, v in base["headers"].items()}, _copy(base["types"]),
                        _copy(base["results"]), _copy(base["stages"]), list(base["totals"]["markers"]),
-                       _copy(base["flags"]), _copy(base["flag_values"]))
+                       _copy(base["flags"]), _copy(base["flag_values"]), statuses=_copy(base["statuses"]))
     if mapping is None:
         return vocab
     from kpi_xl.settings_file import load_settings
@@ -96,7 +97,8 @@ def load_vocabulary(mapping: Path | str | None = None) -> Vocabulary:
     for name, header in (data.get("flags") or {}).items():
         vocab.columns[_outcome(str(name), f"flags.{name}", mapping)] = str(header)
     for table, names in (("types", [o.value for o in ACTIVITY_TYPES]), ("results", [*_OUTCOME_NAMES, NO_RESULT]),
-                         ("stages", list(STAGE_ORDER)), ("flag_values", ["yes", "no"])):
+                         ("stages", list(STAGE_ORDER)), ("flag_values", ["yes", "no"]),
+                         ("statuses", ["done", "open"])):
         for name, words in (data.get(table) or {}).items():
             if isinstance(name, bool):  # YAML reads a bare `yes:` / `no:` key as true / false
                 name = "yes" if name else "no"
@@ -217,6 +219,7 @@ def vocabulary_table(vocab: Vocabulary | None = None) -> str:
     lines += [f"| type {name} | {words(items)} |" for name, items in v.types.items()]
     lines += [f"| result {name} | {words(items)} |" for name, items in v.results.items()]
     lines += [f"| stage {name} | {words(items)} |" for name, items in v.stages.items()]
+    lines += [f"| status {name} | {words(items)} |" for name, items in v.statuses.items()]
     lines += ["", "| Template | Metric ← what the exports say |", "|---|---|"]
     from kpi_xl.engine.templates import get_template, template_names
 

@@ -249,3 +249,25 @@ def test_a_salesforce_opportunity_report_in_japanese(tmp_path):
     assert month.loc[("鈴木 美咲", "2026-10"), "lost"] == 1
     texts = sorted(str(f.detail) for f in data.findings if f.rule.value == "date_text")
     assert texts == ["作成日", "完了予定日"]  # each converted column named
+
+
+def test_a_task_not_done_yet_is_not_an_activity(tmp_path):
+    """Salesforce's ToDo report (状況) lists tasks still to do beside those done: a call 未着手
+    was planned, not made. A status it does not know is noted and the row counted; a mapping's
+    ``statuses`` says what such a word means."""
+    body = ("割り当て先,件名,期日,状況,種別,活動 ID\n"
+            "佐藤 健,A社へ架電,2026/10/01,完了,電話,00T1\n"
+            "佐藤 健,B社へ架電,2026/10/02,完了,電話,00T2\n"
+            "佐藤 健,C社へ架電,2026/10/30,未着手,電話,00T3\n"
+            "佐藤 健,D社へ架電,2026/10/05,保留,電話,00T4\n"
+            "佐藤 健,E社へ架電,2026/10/06,,電話,00T5\n"
+            "鈴木 美咲,F社へメール,2026/10/03,Completed,メール,00T6\n")
+    path = write(tmp_path, body, "tasks.csv")
+    data = ingest([path], SDR)
+    assert data.actuals.by_month.loc[("佐藤 健", "2026-10"), "calls"] == 4  # done, done, 保留 (kept), blank
+    assert data.actuals.by_month.loc[("鈴木 美咲", "2026-10"), "emails_sent"] == 1
+    found = findings(data)
+    assert found["not_done"] == [4] and found["unknown_status"] == [5]
+    mapping = write(tmp_path, "statuses:\n  open: [未着手, 保留]\n", "m.yaml")
+    held = ingest([path], SDR, mapping)
+    assert held.actuals.by_month.loc[("佐藤 健", "2026-10"), "calls"] == 3 and findings(held)["not_done"] == [4, 5]
