@@ -157,3 +157,23 @@ def test_a_result_saying_nothing_happened_outweighs_the_duration(tmp_path, resul
     got = ingest([path], CALL).actuals.rep_month("佐藤", "2026-10")
     assert (got["calls"], got["connects"] - 1) == (2, reached)  # the second call: reached, no conversation
     assert got["valid_calls"] == conversation  # 有効架電数
+
+
+def test_a_hubspot_call_export(tmp_path):
+    """HubSpot's call export, as its headers and outcomes come: Activity assigned to, Call
+    outcome (a live message left with a person reached someone; a voicemail did not), Call
+    duration (HH:mm:ss)."""
+    path = tmp_path / "calls.csv"
+    path.write_text("Record ID,Activity date,Activity assigned to,Activity type,Call outcome,"
+                    "Call duration (HH:mm:ss)\n"
+                    "1,2026-10-01 09:15,Jane Doe,Call,Connected,00:03:10\n"
+                    "2,2026-10-01 09:20,Jane Doe,Call,No answer,00:00:00\n"
+                    "3,2026-10-01 10:00,Jane Doe,Call,Left voicemail,00:00:30\n"
+                    "4,2026-10-02 10:00,Jane Doe,Call,Left live message,00:00:50\n"
+                    "5,2026-10-02 11:00,Jane Doe,Call,Busy,\n", encoding="utf-8")
+    data = ingest([path], CALL)
+    got = data.actuals.rep_month("Jane Doe", "2026-10")
+    assert (got["calls"], got["connects"], got["valid_calls"]) == (5, 2, 1)  # 3:10 is over two minutes
+    uses = {c.header: c.name for c in data.sources[0].header.columns}
+    assert uses["Activity assigned to"] == "owner" and uses["Call outcome"] == "result"
+    assert not data.findings
