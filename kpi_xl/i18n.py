@@ -268,6 +268,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "month {month} is outside the plan's fiscal year ({first} … {last})",
     ),
     # data-quality rules
+    "rule_above_header": ("見出しより上の行（レポート名・条件・出力日などの表題）: データではない",
+                          "rows above the header (a report's name, filters, date): not data"),
+    "rule_extra_cells": ("見出しより多いセルがある行（メモ内の引用符なしのカンマなどで列がずれている）",
+                         "more cells than the header (an unquoted comma in a memo shifts the columns)"),
     "rule_blank_row": ("空行", "blank row"),
     "rule_total_row": ("合計・小計行", "total or subtotal row"),
     "rule_note_line": ("担当者のない1セルだけの行（レポート名・著作権表示・出力者などの注記）",

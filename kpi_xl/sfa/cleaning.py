@@ -85,6 +85,17 @@ def _excel_text(ctx: Context) -> None:
                  detail=names[position] if position < len(names) else f"#{position + 1}")
 
 
+def _overlong(ctx: Context) -> None:
+    """In a CSV whose lines differ in length, a row with cells past the header's last column
+    (an unquoted comma in a memo shifts every cell after it): left out, never read shifted."""
+    if not ctx.ragged:
+        return
+    named = [i for i, name in enumerate(ctx.header.names) if name]
+    last = named[-1] if named else -1
+    if ctx.data.shape[1] > last + 1:
+        ctx.exclude(Rule.EXTRA_CELLS, ctx.data.iloc[:, last + 1:].notna().any(axis=1))
+
+
 def _blank_and_total_rows(ctx: Context) -> None:
     positions = sorted({*ctx.header.fields.values(), *ctx.header.flags.values()})
     blank = np.logical_and.reduce([ctx.text_at(i).isna().to_numpy(dtype=bool) for i in positions])
@@ -274,7 +285,7 @@ def _name_variants(ctx: Context) -> None:
 
 
 # Rules that look at one row at a time, then those that compare rows (they come last).
-ROW_STEPS = (_excel_text, _blank_and_total_rows, _status, _stages, _dates, _amounts, _extras, outcomes)
+ROW_STEPS = (_excel_text, _overlong, _blank_and_total_rows, _status, _stages, _dates, _amounts, _extras, outcomes)
 STEPS = (*ROW_STEPS, duplicates, _name_variants)
 VARIANT_COLUMNS = ("owner", "product")
 

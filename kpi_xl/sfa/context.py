@@ -12,7 +12,7 @@ from kpi_xl.engine.observations import Observation
 from kpi_xl.sfa.findings import Finding, Listed, Rule
 from kpi_xl.sfa.header import Header
 from kpi_xl.sfa.parsing import clean_text, text_values
-from kpi_xl.sfa.reading import RawFile
+from kpi_xl.sfa.reading import RAGGED, RawFile
 from kpi_xl.sfa.rows import Rows
 from kpi_xl.sfa.vocabulary import Vocabulary
 
@@ -36,10 +36,13 @@ class Context:
     texts: dict[int, pd.Series] = field(default_factory=dict)
     sourced: set[Observation] = field(default_factory=set)  # what this file can tell
     every_rule: bool = False  # record each rule applied, even with no hits (a chunk of a file)
+    ragged: bool = False  # its lines differ in length (read line by line): a line may run past the header
 
     @classmethod
     def start(cls, raw: RawFile, header: Header, vocab: Vocabulary) -> Context:
-        return cls.over(raw.name, raw.rows.iloc[header.rows:], header, vocab)
+        ctx = cls.over(raw.name, raw.rows.iloc[header.rows:], header, vocab)
+        ctx.ragged = raw.engine == RAGGED
+        return ctx
 
     @classmethod
     def over(cls, name: str, data: pd.DataFrame, header: Header, vocab: Vocabulary) -> Context:

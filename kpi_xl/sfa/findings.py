@@ -13,6 +13,8 @@ class Rule(str, Enum):
     """Every data-quality rule kpi_xl applies to an export."""
 
     BLANK_ROW = "blank_row"
+    ABOVE_HEADER = "above_header"
+    EXTRA_CELLS = "extra_cells"
     TOTAL_ROW = "total_row"
     NOTE_LINE = "note_line"
     MISSING_OWNER = "missing_owner"
@@ -61,10 +63,10 @@ class Rule(str, Enum):
                         Rule.SHEET_SKIPPED)
 
 
-_EXCLUDING = frozenset({Rule.BLANK_ROW, Rule.TOTAL_ROW, Rule.NOTE_LINE, Rule.MISSING_OWNER, Rule.FORMULA_OWNER,
-                        Rule.MISSING_DATE, Rule.BAD_DATE,
-                        Rule.BAD_NUMBER, Rule.UNKNOWN_TYPE, Rule.UNKNOWN_STAGE, Rule.NOT_DONE, Rule.DUPLICATE_ROW,
-                        Rule.DUPLICATE_ID, Rule.ID_IN_LATER_FILE, Rule.DATE_OUTSIDE, Rule.BAD_COUNT})
+_EXCLUDING = frozenset({Rule.BLANK_ROW, Rule.EXTRA_CELLS, Rule.TOTAL_ROW, Rule.NOTE_LINE, Rule.MISSING_OWNER,
+                        Rule.FORMULA_OWNER, Rule.MISSING_DATE, Rule.BAD_DATE, Rule.BAD_NUMBER, Rule.UNKNOWN_TYPE,
+                        Rule.UNKNOWN_STAGE, Rule.NOT_DONE, Rule.DUPLICATE_ROW, Rule.DUPLICATE_ID,
+                        Rule.ID_IN_LATER_FILE, Rule.DATE_OUTSIDE, Rule.BAD_COUNT})
 
 
 LISTED = 20  # values a finding's detail shows

@@ -87,6 +87,7 @@ class Header:
     metrics: tuple[MetricColumn, ...] = ()  # summary tables only
     flags: dict[str, int] = field(default_factory=dict)  # outcome → column position
     columns: list[ColumnUse] = field(default_factory=list)
+    above: int = 0  # rows over the header: a title block (report name, filters), reported as such
 
 
 def recognise(names: list[str], vocab: Vocabulary) -> dict[str, int]:
@@ -119,18 +120,21 @@ def _text(value: object) -> str:
     return "" if value is None or pd.isna(value) else re.sub(CONTROL, "", str(value)).strip()
 
 
-def _candidates(rows: pd.DataFrame) -> list[tuple[int, list[str]]]:
-    """(rows taken, header names): the first row, the second, and the two joined."""
-    first = [[_text(v) for v in rows.iloc[i].tolist()] for i in range(min(3, len(rows)))]
-    candidates: list[tuple[int, list[str]]] = []
-    for i, row in enumerate(first):
-        if i > 1:
-            break
-        candidates.append((i + 1, row))
+TITLE_ROWS = 20  # a header may sit under a title block this deep (report name, filters, date)
+
+
+def _candidates(rows: pd.DataFrame) -> list[tuple[int, list[str], int]]:
+    """(rows taken, header names, rows above the header): the first row, the second, and the
+    two joined; then each row under a title block (a report's name, filters and date)."""
+    first = [[_text(v) for v in rows.iloc[i].tolist()] for i in range(min(TITLE_ROWS + 1, len(rows)))]
+    candidates: list[tuple[int, list[str], int]] = []
+    for i, row in enumerate(first[:2]):
+        candidates.append((i + 1, row, i))
         if i + 1 < len(first):
             joined = [f"{a} {b}".strip() if a and b else (b or a) for a, b in zip(row, first[i + 1])]
-            candidates.append((i + 2, first[i + 1]))
-            candidates.append((i + 2, joined))
+            candidates.append((i + 2, first[i + 1], i + 1))
+            candidates.append((i + 2, joined, i))
+    candidates += [(i + 1, row, i) for i, row in enumerate(first[3:TITLE_ROWS], start=3)]
     return candidates
 
 
@@ -198,16 +202,16 @@ def find_header(rows: pd.DataFrame, vocab: Vocabulary, file: str,
                 metric_words: dict[str, MetricWord] | None = None) -> Header:
     """``metric_words`` (word key → metric) lets a per-rep summary table be recognised by
     columns named like the template's metrics (架電数, 商談化数, Deals won …)."""
-    best: tuple[int, int, list[str], dict[str, int], dict[str, int]] | None = None
-    for count, names in _candidates(rows):
+    best: tuple[int, int, list[str], dict[str, int], dict[str, int], int] | None = None
+    for count, names, above in _candidates(rows):
         fields = recognise(names, vocab)
         flags = recognise_flags(names, vocab, set(fields.values()))
         score = len(fields) + len(flags)
         if best is None or score > best[0]:
-            best = (score, count, names, fields, flags)
+            best = (score, count, names, fields, flags, above)
     if best is None:  # an empty sheet or file
         raise DataError("data_empty", file=file, read=0)
-    _, count, names, fields, flags = best
+    _, count, names, fields, flags, above = best
     claimed = {p for f, p in fields.items() if f not in ("amount", "count")}  # 売上 is a metric in a summary
     metrics = _metric_columns(names, claimed, metric_words or {})
     flags, metrics, counts = _split_flags(rows, count, fields, flags, metrics)
@@ -219,7 +223,7 @@ def find_header(rows: pd.DataFrame, vocab: Vocabulary, file: str,
     if shape is Shape.OPPORTUNITIES and "id" not in fields and "deal" in fields:
         fields["id"] = fields.pop("deal")  # in a deal list, 商談ID is the record's own ID
     _check(vocab, fields, flags, names, file, shape)
-    header = Header(count, names, fields, shape, metrics, flags)
+    header = Header(count, names, fields, shape, metrics, flags, above=above)
     header.columns = _uses(names, header, vocab)
     return header
 

@@ -42,6 +42,8 @@ class Ingested:
         for source in self.sources:
             if source.raw.note:
                 out.append(Finding(source.raw.note, source.raw.name, [], source.raw.delimiter or ""))
+            if source.header.above:
+                out.append(Finding(Rule.ABOVE_HEADER, source.raw.name, range(1, source.header.above + 1)))
             out.extend(source.cleaned.findings)
         return out + self.actuals.findings
 

@@ -22,6 +22,7 @@ from kpi_xl.sfa.findings import Rule
 from kpi_xl.xlsx.safety import check_archive
 
 SNIFF_BYTES = 1 << 16
+RAGGED = "csv"  # the reader of a CSV whose lines differ in length: Python's, line by line
 NO_SUCH_FILE = Text("ファイルがありません", "no such file")
 
 
@@ -161,9 +162,12 @@ def _csv(file: Path, given: str | None) -> RawFile:
                            engine="pyarrow", skip_blank_lines=False, keep_default_na=False, na_values=[""])
         engine = "pyarrow"
     except Exception:  # ragged rows or quoting pyarrow rejects: the C engine is more forgiving
-        rows = pd.read_csv(file, sep=delimiter, header=None, dtype=str, encoding=encoding,
-                           skip_blank_lines=False, keep_default_na=False, na_values=[""])
-        engine = "c"
+        try:
+            rows = pd.read_csv(file, sep=delimiter, header=None, dtype=str, encoding=encoding,
+                               skip_blank_lines=False, keep_default_na=False, na_values=[""])
+            engine = "c"
+        except pd.errors.ParserError:  # lines longer than the first: a title block over the table
+            rows, engine = _ragged(file, encoding, delimiter), RAGGED
     note = None
     sample = rows.iloc[:5, 0].fillna("").astype(str) if rows.shape[1] == 1 else None
     inner_sep = next((sep for sep in (";", ",", "\t") if sample is not None and sample.str.count(sep).min() >= 2),
@@ -175,6 +179,17 @@ def _csv(file: Path, given: str | None) -> RawFile:
                            na_values=[""], skip_blank_lines=False)
         delimiter, note = inner_sep, Rule.NESTED_CSV
     return RawFile(file, rows, encoding, engine, sha256(file), delimiter, note)
+
+
+def _ragged(file: Path, encoding: str, delimiter: str) -> pd.DataFrame:
+    """Every line of a CSV whose lines differ in length (a report name and its filters over
+    the table), as rows as wide as the widest, blank cells NA, blank lines kept."""
+    with file.open(encoding=encoding, newline="") as handle:
+        lines = list(csv.reader(handle, delimiter=delimiter))
+    width = max((len(line) for line in lines), default=0)
+    rows = pd.DataFrame([[c if c != "" else None for c in line] + [None] * (width - len(line)) for line in lines],
+                        columns=range(width))
+    return rows.astype("string[pyarrow]")
 
 
 def xlsx_sheets(path: Path | str) -> list[RawFile]:

@@ -82,3 +82,44 @@ def test_an_instant_is_shown_in_the_teams_zone_like_a_csvs_utc_text(tmp_path):
         slots = data.actuals.slots
         assert sorted(zip(slots["month"], slots["hour"], slots["calls"])) == [("2026-10", 0, 1), ("2026-10", 9, 1)]
         assert [f.rule.value for f in data.findings if f.rule.value == "date_zone"] == ["date_zone"], path
+
+
+def test_a_title_block_over_the_table(tmp_path):
+    """A report exported with its name, filters and date above the table (once: 'Expected 1
+    fields in line 5, saw 5'): the header is found under it and those lines are reported as
+    above the header, not read as data — as a CSV and as an XLSX."""
+    import openpyxl
+
+    from kpi_xl.engine.templates import get_template
+    from kpi_xl.sfa.ingest import ingest
+
+    title = [["活動レポート"], ["出力日: 2026/10/31"], ["条件: 今月", "全担当者"], []]
+    table = [["活動ID", "日付", "担当者", "活動種別", "結果"], ["A1", "2026-10-01", "佐藤", "架電", "通電"],
+             ["A2", "2026-10-02", "鈴木", "架電", "不在"], ["A3", "2026-10-02", "鈴木", "架電", "通電"]]
+    (tmp_path / "log.csv").write_text("\n".join(",".join(r) for r in title + table) + "\n", encoding="utf-8")
+    wb = openpyxl.Workbook()
+    for row in title + table:
+        wb.active.append(row)
+    wb.save(tmp_path / "log.xlsx")
+    for name in ("log.csv", "log.xlsx"):
+        data = ingest([tmp_path / name], get_template("sdr"))
+        month = data.actuals.by_month
+        assert month.loc[("佐藤", "2026-10"), "calls"] == 1 and month.loc[("鈴木", "2026-10"), "calls"] == 2
+        assert month.loc[("鈴木", "2026-10"), "connects"] == 1
+        above = [list(f.rows) for f in data.findings if f.rule.value == "above_header"]
+        assert above == [[1, 2, 3, 4]], name
+        assert data.sources[0].cleaned.read == 3
+
+
+def test_a_line_longer_than_the_header_is_left_out_not_shifted(tmp_path):
+    """An unquoted comma in a memo pushes every later cell one column right: that row is left
+    out with a finding; the rest are read (once the whole file was refused)."""
+    from kpi_xl.engine.templates import get_template
+    from kpi_xl.sfa.ingest import ingest
+
+    path = tmp_path / "log.csv"
+    path.write_text("活動ID,日付,担当者,メモ,活動種別,結果\nA1,2026-10-01,佐藤,初回,架電,通電\n"
+                    "A2,2026-10-02,鈴木,価格, 納期の相談,架電,不在\nA3,2026-10-03,鈴木,,架電,通電\n", encoding="utf-8")
+    data = ingest([path], get_template("sdr"))
+    assert [(f.rule.value, list(f.rows)) for f in data.findings if f.excludes] == [("extra_cells", [3])]
+    assert data.actuals.by_month["calls"].sum() == 2 and data.actuals.by_month["connects"].sum() == 2
