@@ -38,22 +38,27 @@ def across_files(cleaned: Sequence[Cleaned]) -> list[Cleaned]:
     and says so (``not_compared``) when other files of its shape were given."""
     out = list(cleaned)
     for shape in {c.shape for c in cleaned}:
-        later = pd.Series(dtype=object)  # ID → the nearest later file holding it
         alike = [i for i, c in enumerate(out) if c.shape is shape]
-        if len(alike) < 2:  # one export of its kind (the common case): nothing to compare
-            continue
-        for i in reversed(alike):
-            c = out[i]
-            if c.tally is not None:  # said, not silently left double
-                out[i] = replace(c, findings=[*c.findings, Finding(Rule.NOT_COMPARED, c.file, [])])
-            if c.tally is not None or "id" not in c.frame:
-                continue
-            ids = c.frame["id"].astype(object)
-            hit = ids.notna().to_numpy(dtype=bool) & ids.isin(later.index).to_numpy(dtype=bool)
-            if hit.any():  # an ID a later file holds: that file's row counts, this one is excluded
-                files = Listed(set(later.reindex(ids[hit].unique()).astype(str)))
-                found = Finding(Rule.ID_IN_LATER_FILE, c.file, c.frame["row"][hit].to_numpy(dtype="int64"), files)
-                out[i] = replace(c, frame=c.frame.loc[~hit].reset_index(drop=True), findings=[*c.findings, found])
-            mine = pd.Series(c.file, index=pd.Index(ids.dropna().unique(), dtype=object))
-            later = pd.concat([later, mine[~mine.index.isin(later.index)]])
+        if len(alike) > 1:  # one export of its kind (the common case): nothing to compare
+            _as_one_log(out, alike)
     return out
+
+
+def _as_one_log(out: list[Cleaned], alike: list[int]) -> None:
+    """The files at ``alike`` read as one log, from the last given back to the first."""
+    later = pd.Series(dtype=object)  # ID → the nearest later file holding it
+    for i in reversed(alike):
+        c = out[i]
+        if c.tally is not None:  # said, not silently left double
+            out[i] = replace(c, findings=[*c.findings, Finding(Rule.NOT_COMPARED, c.file, [])])
+            continue
+        if "id" not in c.frame:
+            continue
+        ids = c.frame["id"].astype(object)
+        hit = ids.notna().to_numpy(dtype=bool) & ids.isin(later.index).to_numpy(dtype=bool)
+        if hit.any():  # an ID a later file holds: that file's row counts, this one is excluded
+            files = Listed(set(later.reindex(ids[hit].unique()).astype(str)))
+            found = Finding(Rule.ID_IN_LATER_FILE, c.file, c.frame["row"][hit].to_numpy(dtype="int64"), files)
+            out[i] = replace(c, frame=c.frame.loc[~hit].reset_index(drop=True), findings=[*c.findings, found])
+        mine = pd.Series(c.file, index=pd.Index(ids.dropna().unique(), dtype=object))
+        later = pd.concat([later, mine[~mine.index.isin(later.index)]])
