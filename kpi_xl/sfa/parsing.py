@@ -45,7 +45,8 @@ def excel_text(series: pd.Series) -> tuple[pd.Series, pd.Series] | None:
     if not pd.api.types.is_string_dtype(series.dtype) or series.dtype == object:
         return None
     array = arrow_text(series)
-    if not pc.any(pc.starts_with(array, '="')).as_py():
+    probe = distinct(array).dictionary if _repetitive(array) else array  # the encoding later steps reuse
+    if not pc.any(pc.starts_with(probe, '="')).as_py():
         return None
     hit = pc.fill_null(pc.match_substring_regex(array, r'^="(?:[^"]|"")*"$'), False)
     inner = pc.replace_substring(pc.replace_substring_regex(array, r'^="(.*)"$', r"\1"), '""', '"')
