@@ -299,6 +299,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "rule_date_serial": ("Excelのシリアル値の日付を変換", "Excel serial dates converted"),
     "rule_date_zone": ("時差（Z、+09:00など）付きの日時をチームのタイムゾーンに変換（マッピングの timezone で変更可）",
                        "times with a UTC offset (Z, +09:00 …) converted to the team's time zone (a mapping's timezone)"),
+    "rule_amount_unit": ("見出しの単位（千円・万円など）で書かれた金額を円に換算", "amounts in the header's unit (千円, 万円 …) converted to yen"),
     "rule_number_text": ("数値を正規化（全角、桁区切り、¥、▲、(1,234)）", "numbers normalised (full-width, separators, ¥, ▲, (1,234))"),
     "rule_name_variant": ("空白・全角半角だけが違う名前（統合せず報告）", "names differing only by spaces or width (reported, not merged)"),
     "rule_stage_backwards": ("ステージが後戻りした案件", "deals whose stage went backwards"),

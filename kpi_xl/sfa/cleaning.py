@@ -17,7 +17,16 @@ from kpi_xl.sfa.encodings import as_category, shared_encodings
 from kpi_xl.sfa.findings import Finding, Rule
 from kpi_xl.sfa.header import Header, Shape
 from kpi_xl.sfa.outcomes import outcomes
-from kpi_xl.sfa.parsing import excel_text, lookup_words, parse_dates, parse_numbers, parse_times
+from kpi_xl.sfa.parsing import (
+    OWN_UNIT,
+    excel_text,
+    lookup_words,
+    parse_dates,
+    parse_numbers,
+    parse_times,
+    text_values,
+    yen_scale,
+)
 from kpi_xl.sfa.reading import RawFile
 from kpi_xl.sfa.repeats import repeated as repeated_ids
 from kpi_xl.sfa.tally import Tally
@@ -217,17 +226,32 @@ def _number_column(ctx: Context, raw: pd.Series, name: str, *, whole: bool = Fal
     return values
 
 
+def _in_yen(ctx: Context, values: pd.Series, raw: pd.Series, header: str) -> pd.Series:
+    """Amounts in the unit their header names (金額（千円）: ×1,000), noted; a cell that says
+    its own unit (80万円) is already in yen."""
+    scale = yen_scale(header)
+    if scale == 1:
+        return values
+    plain = values.notna() & ~text_values(raw).str.contains(OWN_UNIT).fillna(False).astype(bool)
+    ctx.note(Rule.AMOUNT_UNIT, plain, detail=f"{header}: ×{scale:,}")
+    return values.where(~plain, values * scale)
+
+
 def _amounts(ctx: Context) -> None:
     for field_name in ("amount", "count"):
         if ctx.column(field_name) is not None:
-            ctx.frame[field_name] = _number_column(ctx, ctx.column(field_name), field_name,
-                                                   whole=field_name == "count")
+            values = _number_column(ctx, ctx.column(field_name), field_name, whole=field_name == "count")
+            if field_name == "amount" and "amount" in ctx.header.fields:
+                values = _in_yen(ctx, values, ctx.column("amount"), ctx.header.names[ctx.header.fields["amount"]])
+            ctx.frame[field_name] = values
     for column in ctx.header.metrics:  # a summary table's metric columns
         if column.is_rate:  # a given rate ("20%") is recomputed from its counts
             ctx.findings.append(Finding(Rule.RATE_RECOMPUTED, ctx.name, [], ctx.header.names[column.position]))
         else:
-            ctx.frame[f"m:{column.metric}"] = _number_column(ctx, ctx.data.iloc[:, column.position], column.metric,
-                                                             whole=column.whole)
+            raw = ctx.data.iloc[:, column.position]
+            values = _number_column(ctx, raw, column.metric, whole=column.whole)
+            ctx.frame[f"m:{column.metric}"] = values if column.whole else \
+                _in_yen(ctx, values, raw, ctx.header.names[column.position])
     if ctx.header.shape is Shape.SUMMARY:  # a summary's 通電 / 商談化 column: counts of that outcome
         for outcome, position in ctx.header.flags.items():
             ctx.frame[f"n:{outcome}"] = _number_column(ctx, ctx.data.iloc[:, position], outcome, whole=True)

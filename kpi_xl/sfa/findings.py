@@ -36,6 +36,7 @@ class Rule(str, Enum):
     DATE_SERIAL = "date_serial"
     DATE_ZONE = "date_zone"
     NUMBER_TEXT = "number_text"
+    AMOUNT_UNIT = "amount_unit"
     NAME_VARIANT = "name_variant"
     STAGE_BACKWARDS = "stage_backwards"
     IMPOSSIBLE_FUNNEL = "impossible_funnel"

@@ -108,11 +108,17 @@ def _match(names: list[str], mapped: dict[str, str], synonyms: dict[str, list[st
         if key(header) in keys:
             found[name] = keys.index(key(header))
     words = {key(word): name for name, ws in synonyms.items() for word in ws}
-    for position, k in enumerate(keys):
-        name = words.get(k)
-        if name and name not in found and position not in found.values() and position not in taken:
-            found[name] = position
+    for candidates in (keys, [bare(k) for k in keys]):  # 金額（千円）: as written, then without its note
+        for position, k in enumerate(candidates):
+            name = words.get(k)
+            if name and name not in found and position not in found.values() and position not in taken:
+                found[name] = position
     return found
+
+
+def bare(word_key: str) -> str:
+    """A header's key without a trailing note in brackets: 金額(千円) → 金額, 日付(jst) → 日付."""
+    return re.sub(r"\([^()]*\)$", "", word_key) or word_key
 
 
 def _text(value: object) -> str:
@@ -143,7 +149,7 @@ def _metric_columns(names: list[str], claimed: set[int],
     """Columns named like a metric, other than those a field already claims."""
     found: dict[str, MetricColumn] = {}
     for position, name in enumerate(names):
-        word = metric_words.get(key(name))
+        word = metric_words.get(key(name)) or metric_words.get(bare(key(name)))
         if word and position not in claimed and word.metric not in found:
             found[word.metric] = MetricColumn(word.metric, position, word.is_rate, word.whole)
     return tuple(found.values())

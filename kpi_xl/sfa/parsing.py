@@ -443,6 +443,17 @@ def _numbers_by_value(text: pd.Series) -> pd.Series:
     return pd.Series(values.to_numpy(zero_copy_only=False), index=text.index, dtype="float64")
 
 
+YEN_UNITS = {"円": 1, "千円": 1_000, "万円": 10_000, "百万円": 1_000_000, "億円": 100_000_000, "yen": 1, "jpy": 1,
+             "千": 1_000, "万": 10_000, "百万": 1_000_000, "億": 100_000_000}
+OWN_UNIT = r"[万億千円¥￥]"  # a cell that says its own unit (80万円, ¥1,200) is read as it says
+
+
+def yen_scale(header: str) -> int:
+    """How many yen one unit of an amount column is, from its header's note: 金額（千円） → 1,000."""
+    found = re.search(r"[(]([^()]*)[)]\s*$", unicodedata.normalize("NFKC", header))
+    return YEN_UNITS.get(found[1].strip().casefold(), 1) if found else 1
+
+
 def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """(values, normalised-text mask, unparseable mask): "1,200", "１２", "¥1,000", "▲500"…"""
     text = text_values(raw) if raw.dtype != object else raw.map(

@@ -271,3 +271,25 @@ def test_a_task_not_done_yet_is_not_an_activity(tmp_path):
     mapping = write(tmp_path, "statuses:\n  open: [未着手, 保留]\n", "m.yaml")
     held = ingest([path], SDR, mapping)
     assert held.actuals.by_month.loc[("佐藤 健", "2026-10"), "calls"] == 3 and findings(held)["not_done"] == [4, 5]
+
+
+@pytest.mark.parametrize(("header", "cells", "yen", "note"), [
+    ("金額（千円）", ['"1,200"', "800"], 2_000_000, "金額（千円）: ×1,000"),  # a deal list in thousands of yen
+    ("受注金額(万円)", ["120", "80万円"], 2_000_000, "受注金額(万円): ×10,000"),  # a cell's own unit is read as it says
+    ("金額(円)", ["1200000", "800000"], 2_000_000, None),
+    ("金額（税抜）", ["1200000", "800000"], 2_000_000, None),  # a note that is no unit
+])
+def test_an_amount_headers_unit_is_applied(tmp_path, header, cells, yen, note):
+    """Japanese exports name the unit in the header (金額（千円）): once such a column was not
+    even recognised, and revenue was 'no data'."""
+    body = f"商談ID,担当者,ステータス,受注日,{header},作成日\n" + "".join(
+        f"{i},佐藤,受注,2026-10-2{i},{cell},2026-09-01\n" for i, cell in enumerate(cells, start=1))
+    data = ingest([write(tmp_path, body, "deals.csv")], SDR)
+    assert data.actuals.by_month.loc[("佐藤", "2026-10"), "revenue"] == yen
+    assert [str(f.detail) for f in data.findings if f.rule.value == "amount_unit"] == ([note] if note else [])
+
+
+def test_a_summary_tables_revenue_in_thousands(tmp_path):
+    body = "担当者,年月,架電数,受注数,売上(千円)\n佐藤,2026-10,100,2,1500\n鈴木,2026-10,80,1,700\n"
+    data = ingest([write(tmp_path, body, "summary.csv")], SDR)
+    assert data.actuals.by_month["revenue"].sum() == 2_200_000 and data.actuals.by_month["won"].sum() == 3
