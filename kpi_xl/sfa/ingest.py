@@ -70,7 +70,9 @@ def ingest(paths: Sequence[Path | str], template: Template, mapping: Path | str 
         sources.extend(_sheets(raws, vocab, words))
         _tick(progress)
     refuse_copies([s.raw for s in sources])
-    sources = [replace(s, cleaned=c) for s, c in zip(sources, across_files([s.cleaned for s in sources]))]
+    kinds = [(s.cleaned.shape, key(s.header.names[s.header.fields["id"]]) if "id" in s.header.fields else None)
+             for s in sources]
+    sources = [replace(s, cleaned=c) for s, c in zip(sources, across_files([s.cleaned for s in sources], kinds))]
     done = Ingested(sources, aggregate([s.cleaned for s in sources], template), vocab)
     _tick(progress)
     return done

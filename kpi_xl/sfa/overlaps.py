@@ -7,7 +7,7 @@ content) is refused: no overlap rule can tell which copy was meant."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import replace
 
 import pandas as pd
@@ -32,13 +32,16 @@ def _where(raw: RawFile) -> str:
     return f"{raw.path}:{raw.table}" if raw.table else str(raw.path)
 
 
-def across_files(cleaned: Sequence[Cleaned]) -> list[Cleaned]:
-    """``cleaned`` with each row whose ID a later file of the same shape holds excluded (rule
-    ``id_in_later_file``). A file read in chunks keeps no rows to compare: it is left as read,
-    and says so (``not_compared``) when other files of its shape were given."""
+def across_files(cleaned: Sequence[Cleaned], kinds: Sequence[Hashable] | None = None) -> list[Cleaned]:
+    """``cleaned`` with each row whose ID a later file of the same kind holds excluded (rule
+    ``id_in_later_file``). A kind is the shape and, as ``kinds`` gives it, the ID column's
+    header: exports of one report share it, while two tools that both number from 1 (a CTI's
+    通話ID, an SFA's 活動ID) are never taken for one log. A file read in chunks keeps no rows to
+    compare: it is left as read, and says so (``not_compared``) when others of its kind were given."""
     out = list(cleaned)
-    for shape in {c.shape for c in cleaned}:
-        alike = [i for i, c in enumerate(out) if c.shape is shape]
+    kinds = list(kinds) if kinds is not None else [c.shape for c in cleaned]
+    for kind in set(kinds):
+        alike = [i for i, k in enumerate(kinds) if k == kind]
         if len(alike) > 1:  # one export of its kind (the common case): nothing to compare
             _as_one_log(out, alike)
     return out

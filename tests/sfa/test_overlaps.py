@@ -132,3 +132,18 @@ def test_the_command_says_how_many_rows_were_left_out(tmp_path, capsys):
         code = main(["report", "--data", str(tmp_path / "1.csv"), str(tmp_path / "2.csv"), "--plan", str(plan),
                      "--month", "2026-10", "-o", str(tmp_path / "r.xlsx"), "--force", "--lang", lang])
         assert code == 0 and line in capsys.readouterr().out.splitlines()
+
+
+def test_two_tools_numbering_from_one_are_not_one_log(tmp_path):
+    """A CTI's call log (通話ID 1, 2 …) beside the SFA's activity log (活動ID 1, 2 …): the same
+    numbers are different activities, every one counted."""
+    cti = tmp_path / "cti.csv"
+    cti.write_text("通話ID,日付,担当者,活動種別,結果\n1,2026-10-01,佐藤,架電,通電\n2,2026-10-01,佐藤,架電,不在\n",
+                   encoding="utf-8")
+    sfa = tmp_path / "sfa.csv"
+    sfa.write_text("活動ID,日付,担当者,活動種別,結果\n1,2026-10-02,佐藤,メール,\n2,2026-10-03,佐藤,メール,\n",
+                   encoding="utf-8")
+    data = ingest([cti, sfa], SDR)
+    assert [s.cleaned.used for s in data.sources] == [2, 2]
+    october = data.actuals.by_month.loc[("佐藤", "2026-10")]
+    assert (october["calls"], october["emails_sent"]) == (2, 2)
