@@ -20,6 +20,7 @@ from kpi_xl.sfa.text_bytes import has_digit, may_need_cleaning
 from kpi_xl.sfa.vocabulary import TEAM_ZONE, key
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+WIDE_TIME = "datetime64[us]"  # a parsed time before it is cut to 1900–2100 (nanoseconds end at 1677 and 2262)
 ZONED = r"\d\s*(?:Z|[+-]\d{2}:?\d{2})$"  # …09:00:00Z, …09:00+09:00, …09:00 +0900 (a date alone has none)
 FIRST_DATE, LAST_DATE = pd.Timestamp("1900-03-01"), pd.Timestamp("2100-12-31 23:59:59")
 # Excel serials read as dates: 10000 (1927-05-18) … 73050 (2100-12-31). A smaller number in a
@@ -280,7 +281,8 @@ def dates_by_row(raw: pd.Series, zone: str = TEAM_ZONE) -> Dates:
 def _iso(text: pd.Series, zone: str) -> tuple[pd.Series, pd.Series]:
     """ISO 8601 text as local times, and which had a UTC offset (Z, +09:00, +0900): those are
     taken to ``zone`` and the offset dropped, so that offsets may differ from row to row. The
-    offsets are looked for only when pandas finds some (a log without them pays nothing)."""
+    offsets are looked for only when pandas finds some (a log without them pays nothing). In
+    microseconds, which hold any year a text can name (-40, 0001): :func:`_fit` cuts the rest."""
     text = text.astype(object)
     none = pd.Series(False, index=text.index)
     try:
@@ -288,11 +290,11 @@ def _iso(text: pd.Series, zone: str) -> tuple[pd.Series, pd.Series]:
     except ValueError:  # offsets that differ from row to row, or beside times without one
         parsed = None
     if parsed is not None and parsed.dtype.kind == "M" and getattr(parsed.dt, "tz", None) is None:
-        return parsed.astype("datetime64[ns]"), none
+        return parsed.astype(WIDE_TIME), none
     zoned = text.str.contains(ZONED).fillna(False).astype(bool)
-    local = pd.to_datetime(text.where(~zoned), format="ISO8601", errors="coerce").astype("datetime64[ns]")
+    local = pd.to_datetime(text.where(~zoned), format="ISO8601", errors="coerce").astype(WIDE_TIME)
     utc = pd.to_datetime(text[zoned], format="ISO8601", errors="coerce", utc=True)
-    local[zoned] = utc.dt.tz_convert(zone).dt.tz_localize(None).astype("datetime64[ns]")
+    local[zoned] = utc.dt.tz_convert(zone).dt.tz_localize(None).astype(WIDE_TIME)
     return local, zoned & local.notna()
 
 

@@ -69,6 +69,7 @@ def test_random_bytes_as_an_export(tmp_path_factory, capsys, raw, suffix):
 @example(header=["担当者", "年月", "架電数"], rows=[["佐藤", "2026-10", "1e309"]], encoding="utf-8", delimiter=",")
 @example(header=["担当者", "商談ステータス"], rows=[], encoding="utf-8", delimiter=",")
 @example(header=["担当者", "商談ステータス"], rows=[["佐藤", "受注"]], encoding="utf-8", delimiter=",")
+@example(header=["日付", "担当者"], rows=[["-40"]], encoding="utf-8", delimiter=",")  # year -40: no ns overflow
 def test_random_csv_shapes(tmp_path_factory, capsys, header, rows, encoding, delimiter):
     folder = tmp_path_factory.mktemp("csv")
     lines = [delimiter.join(header), *(delimiter.join(r) for r in rows)]

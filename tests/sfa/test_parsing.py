@@ -81,6 +81,14 @@ def test_a_column_without_the_text_form_is_left_alone():
     assert excel_text(pd.Series(['="0001"', 5], dtype=object)) is None  # typed cells (XLSX): no CSV text form
 
 
+@pytest.mark.parametrize("raw", ["-40", "-40-01-01", "0001-01-01T00:00:00Z", "9999-12-31T23:00:00+09:00"])
+def test_years_no_nanosecond_holds_are_outside_not_a_crash(raw):
+    """pandas reads '-40' as the year -40: reported as an impossible date, as 9999-12-31 is."""
+    parsed, _, _, bad, outside, zoned = parse_dates(pd.Series([raw, "2026-10-01"], dtype=object))
+    assert outside.tolist() == [True, False] and not bad.any() and not zoned.any()
+    assert pd.isna(parsed[0]) and str(parsed[1]) == "2026-10-01 00:00:00"
+
+
 def test_offsets_may_differ_from_row_to_row():
     """Once a crash ('Mixed timezones detected'): naive, Z and +09:00 values in one column."""
     raw = pd.Series(["2026-10-01 09:00", "2026-10-01T00:00:00Z", "2026-10-01T09:00:00+09:00", "2026-10-02",
