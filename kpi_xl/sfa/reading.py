@@ -92,15 +92,21 @@ def check_encoding(name: str) -> str:
 
 def read_file(path: Path | str, encoding: str | None = None) -> RawFile:
     """A CSV or XLSX file's rows as found; ``encoding`` overrides the detection for CSV files."""
-    file = Path(path)
-    if not file.is_file():
-        raise DataError("data_unreadable", file=str(file), reason=_not_a_file(file))
+    file = _existing(path)
     suffix = file.suffix.lower()
     if suffix in (".csv", ".txt", ".tsv"):
         return read_or_explain(file, lambda: _csv(file, encoding))
     if suffix in (".xlsx", ".xlsm"):
         return read_or_explain(file, lambda: _xlsx(file))
     raise DataError("data_format", file=str(file), suffix=suffix or "(none)")
+
+
+def _existing(path: Path | str) -> Path:
+    """``path`` as a file to read, else one line saying why it cannot be."""
+    file = Path(path)
+    if not file.is_file():
+        raise DataError("data_unreadable", file=str(file), reason=_not_a_file(file))
+    return file
 
 
 def _not_a_file(file: Path) -> Text:
@@ -195,18 +201,12 @@ def _ragged(file: Path, encoding: str, delimiter: str) -> pd.DataFrame:
 def xlsx_sheets(path: Path | str) -> list[RawFile]:
     """Each sheet of a workbook that holds cells, named ``file.xlsx:sheet`` when there are
     several (an export beside a cover sheet, or one sheet a month); the first sheet when none do."""
-    file = Path(path)
-    if not file.is_file():
-        raise DataError("data_unreadable", file=str(file), reason=_not_a_file(file))
+    file = _existing(path)
     return read_or_explain(file, lambda: _sheets(file))
 
 
 def _sheets(file: Path) -> list[RawFile]:
-    check_archive(file)
-    from importlib.util import find_spec
-
-    engine = "calamine" if find_spec("python_calamine") else "openpyxl"
-    book = pd.read_excel(file, sheet_name=None, header=None, engine=engine, dtype=object)
+    book, engine = _excel(file, None)
     digest = sha256(file)
     filled = {str(name): rows for name, rows in book.items() if not rows.dropna(how="all").empty}
     if len(filled) <= 1:
@@ -216,9 +216,15 @@ def _sheets(file: Path) -> list[RawFile]:
 
 
 def _xlsx(file: Path) -> RawFile:
+    rows, engine = _excel(file, 0)
+    return RawFile(file, rows, None, engine, sha256(file))
+
+
+def _excel(file: Path, sheets: int | None) -> tuple[Any, str]:
+    """A workbook's sheet ``sheets`` (None: every sheet, by name) as raw cells, once its zip
+    passed the bomb checks; and the reader used (python-calamine where installed)."""
     check_archive(file)
     from importlib.util import find_spec
 
     engine = "calamine" if find_spec("python_calamine") else "openpyxl"
-    rows = pd.read_excel(file, header=None, engine=engine, dtype=object)
-    return RawFile(file, rows, None, engine, sha256(file))
+    return pd.read_excel(file, sheet_name=sheets, header=None, engine=engine, dtype=object), engine
