@@ -19,12 +19,12 @@ from kpi_xl.sfa.header import Header, Shape
 from kpi_xl.sfa.outcomes import outcomes
 from kpi_xl.sfa.parsing import (
     OWN_UNIT,
-    excel_text,
     lookup_words,
     parse_dates,
     parse_numbers,
     parse_times,
     text_values,
+    without_excel_text,
     yen_scale,
 )
 from kpi_xl.sfa.reading import RawFile
@@ -81,16 +81,11 @@ FORMULA_LIKE = r"^\s*(?:=|[+@]\s*[A-Za-z_][\w.]*\s*\()"
 def _excel_text(ctx: Context) -> None:
     """Cells written ="0001" read as their text (0001) before any rule looks at them, noted by
     column (each column named, hits or not, when a log is read in chunks: joined by position)."""
+    ctx.data, hits = without_excel_text(ctx.data)  # a copy when any is: never the caller's rows
     none = pd.Series(False, index=ctx.data.index)
-    copied = False
-    for position in range(ctx.data.shape[1]):
-        found = excel_text(ctx.data.iloc[:, position])
-        if found is not None:
-            if not copied:  # never the caller's rows
-                ctx.data, copied = ctx.data.copy(), True
-            ctx.data.isetitem(position, found[0])
-        names = ctx.header.names  # a ragged row may run past the header
-        ctx.note(Rule.EXCEL_TEXT, none if found is None else found[1],
+    names = ctx.header.names  # a ragged row may run past the header
+    for position, hit in enumerate(hits):
+        ctx.note(Rule.EXCEL_TEXT, none if hit is None else hit,
                  detail=names[position] if position < len(names) else f"#{position + 1}")
 
 

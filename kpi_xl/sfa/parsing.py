@@ -55,16 +55,17 @@ def excel_text(series: pd.Series) -> tuple[pd.Series, pd.Series] | None:
     return values, pd.Series(hit.to_numpy(zero_copy_only=False), index=series.index, dtype=bool)
 
 
-def without_excel_text(rows: pd.DataFrame) -> pd.DataFrame:
-    """``rows`` with every ="…" cell read as its text (:func:`excel_text`); the same frame
-    when no cell is one."""
-    out = rows
+def without_excel_text(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[pd.Series | None]]:
+    """``rows`` with every ="…" cell read as its text (:func:`excel_text`) — a copy, or the
+    same frame when no cell is one — and per column which cells were (None: no cell)."""
+    out, hits = rows, []
     for position in range(rows.shape[1]):
         found = excel_text(rows.iloc[:, position])
+        hits.append(None if found is None else found[1])
         if found is not None:
             out = out.copy() if out is rows else out
             out.isetitem(position, found[0])
-    return out
+    return out, hits
 
 
 def text_values(series: pd.Series) -> pd.Series:

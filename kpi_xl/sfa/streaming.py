@@ -182,7 +182,7 @@ def _first_pass(source: _File) -> tuple[np.ndarray, int, dict[str, set[str]]]:
     (candidates for a name-variant finding)."""
     keys, names = KeyHashes(), {c: set() for c in VARIANT_COLUMNS}
     for raw in source.chunks():
-        rows = without_excel_text(raw)  # ="0001" read as 0001, as the rules read it
+        rows, _ = without_excel_text(raw)  # ="0001" read as 0001, as the rules read it
         keys.add(_keys(source, rows)[1])
         for column in VARIANT_COLUMNS:
             spelled = _spelled(source, rows, column)
