@@ -14,7 +14,7 @@ from kpi_xl.engine.observations import Observation
 from kpi_xl.engine.values import fold_name
 from kpi_xl.sfa.context import Context
 from kpi_xl.sfa.encodings import as_category, shared_encodings
-from kpi_xl.sfa.findings import Finding, Rule
+from kpi_xl.sfa.findings import Finding, Listed, Rule
 from kpi_xl.sfa.header import Header, Shape
 from kpi_xl.sfa.outcomes import outcomes
 from kpi_xl.sfa.parsing import (
@@ -140,7 +140,8 @@ def _status(ctx: Context) -> None:
         return
     raw = ctx.text("status")
     status = lookup_words(raw, ctx.vocab.lookup(ctx.vocab.statuses))
-    ctx.exclude(Rule.NOT_DONE, status == "open", detail=ctx.unknown_values(raw, status.where(status != "open")))
+    open_ = (status == "open").fillna(False).astype(bool)
+    ctx.exclude(Rule.NOT_DONE, open_, detail=Listed({str(v) for v in raw[open_ & ~ctx.excluded].unique()}))
     ctx.note(Rule.UNKNOWN_STATUS, raw.notna() & status.isna(), detail=ctx.unknown_values(raw, status))
 
 

@@ -268,6 +268,8 @@ def test_a_task_not_done_yet_is_not_an_activity(tmp_path):
     assert data.actuals.by_month.loc[("鈴木 美咲", "2026-10"), "emails_sent"] == 1
     found = findings(data)
     assert found["not_done"] == [4] and found["unknown_status"] == [5]
+    details = {f.rule.value: str(f.detail) for f in data.findings}
+    assert details["not_done"] == "未着手" and details["unknown_status"] == "保留"  # each names its own values
     mapping = write(tmp_path, "statuses:\n  open: [未着手, 保留]\n", "m.yaml")
     held = ingest([path], SDR, mapping)
     assert held.actuals.by_month.loc[("佐藤 健", "2026-10"), "calls"] == 3 and findings(held)["not_done"] == [4, 5]
