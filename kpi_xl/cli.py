@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -32,7 +33,7 @@ from kpi_xl.engine.settings import read_settings
 from kpi_xl.engine.templates import get_template, template_names
 from kpi_xl.engine.values import parse_count, parse_pair, parse_rate
 from kpi_xl.errors import InputError, KpiXlError
-from kpi_xl.i18n import label
+from kpi_xl.i18n import Text, at_least, label, usage_message
 from kpi_xl.settings_file import load_settings
 from kpi_xl.version import __version__
 
@@ -120,7 +121,9 @@ def cmd_plan(args: argparse.Namespace) -> Outcome:
 
     raw = _settings(args, load_settings(args.settings) if args.settings else None)
     if not args.from_data and (args.mapping or args.months or args.encoding):  # never silently unused
-        raise InputError("missing", field="--from-data", hint="--mapping, --months and --encoding read its files")
+        raise InputError("missing", field="--from-data", hint=Text(
+            "--mapping・--months・--encoding はそのファイルの読み方です",
+            "--mapping, --months and --encoding read its files"))
     history = _history(args, raw) if args.from_data else None
     settings = read_settings(raw)
     args.lang = args.lang or settings.options.lang
@@ -145,7 +148,7 @@ def _history(args: argparse.Namespace, raw: dict[str, Any]):
 
     months = int(parse_count(args.months, "--months")) if args.months is not None else DEFAULT_MONTHS
     if months < 1:
-        raise InputError("out_of_range", field="--months", value=args.months, allowed="1 or more")
+        raise InputError("out_of_range", field="--months", value=args.months, allowed=at_least(1))
     template = get_template(str(raw.get("template") or "sdr"))
     history, _ = history_from_exports(args.from_data, template, months, mapping=args.mapping, encoding=args.encoding)
     raw.update(with_history(raw, history, template))
@@ -175,7 +178,8 @@ def cmd_workbook(args: argparse.Namespace) -> Outcome:
 def _stale_days(text: str) -> tuple[int, int, int]:
     days = [int(parse_count(x, "--stale")) for x in text.split(",")]
     if len(days) != 3 or not days[0] < days[1] < days[2]:
-        raise InputError("out_of_range", field="--stale", value=text, allowed="three rising day counts, e.g. 14,30,60")
+        raise InputError("out_of_range", field="--stale", value=text, allowed=Text(
+            "増えていく3つの日数（例: 14,30,60）", "three rising day counts, e.g. 14,30,60"))
     return days[0], days[1], days[2]
 
 
@@ -304,16 +308,19 @@ def finite(data: Any) -> Any:
 class _UsageError(SystemExit):
     """A command line argparse cannot take: its one line, exit code 2."""
 
-    def __init__(self, line: str) -> None:
+    def __init__(self, prog: str, text: str) -> None:
         super().__init__(2)
-        self.line = line
+        self.prog, self.text = prog, text
+
+    def line(self, lang: str) -> str:
+        return f"{self.prog}: {usage_message(self.text, lang)} (--help)"
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors, like every other kpi-xl error (no usage block)."""
 
     def error(self, message: str) -> NoReturn:
-        raise _UsageError(f"{self.prog}: {message} (--help)")
+        raise _UsageError(self.prog, message)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -344,14 +351,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _lang_in(words: list[str]) -> str:
+    """The --lang of a command line argparse could not take (ja unless it says en)."""
+    lang = "ja"
+    for before, word in pairwise(["", *words]):  # the last one given wins, as argparse's would
+        if word.startswith("--lang="):
+            lang = word.removeprefix("--lang=")
+        elif before == "--lang":
+            lang = word
+    return "en" if lang == "en" else "ja"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     try:
         args = build_parser().parse_args(words)
     except _UsageError as exc:  # with --json, a program reading stdout still gets a document
-        print(exc.line, file=sys.stderr)
+        line = exc.line(_lang_in(words))
+        print(line, file=sys.stderr)
         if "--json" in words:
-            print(json.dumps({"error": {"code": "usage", "message": exc.line.removeprefix("kpi-xl: ")}},
+            print(json.dumps({"error": {"code": "usage", "message": line.removeprefix("kpi-xl: ")}},
                              ensure_ascii=False))
         return 2
     except SystemExit as exc:  # --help, --version

@@ -20,6 +20,7 @@ from kpi_xl.engine.calendar import BusinessCalendar, add_months
 from kpi_xl.engine.plan import Plan, build_plan
 from kpi_xl.engine.settings import read_settings
 from kpi_xl.errors import OutputError
+from kpi_xl.i18n import os_reason
 
 REPS = ["佐藤 健", "鈴木 美咲", "高橋 翔", "田中 結衣", "伊藤 大輔", "渡辺 彩", "山本 拓也", "中村 さくら",
         "小林 亮", "加藤 真由"]
@@ -76,7 +77,7 @@ def run_demo(folder: Path | str, *, lang: str = "ja", force: bool = False) -> De
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError("output_unwritable", path=str(folder), reason=exc.strerror or str(exc)) from None
+        raise OutputError("output_unwritable", path=str(folder), reason=os_reason(exc)) from None
     files = write_demo_data(folder, DEMO_MONTH)
     settings_data = {**DEMO_SETTINGS, "lang": lang}
     (folder / "plan.yaml").write_text(yaml.safe_dump(settings_data, allow_unicode=True, sort_keys=False),

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from kpi_xl.errors import OutputError
+from kpi_xl.i18n import A_FOLDER, Text, os_reason
 
 XLSX = (".xlsx",)
 XLSM = (".xlsm",)
@@ -29,7 +30,7 @@ def check_output(path: Path, *, force: bool, inputs: Iterable[Path] = (), suffix
     if path.exists() and not force:
         raise OutputError("output_exists", path=str(path))
     if path.exists() and path.is_dir():
-        raise OutputError("output_unwritable", path=str(path), reason="it is a folder")
+        raise OutputError("output_unwritable", path=str(path), reason=A_FOLDER)
 
 
 def _normal_mode(target: Path) -> int:
@@ -48,11 +49,12 @@ def write_atomic(path: Path | str, write: Callable[[Path], None], *, force: bool
     check_output(target, force=force, inputs=inputs, suffixes=suffixes)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise OutputError("output_unwritable", path=str(target), reason=f"no folder {folder}")
+        raise OutputError("output_unwritable", path=str(target), reason=Text(
+            f"フォルダー {folder} がありません", f"no folder {folder}"))
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:  # a read-only folder, a full disk, a pseudo file system
-        raise OutputError("output_unwritable", path=str(target), reason=exc.strerror or str(exc)) from None
+        raise OutputError("output_unwritable", path=str(target), reason=os_reason(exc)) from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -65,7 +67,7 @@ def write_atomic(path: Path | str, write: Callable[[Path], None], *, force: bool
     except FileExistsError:  # another run created it first: exactly one wins
         raise OutputError("output_exists", path=str(target)) from None
     except OSError as exc:
-        raise OutputError("output_unwritable", path=str(target), reason=exc.strerror or str(exc)) from None
+        raise OutputError("output_unwritable", path=str(target), reason=os_reason(exc)) from None
     finally:  # also on Ctrl-C: no hidden .tmp file left behind
         if tmp.exists():
             tmp.unlink()

@@ -6,6 +6,8 @@ workbook; ``{field}``-style parameters are filled in by :func:`message`.
 
 from __future__ import annotations
 
+import errno
+import re
 from typing import Any, NamedTuple
 
 
@@ -24,6 +26,68 @@ class Text(NamedTuple):
 
 
 NO_TEXT = Text("", "")
+
+
+A_FOLDER = Text("フォルダーです（ファイル名を指定してください）", "a folder (give a file name)")
+_OS_REASONS = {  # the operating system's words are English: the common ones in Japanese
+    errno.ENOENT: "ファイルまたはフォルダーがありません",
+    errno.EACCES: "アクセス権がありません",
+    errno.EPERM: "この操作は許可されていません",
+    errno.EROFS: "読み取り専用の場所です",
+    errno.ENOSPC: "ディスクの空きがありません",
+    errno.EISDIR: A_FOLDER.ja,
+    errno.ENOTDIR: "途中の名前がフォルダーではありません",
+    errno.ENAMETOOLONG: "名前が長すぎます",
+    errno.EBUSY: "使用中です（他のアプリで開いていませんか）",
+}
+
+
+def os_reason(exc: OSError) -> Text:
+    """Why the operating system refused: in English its own words (as a search finds them), in
+    Japanese ours for the common cases, else its words as the detail."""
+    words = exc.strerror or str(exc) or type(exc).__name__
+    known = _OS_REASONS.get(exc.errno or 0)
+    return Text(known, words) if known else library_reason(words)
+
+
+def library_reason(detail: Any) -> Text:
+    """A library's own one-line reason (English), behind a Japanese lead-in."""
+    text = str(detail).splitlines()[0][:200] if str(detail) else type(detail).__name__
+    return Text(f"読み込みに失敗しました（詳細: {text}）", text)
+
+
+_USAGE_JA = (  # argparse's own messages (English), for a command line it cannot take
+    (r"argument (\S+): expected one argument", r"\1 には値が1つ必要です"),
+    (r"argument (\S+): expected at least one argument", r"\1 には値が1つ以上必要です"),
+    (r"argument (\S+): expected at most one argument", r"\1 にとれる値は1つまでです"),
+    (r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)", r"\1 に \2 は使えません。使える値: \3"),
+    (r"argument (\S+): ignored explicit argument (.*)", r"\1 は値をとりません（指定値: \2）"),
+    (r"argument (\S+): (.*)", r"\1: \2"),
+    (r"unrecognized arguments: (.*)", r"知らない引数です: \1"),
+    (r"the following arguments are required: (.*)", r"次の引数が必要です: \1"),
+    (r"ambiguous option: (\S+) could match (.*)", r"\1 は複数のオプションに当てはまります: \2"),
+)
+
+
+def usage_message(text: str, lang: str) -> str:
+    """argparse's message ``text`` in ``lang``: as it is in English, else in Japanese when it is
+    one of those a user meets (a missing value, a bad choice, an unknown flag)."""
+    if lang == "en":
+        return text
+    for pattern, japanese in _USAGE_JA:
+        if re.fullmatch(pattern, text):
+            return re.sub(pattern, japanese, text)
+    return text
+
+
+def at_least(low: float | str) -> Text:
+    """What an error says is allowed: ``low`` or more."""
+    return Text(f"{low} 以上", f"{low} or more")
+
+
+def between(low: float | str, high: float | str) -> Text:
+    """What an error says is allowed: ``low`` to ``high``, both included."""
+    return Text(f"{low}～{high}", f"{low} to {high}")
 
 _MESSAGES: dict[str, tuple[str, str]] = {
     # values
@@ -60,8 +124,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "{field} must be a whole number (got {value})",
     ),
     "out_of_range": (
-        "{field} は {allowed} の範囲で指定してください（指定値: {value}）",
-        "{field} must be within {allowed} (got {value})",
+        "{field} は {allowed} で指定してください（指定値: {value}）",
+        "{field} must be {allowed} (got {value})",
     ),
     "bad_choice": (
         "{field} に {value!r} は使えません。使える値: {allowed}",
@@ -78,6 +142,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_key": (
         "{field} というキーは使えません。使えるキー: {allowed}",
         "{field}: no such key; allowed keys: {allowed}",
+    ),
+    "bad_rep": (
+        "{field} は 名前[:稼働率[:開始月[:立ち上がり]]] の形で指定してください（指定値: {value!r}）。例: 佐藤:1:2026-10:0.5/0.75",
+        "{field} must look like name[:capacity[:start month[:ramp]]] (got {value!r}); e.g. 佐藤:1:2026-10:0.5/0.75",
     ),
     "bad_pair": (
         "{field} は 名前=値 の形で指定してください（指定値: {value!r}）",
@@ -229,6 +297,14 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "infeasible_short": ("能力不足: あと {n} 人必要（1人1日 {need} 件 / 上限 {cap} 件）",
                          "over capacity: {n} more reps needed ({need} per rep-day, capacity {cap})"),
     # SFA exports
+    "mapping_value": (
+        "マッピングファイル {file} の {key} に {value!r} は使えません。使える値: {allowed}",
+        "mapping file {file}: {key} cannot be {value!r}; allowed: {allowed}",
+    ),
+    "mapping_shape": (
+        "マッピングファイル {file}: {reason}",
+        "mapping file {file}: {reason}",
+    ),
     "mapping_key": (
         "マッピングファイル {file} のキー {key} は使えません。使えるキー: {allowed}",
         "mapping file {file}: key {key} is not allowed; allowed: {allowed}",

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from kpi_xl.errors import InputError
-from kpi_xl.i18n import Text
+from kpi_xl.i18n import Text, library_reason, os_reason
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -34,7 +34,7 @@ def load_settings(path: Path | str) -> dict[str, Any]:
                          reason=Text(f"UTF-8 のテキストではありません（{KINDS.ja}）",
                                      f"not UTF-8 text ({KINDS.en})")) from None
     except OSError as exc:
-        raise InputError("settings_file", path=str(file), reason=str(exc)) from None
+        raise InputError("settings_file", path=str(file), reason=os_reason(exc)) from None
     try:
         if file.suffix.lower() == ".json":
             data = json.loads(text)
@@ -45,7 +45,8 @@ def load_settings(path: Path | str) -> dict[str, Any]:
 
             data = yaml.safe_load(text)
     except Exception as exc:  # each parser has its own error class; all mean "not parseable"
-        raise InputError("settings_file", path=str(file), reason=str(exc).splitlines()[0]) from None
+        raise InputError("settings_file", path=str(file), reason=library_reason(exc)) from None
     if not isinstance(data, dict):
-        raise InputError("settings_file", path=str(file), reason="the top level must be a mapping of settings")
+        raise InputError("settings_file", path=str(file), reason=Text(
+            "最上位は設定の表（template: sdr, kgi: …）にしてください", "the top level must be a mapping of settings"))
     return data

@@ -47,7 +47,7 @@ from kpi_xl.excel_values import (
     rate_list,
     whole_number,
 )
-from kpi_xl.i18n import label, message
+from kpi_xl.i18n import Text, between, label, message
 
 __all__ = ["KPI_ACHIEVEMENT", "KPI_BENCHMARK", "KPI_BOTTLENECK", "KPI_FEASIBILITY", "KPI_FORWARD", "KPI_LANDING",
            "KPI_PER_REP", "KPI_RATE", "KPI_REVERSE", "KPI_SPLIT", "KPI_STATUS", "KPI_TEMPLATE"]
@@ -152,7 +152,8 @@ def KPI_SPLIT(total, fiscal_year, period="month", fy_start=4, holidays=None, met
         shares = split(amount, [m.business_days for m in months], how, whole=whole)
         return [[excel_date(day), 1, per_day(share, m.business_days, whole=whole)]
                 for m, share in zip(months, shares) for day in cal.days(m.start, m.end)]
-    raise InputError("bad_choice", field="period", value=period, allowed="month, week, day")
+    raise InputError("bad_choice", field="period", value=period,
+                     allowed=Text("month（月）, week（週）, day（日）", "month, week, day"))
 
 
 @udf(
@@ -163,10 +164,10 @@ def KPI_PER_REP(total, capacities):
     """稼働率で担当者に配分（合計はチーム目標と一致） / Whole shares per rep that add up to the total."""
     amount = parse_number(total, "total")
     if not 0 <= amount <= MAX_VALUE:
-        raise InputError("out_of_range", field="total", value=total, allowed=f"0 to {MAX_VALUE:.0e}")
+        raise InputError("out_of_range", field="total", value=total, allowed=between(0, f"{MAX_VALUE:.0e}"))
     weights = [parse_number(c, "capacity") for c in flat(capacities)]
     if any(not 0 <= w <= MAX_VALUE for w in weights):
-        raise InputError("out_of_range", field="capacities", value=max(weights), allowed=f"0 to {MAX_VALUE:.0e}")
+        raise InputError("out_of_range", field="capacities", value=max(weights), allowed=between(0, f"{MAX_VALUE:.0e}"))
     shares = largest_remainder(int(roundup(amount)), weights)
     is_row = isinstance(capacities, (list, tuple)) and len(capacities) == 1 and \
         isinstance(capacities[0], (list, tuple)) and len(capacities[0]) > 1
@@ -261,10 +262,10 @@ def KPI_FEASIBILITY(required_per_day, reps, capacity_per_day=None, lang="ja"):
     need = parse_number(required_per_day, "required_per_day")
     if not 0 <= need <= MAX_VALUE:
         raise InputError("out_of_range", field="required_per_day", value=required_per_day,
-                         allowed=f"0 to {MAX_VALUE:.0e}")
+                         allowed=between(0, f"{MAX_VALUE:.0e}"))
     team = parse_number(reps, "reps")
     if not 0.001 <= team <= MAX_REPS:
-        raise InputError("out_of_range", field="reps", value=reps, allowed=f"0.001 to {MAX_REPS}")
+        raise InputError("out_of_range", field="reps", value=reps, allowed=between(0.001, MAX_REPS))
     cap = number(capacity_per_day, "capacity_per_day", default_capacity())
     more = extra_reps(need, team * cap, cap)
     per_rep = f"{need / team:,.1f}"
@@ -295,7 +296,8 @@ def KPI_LANDING(actual_to_date, business_days_elapsed, business_days_total, pipe
             chances = chances * len(values)
         if len(chances) != len(values):
             raise InputError("out_of_range", field="win_rates", value=f"{len(chances)} rates",
-                             allowed=f"one rate, or one per deal ({len(values)})")
+                             allowed=Text(f"1つの率、または商談ごと（{len(values)} 個）",
+                                          f"one rate, or one per deal ({len(values)})"))
         deals = list(zip(values, chances))
     goal = number(target, "target")
     got = landing(number(actual_to_date, "actual_to_date"),

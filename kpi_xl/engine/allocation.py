@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from kpi_xl.errors import InputError
+from kpi_xl.i18n import Text
 
 QUOTA_DIGITS = 10  # quotas and remainders are rounded to this many decimals, in Python and in Excel alike
 
@@ -63,6 +64,7 @@ def largest_remainder(total: int, weights: Sequence[float]) -> list[int]:
 
 
 MAX_REPS = 10_000  # a team larger than this is a typo (reps: 1e7), refused before any work
+REP_COUNT = Text(f"1～{MAX_REPS} の整数", f"a whole number, 1 to {MAX_REPS}")  # what a number of reps may be
 
 
 def named(reps: Sequence[Rep], prefix: str = "Rep") -> bool:
@@ -73,5 +75,5 @@ def named(reps: Sequence[Rep], prefix: str = "Rep") -> bool:
 def team(count: int, prefix: str = "Rep") -> list[Rep]:
     """``count`` full-time reps named Rep 1 … Rep n."""
     if count < 1 or count != int(count):
-        raise InputError("out_of_range", field="reps", value=count, allowed="1 or more")
+        raise InputError("out_of_range", field="reps", value=count, allowed=REP_COUNT)
     return [Rep(f"{prefix} {i}") for i in range(1, int(count) + 1)]

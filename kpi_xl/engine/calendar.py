@@ -20,6 +20,7 @@ from kpi_xl.engine.allocation import largest_remainder
 from kpi_xl.engine.excelmath import roundup
 from kpi_xl.engine.toml_data import template_dir
 from kpi_xl.errors import InputError
+from kpi_xl.i18n import between
 
 SPLIT_METHODS = ("equal", "weighted")
 CLOSURE = "会社休業日"  # how a company closure is named among the public holidays
@@ -122,9 +123,9 @@ def month_end(day: date) -> date:
 def check_fiscal(fiscal_year: int, start_month: int) -> None:
     if not 1900 < fiscal_year < 2200 or fiscal_year != int(fiscal_year):
         raise InputError("out_of_range", field="fiscal_year", value=fiscal_year,
-                         allowed="1901–2199")
+                         allowed=between(1901, 2199))
     if start_month not in range(1, 13):
-        raise InputError("out_of_range", field="fy_start", value=start_month, allowed="1–12")
+        raise InputError("out_of_range", field="fy_start", value=start_month, allowed=between(1, 12))
 
 
 def horizon(fiscal_year: int, start_month: int = 4, quarter: int | None = None
@@ -135,7 +136,7 @@ def horizon(fiscal_year: int, start_month: int = 4, quarter: int | None = None
     if quarter is None:
         return first, add_months(first, 12) - timedelta(1)
     if quarter not in (1, 2, 3, 4):
-        raise InputError("out_of_range", field="quarter", value=quarter, allowed="1–4")
+        raise InputError("out_of_range", field="quarter", value=quarter, allowed=between(1, 4))
     start = add_months(first, 3 * (quarter - 1))
     return start, add_months(start, 3) - timedelta(1)
 

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from kpi_xl.engine.values import normalise_text
 from kpi_xl.errors import InputError
+from kpi_xl.i18n import Text
 
 MAX_CLOSURE_DAYS = 366  # one closure range spans at most a year
 _RANGE = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2})\s*(?:(?:\.\.|〜|~|/)\s*(\d{4}-\d{1,2}-\d{1,2}))?\s*$")
@@ -41,11 +42,13 @@ def parse_closures(texts: Iterable[str], field: str = "holiday") -> list[date]:
                 raise InputError("bad_date", field=field, value=part)
             if (end - start).days >= MAX_CLOSURE_DAYS:  # 0001-01-01..9999-12-31 is a typo, not a closure
                 raise InputError("out_of_range", field=field, value=part,
-                                 allowed=f"a closure of at most {MAX_CLOSURE_DAYS} days")
+                                 allowed=Text(f"1回 {MAX_CLOSURE_DAYS} 日以内の休業",
+                                              f"a closure of at most {MAX_CLOSURE_DAYS} days"))
             days.extend(start + timedelta(i) for i in range((end - start).days + 1))
             if len(days) > MAX_CLOSURE_DAYS * 3:
                 raise InputError("out_of_range", field=field, value=part,
-                                 allowed=f"at most {MAX_CLOSURE_DAYS * 3} closed days in all")
+                                 allowed=Text(f"休業日は合計 {MAX_CLOSURE_DAYS * 3} 日以内",
+                                              f"at most {MAX_CLOSURE_DAYS * 3} closed days in all"))
     return days
 
 

@@ -18,7 +18,7 @@ from typing import NamedTuple
 from kpi_xl.engine.templates import Template, names
 from kpi_xl.engine.tree import Formula, Kind, KpiTree, Metric, invert, round_required
 from kpi_xl.errors import InputError, TreeError
-from kpi_xl.i18n import Text
+from kpi_xl.i18n import Text, between
 
 
 class Stage(NamedTuple):
@@ -77,7 +77,7 @@ def reverse(template: Template, goal: float, knowns: Mapping[str, float], *,
     if goal < 0:
         raise InputError("negative", field=tree.name(target), value=goal)
     if not goal <= MAX_VALUE:
-        raise InputError("out_of_range", field=tree.name(target), value=goal, allowed=f"0 to {MAX_VALUE:.0e}")
+        raise InputError("out_of_range", field=tree.name(target), value=goal, allowed=between(0, f"{MAX_VALUE:.0e}"))
     if target not in template.chain:
         return _checked(_reverse_formula(template, goal, knowns, target, exact))
     current = round_required(tree.metrics[target], goal, exact)
@@ -91,7 +91,9 @@ def _checked(result: Reverse) -> Reverse:
     for stage in result.stages:
         if not math.isfinite(stage.value) or abs(stage.value) > MAX_VALUE:
             raise InputError("out_of_range", field=result.template.tree.name(stage.metric), value=stage.value,
-                             allowed=f"a plan needing at most {MAX_VALUE:.0e} (check the goal and the rates)")
+                             allowed=Text(
+                f"必要数が {MAX_VALUE:.0e} 以下になる計画（目標と率を確認してください）",
+                f"a plan needing at most {MAX_VALUE:.0e} (check the goal and the rates)"))
     return result
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from kpi_xl.errors import InputError
+from kpi_xl.i18n import Text
 
 
 def stage_offsets(chain: Sequence[str], leads: Mapping[str, int]) -> dict[str, int]:
@@ -31,6 +32,7 @@ def stage_offsets(chain: Sequence[str], leads: Mapping[str, int]) -> dict[str, i
     return offsets
 
 
+ONE_STAGE = Text("1つの段だけ", "one stage")  # lag_shares may shape one stage's lag, no more
 SHARE_MONTHS = 4  # a measured lag's shares: the same month, one, two, three or more months later
 
 
@@ -46,7 +48,7 @@ def stage_lags(chain: Sequence[str], leads: Mapping[str, int],
     stage_offsets(chain, leads)  # validates the leads
     shares = shares or {}
     if len(shares) > 1:
-        raise InputError("bad_choice", field="lag_shares", value=", ".join(shares), allowed="one stage")
+        raise InputError("bad_choice", field="lag_shares", value=", ".join(shares), allowed=ONE_STAGE)
     out: dict[str, dict[int, float]] = {}
     lag = {0: 1.0}
     for stage in chain:

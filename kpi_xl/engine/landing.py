@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kpi_xl.errors import InputError
+from kpi_xl.i18n import Text, at_least, between
 
 Z90 = 1.2815515655446004  # the standard normal's 90% point: P10 and P90
 
@@ -95,22 +96,22 @@ def _chance(expected: float, sd: float, target: float | None) -> float | None:
 
 def _check(actual: float, elapsed: int, total: int, unit: float, spread: float | None) -> None:
     if not math.isfinite(actual) or actual < 0:
-        raise InputError("out_of_range", field="actual_to_date", value=actual, allowed="0 or more")
+        raise InputError("out_of_range", field="actual_to_date", value=actual, allowed=at_least(0))
     if total < 1:
-        raise InputError("out_of_range", field="business_days_total", value=total, allowed="1 or more")
+        raise InputError("out_of_range", field="business_days_total", value=total, allowed=at_least(1))
     if not 1 <= elapsed <= total:
         raise InputError("out_of_range", field="business_days_elapsed", value=elapsed,
-                         allowed=f"1 to business_days_total ({total})")
+                         allowed=between(1, total))
     if not math.isfinite(unit) or unit <= 0:
-        raise InputError("out_of_range", field="unit", value=unit, allowed="more than 0")
+        raise InputError("out_of_range", field="unit", value=unit, allowed=Text("0 より大きい値", "more than 0"))
     if spread is not None and (not math.isfinite(spread) or spread < 0):
-        raise InputError("out_of_range", field="spread", value=spread, allowed="0% or more")
+        raise InputError("out_of_range", field="spread", value=spread, allowed=at_least("0%"))
 
 
 def _checked(deals: Sequence[tuple[float, float]]) -> Sequence[tuple[float, float]]:
     for i, (value, p) in enumerate(deals):
         if not math.isfinite(value) or value < 0:
-            raise InputError("out_of_range", field=f"pipeline[{i + 1}]", value=value, allowed="0 or more")
+            raise InputError("out_of_range", field=f"pipeline[{i + 1}]", value=value, allowed=at_least(0))
         if not math.isfinite(p) or not 0 <= p <= 1:
-            raise InputError("out_of_range", field=f"win_rates[{i + 1}]", value=p, allowed="0% to 100%")
+            raise InputError("out_of_range", field=f"win_rates[{i + 1}]", value=p, allowed=between("0%", "100%"))
     return deals

@@ -30,6 +30,7 @@ from kpi_xl.engine.lag import spread_back, stage_lags
 from kpi_xl.engine.templates import Template
 from kpi_xl.engine.tree import Kind
 from kpi_xl.errors import InputError
+from kpi_xl.i18n import Text
 
 
 @dataclass(frozen=True)
@@ -204,7 +205,8 @@ def build_plan(spec: PlanSpec) -> Plan:
     fy_months = fiscal_months(spec.fiscal_year, spec.fy_start, cal, spec.quarter)
     if not sum(m.business_days for m in fy_months):  # closures over the whole year: nothing can be planned
         raise InputError("out_of_range", field="holidays", value=f"{fy_months[0].start}..{fy_months[-1].end}",
-                         allowed="a plan period with at least one business day")
+                         allowed=Text("計画期間に営業日が1日以上残る休業日",
+                                      "closures that leave at least one business day in the plan period"))
     lags = stage_lags(result.template.chain, spec.leads, spec.lag_shares)
     lead_in = max(max(lags.get(s.metric, POINT)) for s in result.stages)
     months = months_between(add_months(fy_months[0].start, -lead_in), fy_months[-1].end, cal) \

@@ -13,13 +13,17 @@ from datetime import date
 from typing import Any
 
 from kpi_xl.errors import InputError
+from kpi_xl.i18n import Text
+
+A_VALUE = Text("数値か文字", "a number or text")
+A_TABLE = Text("表（キー: 値）", "a table (key: value)")
 
 
 @dataclass(frozen=True)
 class Scalar:
     """A single value: text or a number (numbers may be typed as text: "1,200")."""
 
-    what: str = "a number or text"
+    what: Text = A_VALUE
     texts: bool = True
     numbers: bool = True
     dates: bool = False
@@ -40,8 +44,8 @@ class ListOf:
     single: bool = False
 
     @property
-    def what(self) -> str:
-        return f"a list, each {self.item.what}"
+    def what(self) -> Text:
+        return Text(f"リスト（各要素は{self.item.what.ja}）", f"a list, each {self.item.what.en}")
 
     def check(self, value: Any, path: str) -> None:
         if not isinstance(value, list):
@@ -59,7 +63,7 @@ class Table:
 
     keys: Mapping[str, Spec] = field(default_factory=dict)
     values: Spec | None = None
-    what: str = "a table (key: value)"
+    what: Text = A_TABLE
 
     def check(self, value: Any, path: str) -> None:
         if not isinstance(value, Mapping):
@@ -78,7 +82,7 @@ class Either:
     """One of several shapes (a rep as "佐藤:1" or as a table)."""
 
     options: tuple[Spec, ...]
-    what: str
+    what: Text
 
     def check(self, value: Any, path: str) -> None:
         """The option of the value's own kind decides, so its errors keep their key path."""
@@ -97,46 +101,50 @@ class Either:
 Spec = Scalar | ListOf | Table | Either
 
 
-def wrong(path: str, value: Any, what: str) -> None:
+def wrong(path: str, value: Any, what: Text) -> None:
     shown = value if isinstance(value, (str, int, float)) else type(value).__name__
     raise InputError("bad_choice", field=path or "document", value=shown, allowed=what)
 
 
 VALUE = Scalar()
-NUMBER = Scalar("a number")
-TEXT = Scalar("text", numbers=False)
-DAY = Scalar("a date (2026-10-01)", numbers=False, dates=True)
-BOOL = Scalar("true or false")
-NAMED_VALUES = Table(values=VALUE, what="a table of name: value")
-REP = Either((TEXT, Table({"name": VALUE, "capacity": VALUE, "start": Scalar("a month (2026-10)", dates=True,
-                                                                              numbers=False),
-                           "ramp": ListOf(NUMBER, single=False)})),
-             "a rep as 名前:稼働率 text or a table {name, capacity, start, ramp}")
+NUMBER = Scalar(Text("数値", "a number"))
+TEXT = Scalar(Text("文字", "text"), numbers=False)
+DAY = Scalar(Text("日付（2026-10-01）", "a date (2026-10-01)"), numbers=False, dates=True)
+BOOL = Scalar(Text("true か false", "true or false"))
+NAMED_VALUES = Table(values=VALUE, what=Text("「名前: 値」の表", "a table of name: value"))
+MONTH = Scalar(Text("年月（2026-10）", "a month (2026-10)"), dates=True, numbers=False)
+REP = Either((TEXT, Table({"name": VALUE, "capacity": VALUE, "start": MONTH, "ramp": ListOf(NUMBER, single=False)})),
+             Text("「名前:稼働率」の文字か表 {name, capacity, start, ramp} の担当者",
+                  "a rep as 名前:稼働率 text or a table {name, capacity, start, ramp}"))
 KPI = Either((TEXT, Table({"metric": TEXT, "target": VALUE, "deadline": DAY, "owner": VALUE,
                            "definition": VALUE})),
-             "a KPI as a metric name or a table {metric, target, deadline, owner, definition}")
+             Text("指標名か表 {metric, target, deadline, owner, definition} のKPI",
+                  "a KPI as a metric name or a table {metric, target, deadline, owner, definition}"))
+TARGET = Either((TEXT, NAMED_VALUES), Text("受注数=10 か {受注数: 10}", "受注数=10 or {受注数: 10}"))
+SCENARIOS = Table(values=ListOf(VALUE), what=Text("「率: [楽観, 悲観]」の表", "a table of rate: [upside, downside]"))
+LAG_SHARES = Table(values=ListOf(VALUE), what=Text("「段: [同月, +1, +2, +3か月]」の表",
+                                                   "a table of stage: [same month, +1, +2, +3 months]"))
 
 SETTINGS = Table({
-    "template": TEXT, "kgi": VALUE, "target": Either((TEXT, NAMED_VALUES), "受注数=10 or {受注数: 10}"),
+    "template": TEXT, "kgi": VALUE, "target": TARGET,
     "unit_price": VALUE, "rates": NAMED_VALUES, "volumes": NAMED_VALUES, "fiscal_year": VALUE,
     "fy_start": VALUE, "quarter": VALUE, "holidays": ListOf(DAY, single=True),
-    "reps": Either((NUMBER, TEXT, ListOf(REP)), "a number of reps or a list of reps"),
+    "reps": Either((NUMBER, TEXT, ListOf(REP)), Text("人数か担当者のリスト", "a number of reps or a list of reps")),
     "leads": NAMED_VALUES, "split": TEXT, "exact": BOOL, "capacity_per_day": VALUE, "phase": TEXT,
     "lang": TEXT, "warn": VALUE, "public_holidays": BOOL, "asof": DAY, "scenario": NUMBER, "display": TEXT,
     "kpis": ListOf(KPI), "growth": NAMED_VALUES,
-    "scenarios": Table(values=ListOf(VALUE), what="a table of rate: [upside, downside]"),
-    "lag_shares": Table(values=ListOf(VALUE), what="a table of stage: [same month, +1, +2, +3 months]"),
-}, what="a table of settings (template: sdr, kgi: …)")
+    "scenarios": SCENARIOS, "lag_shares": LAG_SHARES,
+}, what=Text("設定の表（template: sdr, kgi: …）", "a table of settings (template: sdr, kgi: …)"))
 
 WORDS = ListOf(VALUE, single=True)
 MAPPING = Table({
-    "columns": Table(values=VALUE, what="a table of field: header"),
-    "flags": Table(values=VALUE, what="a table of outcome: header"),
-    "flag_values": Table(values=WORDS, what="a table {yes: [...], no: [...]}"),
+    "columns": Table(values=VALUE, what=Text("「項目: 見出し」の表", "a table of field: header")),
+    "flags": Table(values=VALUE, what=Text("「成果: 見出し」の表", "a table of outcome: header")),
+    "flag_values": Table(values=WORDS, what=Text("表 {yes: [...], no: [...]}", "a table {yes: [...], no: [...]}")),
     "types": Table(values=WORDS), "results": Table(values=WORDS), "stages": Table(values=WORDS),
     "statuses": Table(values=WORDS),
     "shape": TEXT, "defaults": Table(values=VALUE), "year": NUMBER, "conversation_seconds": VALUE, "timezone": TEXT,
-}, what="a table of mappings (columns: …, results: …)")
+}, what=Text("マッピングの表（columns: …, results: …）", "a table of mappings (columns: …, results: …)"))
 
 
 def check_document(document: Any, spec: Table, name: str) -> None:

@@ -17,12 +17,12 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from kpi_xl.engine.allocation import MAX_REPS, Rep, team
+from kpi_xl.engine.allocation import MAX_REPS, REP_COUNT, Rep, team
 from kpi_xl.engine.calendar import SPLIT_METHODS
 from kpi_xl.engine.catalog import get_phase
 from kpi_xl.engine.dates import parse_closures, parse_date
 from kpi_xl.engine.diagnosis import DEFAULT_WARN
-from kpi_xl.engine.lag import SHARE_MONTHS
+from kpi_xl.engine.lag import ONE_STAGE, SHARE_MONTHS
 from kpi_xl.engine.lint import KpiSpec
 from kpi_xl.engine.plan import PlanSpec
 from kpi_xl.engine.schema import SETTINGS, check_document
@@ -38,7 +38,7 @@ from kpi_xl.engine.values import (
     parse_rate,
 )
 from kpi_xl.errors import InputError
-from kpi_xl.i18n import Text
+from kpi_xl.i18n import Text, between
 
 SCENARIO_FACTORS = (1.0, 1.1, 0.9)  # base, upside, downside: rates × factor, capped at 100%
 
@@ -97,7 +97,7 @@ def scenario_knowns(spec: PlanSpec, scenario: int, base: Mapping[str, float] | N
 def _whole(value: Any, field: str, low: int, high: int) -> int:
     number = parse_number(value, field)
     if number != int(number) or not low <= number <= high:
-        raise InputError("out_of_range", field=field, value=value, allowed=f"{low}–{high}")
+        raise InputError("out_of_range", field=field, value=value, allowed=between(low, high))
     return int(number)
 
 
@@ -116,12 +116,12 @@ def parse_rep(text: str) -> Rep:
     parts = [p.strip() for p in str(text).replace("：", ":").split(":")]
     name = parts[0]
     if not name:
-        raise InputError("bad_pair", field="rep", value=text)
+        raise InputError("bad_rep", field="rep", value=text)
     capacity = parse_non_negative(parts[1], f"{name}.capacity") if len(parts) > 1 else 1.0
     start = parse_date(parts[2] + "-01", f"{name}.start") if len(parts) > 2 and parts[2] else None
     ramp = tuple(parse_number(r, f"{name}.ramp") for r in parts[3].split("/")) if len(parts) > 3 else ()
     if any(not 0 <= r <= 1 for r in ramp):
-        raise InputError("out_of_range", field=f"{name}.ramp", value=parts[3], allowed="0–1")
+        raise InputError("out_of_range", field=f"{name}.ramp", value=parts[3], allowed=between(0, 1))
     return Rep(name, capacity, start, ramp)
 
 
@@ -137,7 +137,7 @@ def _rep_table(item: Mapping[str, Any], index: int) -> Rep:
                          f"{name}.start") if start else None,
               tuple(parse_number(r, f"{name}.ramp") for r in ramp))
     if any(not 0 <= r <= 1 for r in rep.ramp):
-        raise InputError("out_of_range", field=f"{name}.ramp", value=list(ramp), allowed="0–1")
+        raise InputError("out_of_range", field=f"{name}.ramp", value=list(ramp), allowed=between(0, 1))
     return rep
 
 
@@ -161,19 +161,19 @@ def parse_reps(raw: Any) -> tuple[Rep, ...]:
         except InputError:
             if _number_like(raw):  # nan, inf, 1e400: a count that is not finite, not a rep's name
                 raise InputError("out_of_range", field="reps", value=raw,
-                                 allowed=f"a whole number, 1 to {MAX_REPS}") from None
+                                 allowed=REP_COUNT) from None
             return (parse_rep(str(raw)),)
         if count != int(count) or not 1 <= count <= MAX_REPS:
-            raise InputError("out_of_range", field="reps", value=raw, allowed=f"a whole number, 1 to {MAX_REPS}")
+            raise InputError("out_of_range", field="reps", value=raw, allowed=REP_COUNT)
         return tuple(team(int(count)))
     items = raw if isinstance(raw, list) else [raw]
     if len(items) > MAX_REPS:
-        raise InputError("out_of_range", field="reps", value=f"{len(items)} reps", allowed=f"1 to {MAX_REPS}")
+        raise InputError("out_of_range", field="reps", value=f"{len(items)} reps", allowed=between(1, MAX_REPS))
     reps = [_rep_table(item, i) if isinstance(item, Mapping) else parse_rep(str(item)) for i, item in enumerate(items)]
     rep_names = [r.name for r in reps]
     dupes = sorted(n for n, times in Counter(rep_names).items() if times > 1)
     if dupes:
-        raise InputError("bad_choice", field="reps", value=dupes[0], allowed="unique names")
+        raise InputError("bad_choice", field="reps", value=dupes[0], allowed=Text("重複しない名前", "unique names"))
     return tuple(reps)
 
 
@@ -215,7 +215,7 @@ def spec_from_settings(settings: Mapping[str, Any]) -> PlanSpec:
         stage = _chain_stage(template, str(name))
         growth[stage] = parse_number(raw, f"growth {name}")
         if not -0.5 < growth[stage] <= 1:
-            raise InputError("out_of_range", field=f"growth {name}", value=raw, allowed="-50%–100%")
+            raise InputError("out_of_range", field=f"growth {name}", value=raw, allowed=between("-50%", "100%"))
     return PlanSpec(
         template=template, goal=goal, knowns=_knowns(template, settings), target=target,
         fiscal_year=None if fiscal_year is None else _whole(fiscal_year, "fiscal_year", 1901, 2199),
@@ -243,13 +243,15 @@ def _lag_shares(template: Template, table: Mapping[str, Any]) -> dict[str, tuple
         values = list(raw) if isinstance(raw, (list, tuple)) else [raw]
         if not 1 <= len(values) <= SHARE_MONTHS or stage == template.chain[-1]:
             raise InputError("out_of_range", field=field, value=raw,
-                             allowed=f"1 to {SHARE_MONTHS} shares on a stage above the last, e.g. [40%, 30%, 20%, 10%]")
+                             allowed=Text(f"最後より上の段に 1～{SHARE_MONTHS} 個の割合（例: [40%, 30%, 20%, 10%]）",
+                                          f"1 to {SHARE_MONTHS} shares on a stage above the last, "
+                                          "e.g. [40%, 30%, 20%, 10%]"))
         shares = [parse_non_negative(v, f"{field}[{i + 1}]") for i, v in enumerate(values)]
         total = sum(shares)
         shares = [x / total for x in shares] if total > 0 else [1.0]
         out[stage] = tuple(shares) + (0.0,) * (SHARE_MONTHS - len(shares))
     if len(out) > 1:
-        raise InputError("out_of_range", field="lag_shares", value=", ".join(table), allowed="one stage")
+        raise InputError("out_of_range", field="lag_shares", value=", ".join(table), allowed=ONE_STAGE)
     return out
 
 
@@ -260,10 +262,12 @@ def _scenario_rates(template: Template, scenarios: Mapping[str, Any]) -> dict[st
         metric = template.metric(str(name))
         field = f"scenarios.{name}"
         if metric.kind is not Kind.RATE:
-            raise InputError("out_of_range", field=field, value=name, allowed="a rate of the template")
+            raise InputError("out_of_range", field=field, value=name,
+                             allowed=Text("テンプレートの率", "a rate of the template"))
         values = list(pair) if isinstance(pair, (list, tuple)) else [pair]
         if len(values) != 2:
-            raise InputError("out_of_range", field=field, value=pair, allowed="[upside, downside], e.g. [22%, 18%]")
+            raise InputError("out_of_range", field=field, value=pair, allowed=Text(
+                "[楽観, 悲観]（例: [22%, 18%]）", "[upside, downside], e.g. [22%, 18%]"))
         out[metric.id] = (parse_rate(values[0], field), parse_rate(values[1], field))
     return out
 
@@ -274,7 +278,8 @@ def options_from_settings(settings: Mapping[str, Any]) -> PlanOptions:
     phase = settings.get("phase")
     scenario = settings.get("scenario", 0)
     if scenario not in (0, 1, 2):
-        raise InputError("bad_choice", field="scenario", value=scenario, allowed="0, 1, 2")
+        raise InputError("bad_choice", field="scenario", value=scenario,
+                         allowed=Text("0（基本）, 1（楽観）, 2（悲観）", "0 (base), 1 (upside), 2 (downside)"))
     display = settings.get("display", Display.YEN.value)
     if display not in {d.value for d in Display}:
         raise InputError("bad_choice", field="display", value=display,
@@ -308,7 +313,8 @@ def unit_price_metric(template: Template) -> str:
         if template.tree.metrics[arg].kind is Kind.AMOUNT and arg not in template.tree.formulas:
             return arg
     raise InputError("bad_choice", field="unit_price", value=template.id,
-                     allowed="templates whose KGI is count × price")
+                     allowed=Text("KGI が件数 × 単価のテンプレート",
+                                                                "templates whose KGI is count × price"))
 
 
 def _chain_stage(template: Template, name: str) -> str:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from kpi_xl.errors import OutputError
+from kpi_xl.i18n import os_reason
 
 PART_ROWS = 1 << 20  # held rows per partition, about a chunk's
 
@@ -67,7 +68,7 @@ class Held:
         except OSError as exc:
             self.close()
             raise OutputError("held_unwritable", path=tempfile.gettempdir(), rows=self._rows,
-                              reason=exc.strerror or str(exc)) from None
+                              reason=os_reason(exc)) from None
 
     def __iter__(self) -> Iterator[tuple[pd.DataFrame, pd.DataFrame, pd.Series]]:
         """Each partition's rows (raw, frame, excluded already), in file order."""

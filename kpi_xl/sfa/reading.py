@@ -17,13 +17,23 @@ from typing import Any
 import pandas as pd
 
 from kpi_xl.errors import DataError, InputError, KpiXlError
-from kpi_xl.i18n import Text
+from kpi_xl.i18n import Text, library_reason
 from kpi_xl.sfa.findings import Rule
 from kpi_xl.xlsx.safety import check_archive
 
 SNIFF_BYTES = 1 << 16
 RAGGED = "csv"  # the reader of a CSV whose lines differ in length: Python's, line by line
 NO_SUCH_FILE = Text("ファイルがありません", "no such file")
+
+
+def no_table(table: str, names: list[str]) -> Text:
+    """Why a named table cannot be read: it is not there; the tables that are."""
+    there = ", ".join(names)
+    return Text(f"テーブル {table!r} がありません（あるテーブル: {there or 'なし'}）",
+                f"no table {table!r} (tables: {there or 'none'})")
+
+
+EMPTY_FILE = Text("空のファイルです（0 バイト）", "the file is empty (0 bytes)")
 
 
 @dataclass
@@ -106,6 +116,8 @@ def _existing(path: Path | str) -> Path:
     file = Path(path)
     if not file.is_file():
         raise DataError("data_unreadable", file=str(file), reason=_not_a_file(file))
+    if not file.stat().st_size:
+        raise DataError("data_unreadable", file=str(file), reason=EMPTY_FILE)
     return file
 
 
@@ -125,7 +137,7 @@ def read_or_explain(file: Path | str, read: Any) -> Any:
     except KpiXlError:
         raise
     except Exception as exc:  # each reader raises its own classes; all mean "unreadable"
-        raise DataError("data_unreadable", file=str(file), reason=str(exc).splitlines()[0][:200]) from None
+        raise DataError("data_unreadable", file=str(file), reason=library_reason(exc)) from None
 
 
 def sniff_csv(file: Path, given: str | None) -> tuple[str, str]:

@@ -26,12 +26,13 @@ from typing import Any
 import pandas as pd
 
 from kpi_xl.errors import DataError
+from kpi_xl.i18n import Text
 from kpi_xl.sfa.cells import cell_rows
-from kpi_xl.sfa.reading import RawFile
+from kpi_xl.sfa.reading import RawFile, no_table
 
 SCHEME = "spark:"
-NEEDS = "needs pyspark and Java 17+"
-INSTALL = "reading a Spark table needs: pip install pyspark (and Java 17 or newer)"
+INSTALL = Text("Spark のテーブルを読むには pip install pyspark（と Java 17 以降）が必要です",
+               "reading a Spark table needs: pip install pyspark (and Java 17 or newer)")
 CONNECT_SECONDS = 10.0
 QUIET = {"spark.ui.enabled": "false", "spark.ui.showConsoleProgress": "false"}
 LOG4J = """rootLogger.level = error
@@ -84,8 +85,9 @@ def _reachable(remote: str, label: str) -> None:
             pass
     except OSError as exc:
         why = exc.strerror or str(exc)
-        raise DataError("data_unreadable", file=label,
-                        reason=f"the Spark Connect server {remote[:60]} does not answer ({why})") from None
+        raise DataError("data_unreadable", file=label, reason=Text(
+            f"Spark Connect のサーバー {remote[:60]} が応答しません（詳細: {why}）",
+            f"the Spark Connect server {remote[:60]} does not answer ({why})")) from None
 
 
 def _started(builder: Any, label: str) -> Any:
@@ -94,7 +96,9 @@ def _started(builder: Any, label: str) -> Any:
             return builder.getOrCreate()
     except Exception as exc:  # no Java, a Spark Connect server not reached …
         why = re.sub(r"^\[\w+\]\s*", "", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
-        raise DataError("data_unreadable", file=label, reason=f"Spark did not start ({why[:50]}); {NEEDS}") from None
+        raise DataError("data_unreadable", file=label, reason=Text(
+            f"Spark が起動しません（pyspark と Java 17 以降が必要です。詳細: {why[:50]}）",
+            f"Spark did not start ({why[:50]}); needs pyspark and Java 17+")) from None
 
 
 @contextmanager
@@ -152,7 +156,7 @@ class SparkTable:
         except AnalysisException:
             names = sorted(t.name for t in session.catalog.listTables())
             raise DataError("data_unreadable", file=self.label,
-                            reason=f"no table {self.table!r} (tables: {', '.join(names) or 'none'})") from None
+                            reason=no_table(self.table, names)) from None
         columns = [F.col(_quoted(f.name)) for f in frame.schema.fields]
         return frame.select([F.date_format(c, TEXT_TIME).alias(f.name)
                              if isinstance(f.dataType, (TimestampType, TimestampNTZType)) else c

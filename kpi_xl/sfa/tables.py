@@ -14,8 +14,9 @@ from typing import Any
 import pandas as pd
 
 from kpi_xl.errors import DataError
+from kpi_xl.i18n import Text
 from kpi_xl.sfa.cells import cell_rows
-from kpi_xl.sfa.reading import NO_SUCH_FILE, RawFile, sha256
+from kpi_xl.sfa.reading import NO_SUCH_FILE, RawFile, no_table, sha256
 
 DATABASES = (".duckdb", ".db", ".ddb")
 
@@ -130,7 +131,7 @@ def _relation(con: Any, file: Path, table: str) -> Any:
     except duckdb.CatalogException:
         names = sorted(row[0] for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall())
         raise DataError("data_unreadable", file=str(file),
-                        reason=f"no table {table!r} (tables: {', '.join(names) or 'none'})") from None
+                        reason=no_table(table, names)) from None
 
 
 def _parquet(path: Path) -> Any:
@@ -160,7 +161,8 @@ def file_table(path: Path | str) -> TypedTable | None:
             import duckdb
         except ImportError:
             raise DataError("data_unreadable", file=str(file),
-                            reason="reading a database needs: pip install duckdb") from None
+                            reason=Text("データベースを読むには pip install duckdb が必要です",
+                                        "reading a database needs: pip install duckdb")) from None
         return TypedTable(file, table, f"duckdb {duckdb.__version__}")
     if file.is_dir() and any(file.rglob("*.parquet")):
         return TypedTable(file, None, "pyarrow dataset")

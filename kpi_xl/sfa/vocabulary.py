@@ -14,6 +14,7 @@ from kpi_xl.engine.schema import MAPPING, check_document
 from kpi_xl.engine.toml_data import template_dir
 from kpi_xl.engine.values import normalise_text, parse_number
 from kpi_xl.errors import DataError, InputError, KpiXlError
+from kpi_xl.i18n import Text
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -90,8 +91,8 @@ def load_vocabulary(mapping: Path | str | None = None) -> Vocabulary:
     try:
         check_document(data, MAPPING, str(mapping))
     except InputError as exc:
-        raise DataError("mapping_key", file=str(mapping), key=exc.params.get("field", ""),
-                        allowed=exc.message("en").split(": ", 1)[-1]) from None
+        raise DataError("mapping_shape", file=str(mapping),
+                        reason=Text(exc.message("ja"), exc.message("en"))) from None
     for name, header in (data.get("columns") or {}).items():
         vocab.columns[_column_name(str(name), mapping)] = str(header)
     for name, header in (data.get("flags") or {}).items():
@@ -143,7 +144,8 @@ def _replace(table: dict[str, list[str]], name: str, words: list[Any]) -> None:
 def _scalars(vocab: Vocabulary, data: dict[str, Any], mapping: Path | str) -> None:
     shape = data.get("shape")
     if shape is not None and shape not in ("activities", "opportunities", "leads"):
-        raise DataError("mapping_key", file=str(mapping), key="shape", allowed="activities, opportunities, leads")
+        raise DataError("mapping_value", file=str(mapping), key="shape", value=shape,
+                        allowed="activities, opportunities, leads")
     vocab.shape = "opportunities" if shape == "leads" else shape
     vocab.defaults = {str(k): str(v) for k, v in (data.get("defaults") or {}).items()}
     for name in vocab.defaults:
@@ -154,8 +156,8 @@ def _scalars(vocab: Vocabulary, data: dict[str, Any], mapping: Path | str) -> No
         except KpiXlError:
             year = 0
         if year != int(year) or not 1901 <= year <= 2199:
-            raise DataError("mapping_key", file=str(mapping), key=f"year = {data['year']}",
-                            allowed="a year such as 2008")
+            raise DataError("mapping_value", file=str(mapping), key="year", value=data["year"],
+                            allowed=Text("1901～2199 の年（例: 2008）", "a year 1901 to 2199, e.g. 2008"))
         vocab.year = int(year)
     if data.get("conversation_seconds") is not None:
         try:
@@ -163,8 +165,10 @@ def _scalars(vocab: Vocabulary, data: dict[str, Any], mapping: Path | str) -> No
         except KpiXlError:
             seconds = -1.0
         if not seconds > 0:
-            raise DataError("mapping_key", file=str(mapping), key="conversation_seconds",
-                            allowed="a number of seconds above 0 (120 = 2 minutes)")
+            raise DataError("mapping_value", file=str(mapping), key="conversation_seconds",
+                            value=data["conversation_seconds"],
+                            allowed=Text("0 より大きい秒数（120 = 2分）",
+                                         "a number of seconds above 0 (120 = 2 minutes)"))
         vocab.conversation_seconds = seconds
     if data.get("timezone") is not None:
         vocab.timezone = _zone(data["timezone"], mapping)
@@ -177,8 +181,9 @@ def _zone(name: Any, mapping: Path | str) -> str:
     try:
         ZoneInfo(str(name))
     except (ZoneInfoNotFoundError, ValueError):
-        raise DataError("mapping_key", file=str(mapping), key=f"timezone = {name}",
-                        allowed="a time zone such as Asia/Tokyo, America/New_York or UTC") from None
+        raise DataError("mapping_value", file=str(mapping), key="timezone", value=name,
+                        allowed=Text("Asia/Tokyo、America/New_York、UTC などのタイムゾーン名",
+                                     "a time zone such as Asia/Tokyo, America/New_York or UTC")) from None
     return str(name)
 
 

@@ -30,7 +30,7 @@ from kpi_xl.engine.templates import Template, get_template
 from kpi_xl.engine.tree import Kind, Metric
 from kpi_xl.engine.values import parse_count, parse_non_negative, parse_number, parse_rate
 from kpi_xl.errors import InputError, KpiXlError, WorkbookError
-from kpi_xl.i18n import Text, label
+from kpi_xl.i18n import Text, label, library_reason
 from kpi_xl.workbook.inputs_sheet import COL_KEY, COL_LABEL, COL_S1, COL_UNIT, RAMP_MONTHS
 from kpi_xl.workbook.writer import META_SHEET
 from kpi_xl.xlsx.safety import check_archive
@@ -58,7 +58,7 @@ def read_plan_workbook(path: Path | str) -> PlanWorkbook:
     try:
         wb = load_workbook(path, data_only=False)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise WorkbookError("wb_unreadable", path=str(path), reason=str(exc) or type(exc).__name__) from None
+        raise WorkbookError("wb_unreadable", path=str(path), reason=library_reason(exc)) from None
     if META_SHEET not in wb.sheetnames:
         raise WorkbookError("wb_not_plan", path=str(path), sheet=META_SHEET)
     meta = _meta(wb[META_SHEET])

@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 from kpi_xl.errors import WorkbookError
+from kpi_xl.i18n import Text
 
 MAX_UNPACKED = 1 << 30  # 1 GiB of declared uncompressed content
 MAX_RATIO = 200  # no member may declare more than 200× its compressed size (zeros aside)
@@ -22,21 +23,25 @@ PROLOGUE = 4096  # a DOCTYPE can only come before the root element, at the start
 def check_archive(path: Path) -> None:
     """Raise a WorkbookError if ``path`` is missing, not a zip, or expands absurdly."""
     if not path.is_file():
-        raise WorkbookError("wb_unreadable", path=str(path), reason="no such file")
+        raise WorkbookError("wb_unreadable", path=str(path), reason=Text("ファイルがありません", "no such file"))
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
-        raise WorkbookError("wb_unreadable", path=str(path), reason=f"not an xlsx (zip) file: {exc}") from None
+        raise WorkbookError("wb_unreadable", path=str(path), reason=Text(
+            f"xlsx（zip）ファイルではありません（詳細: {exc}）", f"not an xlsx (zip) file: {exc}")) from None
     total = sum(m.file_size for m in members)
     if total > MAX_UNPACKED:
         raise WorkbookError("wb_unreadable", path=str(path),
-                            reason=f"declares {total:,} bytes unpacked (limit {MAX_UNPACKED:,})")
+                            reason=Text(f"展開すると {total:,} バイト（上限 {MAX_UNPACKED:,}）",
+                                        f"declares {total:,} bytes unpacked (limit {MAX_UNPACKED:,})"))
     for member in members:
         if member.compress_size and member.file_size / member.compress_size > MAX_RATIO \
                 and member.file_size > 10 << 20:
+            times = member.file_size // member.compress_size
             raise WorkbookError("wb_unreadable", path=str(path),
-                                reason=f"{member.filename} expands {member.file_size // member.compress_size}×")
+                                reason=Text(f"{member.filename} が {times} 倍に展開されます",
+                                            f"{member.filename} expands {times}×"))
     _no_doctype(path)
 
 
@@ -50,4 +55,5 @@ def _no_doctype(path: Path) -> None:
                 head = handle.read(PROLOGUE)
             if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
                 raise WorkbookError("wb_unreadable", path=str(path),
-                                    reason=f"{member.filename} declares a DOCTYPE or entities (refused)")
+                                    reason=Text(f"{member.filename} に DOCTYPE か実体の宣言があります（拒否）",
+                                                f"{member.filename} declares a DOCTYPE or entities (refused)"))

@@ -96,7 +96,8 @@ def test_splits():
 
 
 def test_horizon_errors():
-    with pytest.raises(InputError, match="1–12"):
+    with pytest.raises(InputError, match="fy_start must be 1 to 12") as month:
         horizon(2026, 13)
-    with pytest.raises(InputError, match="1–4"):
+    assert month.value.message("ja") == "fy_start は 1～12 で指定してください（指定値: 13）"
+    with pytest.raises(InputError, match="1 to 4"):
         horizon(2026, 4, quarter=5)

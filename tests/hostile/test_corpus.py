@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -81,3 +82,31 @@ def test_case(case, tmp_path, monkeypatch, capsys):
         assert not (tmp_path / name).exists()
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
+
+
+ERRORS = [c for c in CASES if c["expect"].get("exit") == 2]
+PROSE = re.compile(r"[A-Za-z]{2,}(?: [A-Za-z]{2,}){2,}")  # three English words in a row
+DETAIL = re.compile(r"（詳細: .*?）")  # a library's or the OS's own words, quoted after a Japanese reason
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def in_japanese(args: list) -> list[str]:
+    words = [str(a) for a in args]
+    if "--lang" in words:
+        words[words.index("--lang") + 1] = "ja"
+        return words
+    return [*words, "--lang", "ja"]
+
+
+@pytest.mark.parametrize("case", ERRORS, ids=[c["id"] for c in ERRORS])
+def test_error_in_japanese(case, tmp_path, monkeypatch, capsys):
+    """The same refusal in Japanese says what is allowed in Japanese: no English phrase in it
+    but the keys, flags and values a user types, and a library's own words marked 詳細 — argparse's
+    own refusals of a command line included."""
+    monkeypatch.chdir(tmp_path)
+    prepare(tmp_path, case)
+    code = main(in_japanese(case["args"]))
+    err = capsys.readouterr().err.strip()
+    assert code == 2, err
+    assert JAPANESE.search(err), err
+    assert not PROSE.findall(DETAIL.sub("", err)), err

@@ -78,7 +78,8 @@ def test_without_pyspark_the_error_says_what_to_install(monkeypatch):
     with pytest.raises(DataError) as caught:
         read_raw("spark:sales.activities")
     assert caught.value.params["file"] == "spark:sales.activities"
-    assert "pip install pyspark" in caught.value.params["reason"]
+    assert "pip install pyspark" in caught.value.message("en")
+    assert "pip install pyspark（と Java 17 以降）が必要です" in caught.value.message("ja")
 
 
 def test_the_rows_digest_is_the_same_whole_or_in_parts(tmp_path, spark):
