@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -71,14 +72,15 @@ def make_report(data: Sequence[Path | str], plan: Path | str | Settings, month: 
                 mapping: Path | str | None = None, teams: Path | str | None = None, phase: str | None = None,
                 warn: float | None = None, stale_days: tuple[int, int, int] = STALE_DAYS,
                 lang: str | None = None, output: Path | str | None = None, force: bool = False,
-                progress: Any = None, encoding: str | None = None) -> Report:
+                progress: Any = None, encoding: str | None = None, today: date | None = None) -> Report:
     """Read the exports in ``data``, compare ``month`` (default: the latest fiscal month
     with data) with ``plan`` (a plan workbook, a settings file or validated settings) and,
     with ``output``, write the report workbook. Options the caller leaves out (warn, phase,
     lang) come from the plan's own settings; ``encoding`` overrides CSV encoding detection.
 
     ``progress`` is anything with ``update(1)``: called after each file is read and
-    cleaned, after the counting and after the writing."""
+    cleaned, after the counting and after the writing. ``today`` (default: the team's today)
+    bounds the activities counted: one dated later was planned, not done."""
     encoding = check_encoding(encoding) if encoding else None  # a typo is reported before any work
     settings = plan if isinstance(plan, Settings) else load_plan_settings(plan)
     plan_name = "settings" if isinstance(plan, Settings) else Path(plan).name
@@ -86,7 +88,7 @@ def make_report(data: Sequence[Path | str], plan: Path | str | Settings, month: 
     if output is not None:
         check_output(Path(output), force=force, inputs=inputs, suffixes=XLSX)
     computed = build_plan(settings.spec)
-    ingested = ingest(data, settings.spec.template, mapping, progress=progress, encoding=encoding)
+    ingested = ingest(data, settings.spec.template, mapping, progress=progress, encoding=encoding, today=today)
     figures = build_report(computed, ingested, _month(computed, ingested, month),
                            warn=settings.options.warn if warn is None else warn,
                            stale_days=stale_days, teams=read_teams(teams) if teams else None,

@@ -196,6 +196,7 @@ def _dates(ctx: Context) -> None:
         ctx.note(Rule.BAD_TIME, bad_time, detail=ctx.header.names[fields["time"]])
         date = date.where(offset.isna(), date.dt.normalize() + offset)
         timed = timed | (offset.notna() & date.notna())
+    _not_yet(ctx, date)
     ctx.frame["date"] = date
     ctx.frame["timed"] = timed.to_numpy(dtype=bool)
     for other in ("close_date", "last_activity"):
@@ -210,6 +211,14 @@ def _dates(ctx: Context) -> None:
                 ctx.note(Rule.DATE_OUTSIDE, o_outside, detail=name)
                 ctx.note(Rule.BAD_DATE, o_bad, detail=name)
             ctx.frame[other] = parsed
+
+
+def _not_yet(ctx: Context, date: pd.Series) -> None:
+    """An activity dated after today (a task scheduled for next week, in a log without a status
+    column) was planned, not performed: left out. Deals keep their future close dates."""
+    if ctx.header.shape is Shape.ACTIVITIES and ctx.vocab.today is not None:
+        tomorrow = pd.Timestamp(ctx.vocab.today) + pd.Timedelta(days=1)
+        ctx.exclude(Rule.FUTURE_DATE, date >= tomorrow, detail=ctx.vocab.today.isoformat())
 
 
 def _number_column(ctx: Context, raw: pd.Series, name: str, *, whole: bool = False) -> pd.Series:

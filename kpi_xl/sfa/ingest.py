@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from kpi_xl.sfa.overlaps import across_files, refuse_copies
 from kpi_xl.sfa.reading import RawFile, check_encoding
 from kpi_xl.sfa.sources import expanded, read_sheets
 from kpi_xl.sfa.streaming import read_in_chunks
-from kpi_xl.sfa.vocabulary import Vocabulary, key, load_vocabulary
+from kpi_xl.sfa.vocabulary import Vocabulary, key, load_vocabulary, team_today
 
 
 @dataclass
@@ -49,12 +50,15 @@ class Ingested:
 
 
 def ingest(paths: Sequence[Path | str], template: Template, mapping: Path | str | None = None,
-           progress: Any = None, encoding: str | None = None) -> Ingested:
+           progress: Any = None, encoding: str | None = None, today: date | None = None) -> Ingested:
     """Read every file, recognise its header, clean it, then count per rep × month and week.
 
     ``progress`` is anything with ``update(1)`` (a tqdm bar): called after each file is read,
-    after it is cleaned, and after the counting. ``encoding`` overrides CSV detection."""
+    after it is cleaned, and after the counting. ``encoding`` overrides CSV detection.
+    ``today`` (default: today in the team's time zone) is the last day an activity can have
+    happened on; one dated later was planned, not done."""
     vocab = load_vocabulary(mapping)
+    vocab.today = today or team_today(vocab.timezone)
     words = metric_words(template)
     given = check_encoding(encoding) if encoding else None
     sources = []

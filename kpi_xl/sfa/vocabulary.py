@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,7 @@ class Vocabulary:
     conversation_seconds: float = CONVERSATION_SECONDS
     timezone: str = TEAM_ZONE  # where a time with a UTC offset (…Z, …+09:00) is shown (IANA name)
     statuses: dict[str, list[str]] = field(default_factory=dict)  # "done" / "open" → an activity's status words
+    today: date | None = None  # the day the data is read, in the team's zone: a later activity is planned, not done
 
     def lookup(self, table: dict[str, list[str]]) -> dict[str, str]:
         """word key → metric/stage name."""
@@ -63,6 +65,13 @@ class Vocabulary:
             for word in words:
                 out.setdefault(key(word), name)
         return out
+
+
+def team_today(zone: str) -> date:
+    """Today where the team works (``zone``, an IANA name): an activity dated later has not happened."""
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(zone)).date()
 
 
 @lru_cache(maxsize=1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -273,6 +274,29 @@ def test_a_task_not_done_yet_is_not_an_activity(tmp_path):
     mapping = write(tmp_path, "statuses:\n  open: [未着手, 保留]\n", "m.yaml")
     held = ingest([path], SDR, mapping)
     assert held.actuals.by_month.loc[("佐藤 健", "2026-10"), "calls"] == 3 and findings(held)["not_done"] == [4, 5]
+
+
+def test_an_activity_dated_after_today_is_planned_not_done(tmp_path):
+    """A log without a status column still lists next week's scheduled calls: dated after
+    today (in the team's time zone), they are left out as future_date, naming that today.
+    A deal's close date in the future is its expected close, and stays."""
+    body = ("活動ID,日付,担当者,活動種別,結果\n"
+            "A1,2026-10-15,佐藤,架電,通電\n"  # today: done
+            "A2,2026-10-15T14:59:00Z,佐藤,架電,通電\n"  # 23:59 in Tokyo, still today
+            "A3,2026-10-15T15:00:00Z,佐藤,架電,通電\n"  # 00:00 on the 16th in Tokyo: not yet
+            "A4,2026-10-16,佐藤,架電,通電\n"
+            "A5,2026-11-02,鈴木,架電,アポ獲得\n")
+    deals = write(tmp_path, "商談ID,担当者,フェーズ,商談開始日,完了予定日\nD1,佐藤,提案,2026-10-01,2026-12-20\n",
+                  "deals.csv")
+    data = ingest([write(tmp_path, body), deals], SDR, today=date(2026, 10, 15))
+    assert findings(data)["future_date"] == [4, 5, 6]
+    assert {str(f.detail) for f in data.findings if f.rule.value == "future_date"} == {"2026-10-15"}
+    assert data.actuals.team_month("2026-10")["calls"] == 2
+    assert "2026-11" not in set(data.actuals.months)  # the default report month is not next month's plan
+    assert data.actuals.team_month("2026-10")["meetings"] == 1  # the deal engaged in October, closing in December
+    utc = write(tmp_path, "timezone: UTC\n", "m.yaml")
+    in_utc = ingest([write(tmp_path, body)], SDR, utc, today=date(2026, 10, 15))
+    assert findings(in_utc)["future_date"] == [5, 6] and in_utc.actuals.team_month("2026-10")["calls"] == 3
 
 
 @pytest.mark.parametrize(("header", "cells", "yen", "note"), [
