@@ -37,6 +37,11 @@ from kpi_xl.i18n import Text, at_least, label, usage_message
 from kpi_xl.settings_file import load_settings
 from kpi_xl.version import __version__
 
+# a setting's flag, named beside it in an error: the user may have typed either
+FLAGS = {"fiscal_year": "--fy", "fy_start": "--fy-start", "quarter": "--quarter", "holidays": "--holiday",
+         "reps": "--reps", "rep": "--rep", "capacity_per_day": "--capacity", "split": "--split",
+         "unit_price": "--unit-price", "target": "--target", "warn": "--warn", "asof": "--asof",
+         "scenario": "--scenario", "display": "--display"}
 STALE_DEFAULT = "14,30,60"  # kpi_xl.report.STALE_DAYS, without importing pandas for --help
 
 
@@ -351,6 +356,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _with_flag(exc: KpiXlError) -> KpiXlError:
+    """``exc`` naming its setting's flag too: fiscal_year (--fy)."""
+    field = exc.params.get("field")
+    if isinstance(field, str) and field in FLAGS:
+        exc.params = {**exc.params, "field": f"{field} ({FLAGS[field]})"}
+    return exc
+
+
 def _lang_in(words: list[str]) -> str:
     """The --lang of a command line argparse could not take (ja unless it says en)."""
     lang = "ja"
@@ -380,7 +393,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         outcome = COMMANDS[args.command](args)
     except KpiXlError as exc:
-        said = exc.message(args.lang or "ja")
+        said = _with_flag(exc).message(args.lang or "ja")
         print(f"kpi-xl: {said}", file=sys.stderr)
         if args.json:  # a program reading stdout gets a document to parse, not nothing
             print(json.dumps({"error": {"code": exc.code, "message": said}}, ensure_ascii=False))

@@ -77,6 +77,21 @@ def test_errors_in_english():
     assert out.returncode == 2 and "Win rate must be more than 0% and at most 100% (got 120%)" in out.stderr
 
 
+@pytest.mark.parametrize(("args", "ja", "en"), [
+    (["--fy", "1800"], "fiscal_year (--fy) は 1901～2199 で指定してください（指定値: 1800）",
+     "fiscal_year (--fy) must be 1901 to 2199 (got 1800)"),
+    (["--fy", "2026", "--rep", "::"], "rep (--rep) は 名前[:稼働率[:開始月[:立ち上がり]]] の形で",
+     "rep (--rep) must look like name[:capacity[:start month[:ramp]]] (got '::')"),
+    (["--fy", "2026", "--reps", "0"], "reps (--reps) は 1～10000 の整数 で指定してください（指定値: 0）",
+     "reps (--reps) must be a whole number, 1 to 10000 (got 0)"),
+])
+def test_an_error_names_the_setting_and_the_flag_a_user_typed(args, ja, en):
+    """Settings and flags are two names for one value: the error gives both, in the asked language."""
+    for lang, text in (("ja", ja), ("en", en)):
+        out = run("reverse", "--kgi", "1億", "--unit-price", "1e6", *args, "--lang", lang)
+        assert out.returncode == 2 and text in out.stderr, out.stderr
+
+
 def test_templates_and_demo(tmp_path):
     out = run("templates")
     assert out.returncode == 0 and "the_model" in out.stdout and "ルート営業" in out.stdout
