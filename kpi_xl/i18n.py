@@ -369,6 +369,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "rule_duplicate_id": ("IDの重複（最新の1件を使用）", "duplicate ID (the latest is used)"),
     "rule_id_in_later_file": ("後に指定したファイルにも同じID（そちらの行を使用）",
                               "ID also in a file given later (that file's row is used)"),
+    "rule_row_in_later_file": ("後に指定したファイルにも同じ内容の行（IDがないため内容で照合し、そちらの行を使用）",
+                               "the same row in a file given later (no ID: matched by content; that file's row is used)"),
     "rule_sheet_skipped": ("使わなかったシート（見出しを認識できない、または使える行がない: 表紙・メモなど）",
                            "sheet not used (no header recognised, or no usable row: a cover sheet, notes)"),
     "rule_not_compared": ("大きいため分割して読んだファイル: 他のファイルと同じIDの行は確認していません",

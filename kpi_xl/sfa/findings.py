@@ -30,6 +30,7 @@ class Rule(str, Enum):
     DUPLICATE_ROW = "duplicate_row"
     DUPLICATE_ID = "duplicate_id"
     ID_IN_LATER_FILE = "id_in_later_file"
+    ROW_IN_LATER_FILE = "row_in_later_file"
     NOT_COMPARED = "not_compared"
     SHEET_SKIPPED = "sheet_skipped"
     IDENTICAL_ROWS = "identical_rows"
@@ -68,7 +69,7 @@ class Rule(str, Enum):
 _EXCLUDING = frozenset({Rule.BLANK_ROW, Rule.EXTRA_CELLS, Rule.TOTAL_ROW, Rule.NOTE_LINE, Rule.MISSING_OWNER,
                         Rule.FORMULA_OWNER, Rule.MISSING_DATE, Rule.BAD_DATE, Rule.BAD_NUMBER, Rule.UNKNOWN_TYPE,
                         Rule.UNKNOWN_STAGE, Rule.NOT_DONE, Rule.FUTURE_DATE, Rule.DUPLICATE_ROW, Rule.DUPLICATE_ID,
-                        Rule.ID_IN_LATER_FILE, Rule.DATE_OUTSIDE, Rule.BAD_COUNT})
+                        Rule.ID_IN_LATER_FILE, Rule.ROW_IN_LATER_FILE, Rule.DATE_OUTSIDE, Rule.BAD_COUNT})
 
 
 LISTED = 20  # values a finding's detail shows

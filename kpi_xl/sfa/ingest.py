@@ -74,8 +74,7 @@ def ingest(paths: Sequence[Path | str], template: Template, mapping: Path | str 
         sources.extend(_sheets(raws, vocab, words))
         _tick(progress)
     refuse_copies([s.raw for s in sources])
-    kinds = [(s.cleaned.shape, key(s.header.names[s.header.fields["id"]]) if "id" in s.header.fields else None)
-             for s in sources]
+    kinds = [_kind(s) for s in sources]
     sources = [replace(s, cleaned=c) for s, c in zip(sources, across_files([s.cleaned for s in sources], kinds))]
     done = Ingested(sources, aggregate([s.cleaned for s in sources], template), vocab)
     _tick(progress)
@@ -121,6 +120,14 @@ def metric_words(template: Template) -> dict[str, MetricWord]:
             words.setdefault(key(word), MetricWord(metric.id, metric.kind not in (Kind.COUNT, Kind.AMOUNT),
                                                    metric.kind is Kind.COUNT))
     return words
+
+
+def _kind(source: Source) -> tuple:
+    """Which exports are one log: the same shape and ID header, or without IDs the same header."""
+    header = source.header
+    if "id" in header.fields:
+        return source.cleaned.shape, key(header.names[header.fields["id"]])
+    return source.cleaned.shape, tuple(key(name) for name in header.names)
 
 
 def _tick(progress: Any) -> None:

@@ -2,14 +2,17 @@
 1–15 October and one of the whole month), and counting both would double a month's calls.
 Read together they are one log: an ID held by a later file (in the order given) is counted
 from that file, as inside one file an ID's last row is the one kept, and the earlier file's
-row is excluded with a finding naming the later file. The same export given twice (identical
-content) is refused: no overlap rule can tell which copy was meant."""
+row is excluded with a finding naming the later file. Exports without IDs are compared by
+content: a row as the later file also holds it is counted from there — as often as the file
+holding it most often has it, since two identical calls on a day are two calls. The same
+export given twice (identical content) is refused: no overlap rule can tell which copy was meant."""
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 
 from kpi_xl.errors import DataError
@@ -50,18 +53,56 @@ def across_files(cleaned: Sequence[Cleaned], kinds: Sequence[Hashable] | None = 
 def _as_one_log(out: list[Cleaned], alike: list[int]) -> None:
     """The files at ``alike`` read as one log, from the last given back to the first."""
     later = pd.Series(dtype=object)  # ID → the nearest later file holding it
+    held = pd.DataFrame({"rows": pd.Series(dtype="int64"), "file": pd.Series(dtype=object)})  # row content → …
+    flags = {name for i in alike for name, kind in out[i].frame.dtypes.items() if pd.api.types.is_bool_dtype(kind)}
+    values = sorted({name for i in alike for name in out[i].frame.columns} - {"row"})
     for i in reversed(alike):
         c = out[i]
         if c.tally is not None:  # said, not silently left double
             out[i] = replace(c, findings=[*c.findings, Finding(Rule.NOT_COMPARED, c.file, [])])
-            continue
-        if "id" not in c.frame:
-            continue
-        ids = c.frame["id"].astype(object)
-        hit = ids.notna().to_numpy(dtype=bool) & ids.isin(later.index).to_numpy(dtype=bool)
-        if hit.any():  # an ID a later file holds: that file's row counts, this one is excluded
-            files = Listed(set(later.reindex(ids[hit].unique()).astype(str)))
-            found = Finding(Rule.ID_IN_LATER_FILE, c.file, c.frame["row"][hit].to_numpy(dtype="int64"), files)
-            out[i] = replace(c, frame=c.frame.loc[~hit].reset_index(drop=True), findings=[*c.findings, found])
-        mine = pd.Series(c.file, index=pd.Index(ids.dropna().unique(), dtype=object))
-        later = pd.concat([later, mine[~mine.index.isin(later.index)]])
+        elif "id" in c.frame:
+            later = _by_id(out, i, later)
+        else:
+            held = _by_content(out, i, held, _content(out[i].frame, values, flags))
+
+
+def _content(frame: pd.DataFrame, values: list[str], flags: set[str]) -> pd.DataFrame:
+    """A file's rows as values to compare: the same columns for every file of its kind (an
+    outcome no row of a file had is a column of False there), the values as read — 2026/10/01
+    and 2026-10-01 are one date."""
+    content = frame.reindex(columns=values)
+    for name in flags & set(values):
+        content[name] = content[name].fillna(False).astype(bool)
+    return content
+
+
+def _by_content(out: list[Cleaned], i: int, held: pd.DataFrame, content: pd.DataFrame) -> pd.DataFrame:
+    """File ``i`` without IDs against the later files' rows (``held``: each row content's most
+    rows in one later file, and the nearest such file): as many of its rows as a later file
+    holds are excluded (rule ``row_in_later_file``). The rows now held, returned."""
+    c = out[i]
+    keys = pd.Series(pd.util.hash_pandas_object(content, index=False).to_numpy())
+    nth = keys.groupby(keys).cumcount().to_numpy()  # 0 for a content's first row, 1 for its second …
+    hit = nth < held["rows"].reindex(keys).fillna(0).to_numpy()
+    if hit.any():
+        files = Listed(set(held["file"].reindex(keys[hit].unique()).astype(str)))
+        found = Finding(Rule.ROW_IN_LATER_FILE, c.file, c.frame["row"][hit].to_numpy(dtype="int64"), files)
+        out[i] = replace(c, frame=c.frame.loc[~hit].reset_index(drop=True), findings=[*c.findings, found])
+    mine = keys.value_counts()
+    rows = np.maximum(held["rows"].reindex(mine.index).fillna(0).to_numpy(), mine.to_numpy()).astype("int64")
+    files = held["file"].reindex(mine.index).fillna(c.file)
+    return pd.concat([held.drop(mine.index, errors="ignore"), pd.DataFrame({"rows": rows, "file": files})])
+
+
+def _by_id(out: list[Cleaned], i: int, later: pd.Series) -> pd.Series:
+    """File ``i``'s rows whose ID a later file holds (``later``: ID → that file) excluded; the
+    IDs now held, returned."""
+    c = out[i]
+    ids = c.frame["id"].astype(object)
+    hit = ids.notna().to_numpy(dtype=bool) & ids.isin(later.index).to_numpy(dtype=bool)
+    if hit.any():  # an ID a later file holds: that file's row counts, this one is excluded
+        files = Listed(set(later.reindex(ids[hit].unique()).astype(str)))
+        found = Finding(Rule.ID_IN_LATER_FILE, c.file, c.frame["row"][hit].to_numpy(dtype="int64"), files)
+        out[i] = replace(c, frame=c.frame.loc[~hit].reset_index(drop=True), findings=[*c.findings, found])
+    mine = pd.Series(c.file, index=pd.Index(ids.dropna().unique(), dtype=object))
+    return pd.concat([later, mine[~mine.index.isin(later.index)]])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -145,3 +146,60 @@ def test_two_tools_numbering_from_one_are_not_one_log(tmp_path):
     assert [s.cleaned.used for s in data.sources] == [2, 2]
     october = data.actuals.by_month.loc[("佐藤", "2026-10")]
     assert (october["calls"], october["emails_sent"]) == (2, 2)
+
+
+def id_less_log(seed: int, rows: int = 400) -> pd.DataFrame:
+    """A log without IDs (a rep's own sheet, a dialer's export): few distinct values, so many
+    rows are identical — two calls on one day to the same outcome are two calls."""
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({"日付": [f"2026-10-{d:02d}" for d in rng.integers(1, 29, rows)],
+                         "担当者": rng.choice(["佐藤", "鈴木"], rows), "活動種別": "架電",
+                         "結果": rng.choice(["通電", "不在", "アポ獲得"], rows)}).sort_values("日付", kind="stable")
+
+
+@pytest.mark.parametrize(("seed", "windows"), [(1, [(1, 15), (1, 28)]), (2, [(1, 20), (10, 28)]),
+                                               (3, [(1, 10), (5, 20), (15, 28)]), (4, [(1, 28), (8, 14)])])
+def test_overlapping_exports_without_ids_count_a_row_as_often_as_one_file_holds_it(tmp_path, seed, windows):
+    """Exports of one log over overlapping dates (1–15 October, then the whole month): each row
+    content counts as often as the file holding it most often has it — the union of the files
+    as multisets, computed here by pandas on the CSV text."""
+    log, paths, parts = id_less_log(seed), [], []
+    for n, (first, last) in enumerate(windows):
+        days = log["日付"].str[-2:].astype(int)
+        part = log[(days >= first) & (days <= last)]
+        parts.append(part)
+        paths.append(tmp_path / f"{n}.csv")
+        part.to_csv(paths[-1], index=False)
+    data = ingest(paths, SDR)
+    most = pd.concat([p.value_counts() for p in parts], axis=1).max(axis=1)  # each row content's most in one file
+    oracle = most.groupby(level="担当者").sum()
+    for rep, expected in oracle.items():
+        assert data.actuals.by_month.loc[(rep, "2026-10"), "calls"] == expected
+    connects = most[most.index.get_level_values("結果") != "不在"].groupby(level="担当者").sum()
+    for rep, expected in connects.items():
+        assert data.actuals.by_month.loc[(rep, "2026-10"), "connects"] == expected
+    left_out = sum(f.count for f in data.findings if f.rule is Rule.ROW_IN_LATER_FILE)
+    assert left_out == sum(len(p) for p in parts) - most.sum()
+
+
+def test_rows_without_ids_match_across_spellings_and_name_the_later_file(tmp_path):
+    head = "日付,担当者,活動種別,結果\n"
+    first = head + "2026-10-01,佐藤,架電,通電\n2026-10-01,佐藤,架電,通電\n2026-10-02,佐藤,架電,不在\n"
+    whole = head + "2026/10/01,佐藤,架電,通電\n2026/10/02,佐藤,架電,不在\n2026/10/02,佐藤,架電,不在\n"
+    (tmp_path / "first.csv").write_text(first, encoding="utf-8")
+    (tmp_path / "whole.csv").write_text(whole, encoding="utf-8")
+    data = ingest([tmp_path / "first.csv", tmp_path / "whole.csv"], SDR)
+    found = [(f.file, list(f.rows), str(f.detail)) for f in data.findings if f.rule is Rule.ROW_IN_LATER_FILE]
+    assert found == [("first.csv", [2, 4], "whole.csv")]  # one of the two 10-01 calls is first.csv's own
+    assert data.actuals.by_month.loc[("佐藤", "2026-10"), "calls"] == 4
+
+
+def test_logs_without_ids_of_different_layouts_are_not_one_log(tmp_path):
+    """A dialer's log and a rep's own sheet (other columns): the same call twice is two sources'
+    word for two calls, not an overlap — both counted."""
+    (tmp_path / "dialer.csv").write_text("日付,担当者,活動種別,結果\n2026-10-01,佐藤,架電,通電\n", encoding="utf-8")
+    (tmp_path / "sheet.csv").write_text("日付,担当者,活動種別,結果,メモ\n2026-10-01,佐藤,架電,通電,\n",
+                                        encoding="utf-8")
+    data = ingest([tmp_path / "dialer.csv", tmp_path / "sheet.csv"], SDR)
+    assert data.actuals.by_month.loc[("佐藤", "2026-10"), "calls"] == 2
+    assert not [f for f in data.findings if f.rule is Rule.ROW_IN_LATER_FILE]
