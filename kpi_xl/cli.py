@@ -28,6 +28,7 @@ from kpi_xl.console import (
     review_json,
     template_json,
 )
+from kpi_xl.engine.dates import parse_date
 from kpi_xl.engine.plan import build_plan
 from kpi_xl.engine.settings import read_settings
 from kpi_xl.engine.templates import get_template, template_names
@@ -200,7 +201,8 @@ def cmd_report(args: argparse.Namespace) -> Outcome:
     report = make_report(args.data, args.plan, args.month, mapping=args.mapping, teams=args.teams, phase=args.phase,
                          warn=None if args.warn is None else parse_rate(args.warn, "--warn"),
                          stale_days=_stale_days(args.stale or STALE_DEFAULT), lang=args.lang,
-                         output=args.output, force=args.force, progress=progress, encoding=args.encoding)
+                         output=args.output, force=args.force, progress=progress, encoding=args.encoding,
+                         today=None if args.asof is None else parse_date(args.asof, "--asof"))
     if progress is not None:
         progress.close()
     from kpi_xl.report.landing_text import landing_lines
@@ -273,6 +275,8 @@ def _report_options(rpt: argparse.ArgumentParser) -> None:
     rpt.add_argument("--encoding", help="the CSV files' encoding, e.g. cp932 or utf-8 (default: detected)")
     rpt.add_argument("--plan", required=True, help="a plan workbook (kpi-xl plan) or plan.yaml")
     rpt.add_argument("--month", help="the month to report, e.g. 2026-10 (default: the latest with data)")
+    rpt.add_argument("--asof", help="count the exports as they stood on this day, e.g. 2026-10-15: later "
+                                    "activities are planned, not done (default: today)")
     rpt.add_argument("--mapping", help="a mapping file (YAML/TOML/JSON) for headers and values the defaults miss")
     rpt.add_argument("--warn", help="achievement below which a KPI is amber (default: the plan's, 90%%)")
     rpt.add_argument("--phase", help="show the phase's KPIs per rep: launch/立ち上げ期, growth/成長期, stable/安定期")
