@@ -52,7 +52,7 @@ def across_files(cleaned: Sequence[Cleaned], kinds: Sequence[Hashable] | None = 
 
 def _as_one_log(out: list[Cleaned], alike: list[int]) -> None:
     """The files at ``alike`` read as one log, from the last given back to the first."""
-    later = pd.Series(dtype=object)  # ID → the nearest later file holding it
+    later = pd.Series(dtype=object)  # ID → the last file given that holds it
     held = pd.DataFrame({"rows": pd.Series(dtype="int64"), "file": pd.Series(dtype=object)})  # row content → …
     flags = {name for i in alike for name, kind in out[i].frame.dtypes.items() if pd.api.types.is_bool_dtype(kind)}
     values = sorted({name for i in alike for name in out[i].frame.columns} - {"row"})
@@ -78,20 +78,26 @@ def _content(frame: pd.DataFrame, values: list[str], flags: set[str]) -> pd.Data
 
 def _by_content(out: list[Cleaned], i: int, held: pd.DataFrame, content: pd.DataFrame) -> pd.DataFrame:
     """File ``i`` without IDs against the later files' rows (``held``: each row content's most
-    rows in one later file, and the nearest such file): as many of its rows as a later file
-    holds are excluded (rule ``row_in_later_file``). The rows now held, returned."""
+    rows in one later file, and the last file given that holds it): as many of its rows as a
+    later file holds are excluded (rule ``row_in_later_file``). The rows now held, returned."""
     c = out[i]
     keys = pd.Series(pd.util.hash_pandas_object(content, index=False).to_numpy())
     nth = keys.groupby(keys).cumcount().to_numpy()  # 0 for a content's first row, 1 for its second …
     hit = nth < held["rows"].reindex(keys).fillna(0).to_numpy()
-    if hit.any():
-        files = Listed(set(held["file"].reindex(keys[hit].unique()).astype(str)))
-        found = Finding(Rule.ROW_IN_LATER_FILE, c.file, c.frame["row"][hit].to_numpy(dtype="int64"), files)
-        out[i] = replace(c, frame=c.frame.loc[~hit].reset_index(drop=True), findings=[*c.findings, found])
+    _exclude(out, i, hit, Rule.ROW_IN_LATER_FILE, held["file"].reindex(keys[hit].unique()))
     mine = keys.value_counts()
     rows = np.maximum(held["rows"].reindex(mine.index).fillna(0).to_numpy(), mine.to_numpy()).astype("int64")
     files = held["file"].reindex(mine.index).fillna(c.file)
     return pd.concat([held.drop(mine.index, errors="ignore"), pd.DataFrame({"rows": rows, "file": files})])
+
+
+def _exclude(out: list[Cleaned], i: int, hit: np.ndarray, rule: Rule, files: pd.Series) -> None:
+    """File ``i`` without the rows ``hit`` (held by a later file, counted from there), with a
+    finding of ``rule`` naming ``files``, the later files holding them."""
+    if hit.any():
+        c = out[i]
+        found = Finding(rule, c.file, c.frame["row"][hit].to_numpy(dtype="int64"), Listed(set(files.astype(str))))
+        out[i] = replace(c, frame=c.frame.loc[~hit].reset_index(drop=True), findings=[*c.findings, found])
 
 
 def _by_id(out: list[Cleaned], i: int, later: pd.Series) -> pd.Series:
@@ -100,9 +106,6 @@ def _by_id(out: list[Cleaned], i: int, later: pd.Series) -> pd.Series:
     c = out[i]
     ids = c.frame["id"].astype(object)
     hit = ids.notna().to_numpy(dtype=bool) & ids.isin(later.index).to_numpy(dtype=bool)
-    if hit.any():  # an ID a later file holds: that file's row counts, this one is excluded
-        files = Listed(set(later.reindex(ids[hit].unique()).astype(str)))
-        found = Finding(Rule.ID_IN_LATER_FILE, c.file, c.frame["row"][hit].to_numpy(dtype="int64"), files)
-        out[i] = replace(c, frame=c.frame.loc[~hit].reset_index(drop=True), findings=[*c.findings, found])
+    _exclude(out, i, hit, Rule.ID_IN_LATER_FILE, later.reindex(ids[hit].unique()))
     mine = pd.Series(c.file, index=pd.Index(ids.dropna().unique(), dtype=object))
     return pd.concat([later, mine[~mine.index.isin(later.index)]])
