@@ -360,6 +360,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "rule_unknown_type": ("活動種別が不明", "unknown activity type"),
     "rule_not_done": ("未完了の活動（未着手・進行中など: 予定であって実施ではないため数えない）",
                       "an activity not done yet (not started, in progress: planned, not performed; not counted)"),
+    "rule_cancelled": ("行われなかった活動（キャンセル・不参加・リスケ: 実施ではないため数えない）",
+                       "an activity that did not take place (canceled, no show, rescheduled; not counted)"),
     "rule_future_date": ("今日より後の日付の活動（予定であって実施ではないため数えない）",
                          "an activity dated after today (planned, not performed; not counted)"),
     "rule_unknown_status": ("状況の値が不明（実施済みとして数える）", "unknown status value (counted as done)"),

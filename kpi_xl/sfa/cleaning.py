@@ -134,14 +134,16 @@ def _note_lines(ctx: Context, owner: pd.Series) -> pd.Series:
 
 
 def _status(ctx: Context) -> None:
-    """An activity's status (状況): a task not done yet (未着手, not started) was planned, not
-    performed, and is left out; a status neither done nor open is noted and the row kept."""
+    """An activity's status (状況, a meeting's outcome): a task not done yet (未着手, not started)
+    was planned, not performed, and one that did not take place (キャンセル, no show) never was:
+    both are left out; a status neither done, open nor cancelled is noted and the row kept."""
     if ctx.header.shape is not Shape.ACTIVITIES or ctx.column("status") is None:
         return
     raw = ctx.text("status")
     status = lookup_words(raw, ctx.vocab.lookup(ctx.vocab.statuses))
-    open_ = (status == "open").fillna(False).astype(bool)
-    ctx.exclude(Rule.NOT_DONE, open_, detail=Listed({str(v) for v in raw[open_ & ~ctx.excluded].unique()}))
+    for word, rule in (("open", Rule.NOT_DONE), ("cancelled", Rule.CANCELLED)):
+        hit = (status == word).fillna(False).astype(bool)
+        ctx.exclude(rule, hit, detail=Listed({str(v) for v in raw[hit & ~ctx.excluded].unique()}))
     ctx.note(Rule.UNKNOWN_STATUS, raw.notna() & status.isna(), detail=ctx.unknown_values(raw, status))
 
 

@@ -25,6 +25,7 @@ class Rule(str, Enum):
     UNKNOWN_TYPE = "unknown_type"
     UNKNOWN_STAGE = "unknown_stage"
     NOT_DONE = "not_done"
+    CANCELLED = "cancelled"
     FUTURE_DATE = "future_date"
     UNKNOWN_STATUS = "unknown_status"
     DUPLICATE_ROW = "duplicate_row"
@@ -68,8 +69,9 @@ class Rule(str, Enum):
 
 _EXCLUDING = frozenset({Rule.BLANK_ROW, Rule.EXTRA_CELLS, Rule.TOTAL_ROW, Rule.NOTE_LINE, Rule.MISSING_OWNER,
                         Rule.FORMULA_OWNER, Rule.MISSING_DATE, Rule.BAD_DATE, Rule.BAD_NUMBER, Rule.UNKNOWN_TYPE,
-                        Rule.UNKNOWN_STAGE, Rule.NOT_DONE, Rule.FUTURE_DATE, Rule.DUPLICATE_ROW, Rule.DUPLICATE_ID,
-                        Rule.ID_IN_LATER_FILE, Rule.ROW_IN_LATER_FILE, Rule.DATE_OUTSIDE, Rule.BAD_COUNT})
+                        Rule.UNKNOWN_STAGE, Rule.NOT_DONE, Rule.CANCELLED, Rule.FUTURE_DATE, Rule.DUPLICATE_ROW,
+                        Rule.DUPLICATE_ID, Rule.ID_IN_LATER_FILE, Rule.ROW_IN_LATER_FILE, Rule.DATE_OUTSIDE,
+                        Rule.BAD_COUNT})
 
 
 LISTED = 20  # values a finding's detail shows

@@ -55,7 +55,7 @@ class Vocabulary:
     year: int | None = None  # for exports with a month but no year (UCI bank)
     conversation_seconds: float = CONVERSATION_SECONDS
     timezone: str = TEAM_ZONE  # where a time with a UTC offset (…Z, …+09:00) is shown (IANA name)
-    statuses: dict[str, list[str]] = field(default_factory=dict)  # "done" / "open" → an activity's status words
+    statuses: dict[str, list[str]] = field(default_factory=dict)  # "done" / "open" / "cancelled" → status words
     today: date | None = None  # the day the data is read, in the team's zone: a later activity is planned, not done
 
     def lookup(self, table: dict[str, list[str]]) -> dict[str, str]:
@@ -108,7 +108,7 @@ def load_vocabulary(mapping: Path | str | None = None) -> Vocabulary:
         vocab.columns[_outcome(str(name), f"flags.{name}", mapping)] = str(header)
     for table, names in (("types", [o.value for o in ACTIVITY_TYPES]), ("results", [*_OUTCOME_NAMES, NO_RESULT]),
                          ("stages", list(STAGE_ORDER)), ("flag_values", ["yes", "no"]),
-                         ("statuses", ["done", "open"])):
+                         ("statuses", ["done", "open", "cancelled"])):
         for name, words in (data.get(table) or {}).items():
             if isinstance(name, bool):  # YAML reads a bare `yes:` / `no:` key as true / false
                 name = "yes" if name else "no"

@@ -276,6 +276,24 @@ def test_a_task_not_done_yet_is_not_an_activity(tmp_path):
     assert held.actuals.by_month.loc[("佐藤 健", "2026-10"), "calls"] == 3 and findings(held)["not_done"] == [4, 5]
 
 
+def test_a_meeting_that_did_not_take_place_is_not_a_meeting(tmp_path):
+    """HubSpot's meeting log says each meeting's outcome: one canceled, not attended or moved
+    was never held (cancelled), one still scheduled not yet (not_done); only the completed one
+    is a meeting. Before, all five counted and the outcome column was ignored."""
+    body = ("Record ID,Activity date,Activity assigned to,Activity type,Meeting outcome\n"
+            "1,2026-10-01 10:00,Jane Doe,Meeting,Completed\n2,2026-10-02 10:00,Jane Doe,Meeting,Canceled\n"
+            "3,2026-10-03 10:00,Jane Doe,Meeting,No show\n4,2026-10-05 10:00,Jane Doe,Meeting,Scheduled\n"
+            "5,2026-10-06 10:00,Jane Doe,Meeting,Rescheduled\n6,2026-10-07 10:00,Jane Doe,Call,\n")
+    data = ingest([write(tmp_path, body)], SDR, today=date(2026, 10, 31))
+    assert findings(data)["cancelled"] == [3, 4, 6] and findings(data)["not_done"] == [5]
+    assert {f.rule.value: str(f.detail) for f in data.findings}["cancelled"] == "Canceled, No show, Rescheduled"
+    month = data.actuals.team_month("2026-10")
+    assert (month["meetings"], month["calls"]) == (1, 1)  # a blank outcome (the call's row) says nothing
+    mapping = write(tmp_path, "statuses:\n  cancelled: [Canceled]\n  done: [No show, Rescheduled]\n", "m.yaml")
+    assert ingest([write(tmp_path, body)], SDR, mapping, today=date(2026, 10, 31)).actuals.team_month(
+        "2026-10")["meetings"] == 3
+
+
 def test_an_activity_dated_after_today_is_planned_not_done(tmp_path):
     """A log without a status column still lists next week's scheduled calls: dated after
     today (in the team's time zone), they are left out as future_date, naming that today.
