@@ -177,3 +177,22 @@ def test_a_hubspot_call_export(tmp_path):
     uses = {c.header: c.name for c in data.sources[0].header.columns}
     assert uses["Activity assigned to"] == "owner" and uses["Call outcome"] == "result"
     assert not data.findings
+
+
+def test_a_zoho_calls_export(tmp_path):
+    """Zoho CRM's Calls export: Call Owner, Call Type (Outbound, Inbound, Missed), Call Start
+    Time, Call Duration (in seconds). An outbound call is a call made; an inbound or missed one
+    is no approach, left out as an unknown type; a result it does not know is noted, the call
+    counted by its duration. Before, the file was refused: no owner column."""
+    path = tmp_path / "Calls.csv"
+    path.write_text("Call Owner,Subject,Call Type,Call Start Time,Call Duration (in seconds),Call Result\n"
+                    "Sato,Intro,Outbound,2026-10-01 10:00:00,125,Interested\n"
+                    "Sato,Intro,Outbound,2026-10-01 10:05:00,0,No Answer\n"
+                    "Sato,Intro,Inbound,2026-10-02 11:00:00,300,Requested more info\n"
+                    "Sato,Intro,Missed,2026-10-02 11:30:00,0,\n", encoding="utf-8")
+    data = ingest([path], CALL)
+    got = data.actuals.rep_month("Sato", "2026-10")
+    assert (got["calls"], got["connects"], got["valid_calls"]) == (2, 1, 1)  # 125 s: reached, a conversation
+    found = {f.rule.value: (list(f.rows), str(f.detail)) for f in data.findings}
+    assert found["unknown_type"] == ([4, 5], "Inbound, Missed")
+    assert found["unknown_result"][1] == "Interested, Requested more info"
