@@ -52,7 +52,7 @@ def largest_remainder(total: int, weights: Sequence[float]) -> list[int]:
     if weight_sum <= 0:
         if total == 0:
             return [0] * len(weights)
-        raise InputError("not_positive", field="capacity (sum over reps)", value=weight_sum)
+        raise InputError("not_positive", field=Text("稼働率の合計", "capacity (sum over reps)"), value=weight_sum)
     quotas = [round(total * w / weight_sum, QUOTA_DIGITS) for w in weights]
     shares = [math.floor(q) for q in quotas]
     left = int(total) - sum(shares)

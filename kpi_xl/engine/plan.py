@@ -300,8 +300,8 @@ def _share(total: float, weights: list[float], month: Period, whole: bool) -> li
         return [0.0] * len(weights)
     weight_sum = sum(weights)
     if weight_sum <= 0:
-        raise InputError("not_positive", field=f"capacity (sum over reps, {month.key})",
-                         value=weight_sum)
+        raise InputError("not_positive", value=weight_sum,
+                         field=Text(f"稼働率の合計（{month.key}）", f"capacity (sum over reps, {month.key})"))
     if whole:
         return [float(x) for x in largest_remainder(int(total), weights)]
     return [total * w / weight_sum for w in weights]

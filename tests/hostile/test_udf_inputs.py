@@ -4,6 +4,8 @@ never a traceback, never inf, never a silently different plan."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.xlwings_harness import call, decorated_udfs
@@ -34,7 +36,9 @@ CASES = [  # (function, args, words the cell must show)
     ("KPI_LANDING", (10, 5, 20, [[100], [200]], [[0.5], [0.5], [0.5]]), ["#KPI!", "win_rates"]),
     ("KPI_LANDING", (10, 5, 20, [[100]], [[1.5]]), ["#KPI!", "win_rates[1]"]),
     ("KPI_REVERSE", (BIG_RANGE, [[0.2]]), ["#KPI!", "kgi"]),
+    ("KPI_PER_REP", (100, [[0], [0]]), ["#KPI!", "稼働率の合計", "0.0"]),
 ]
+PROSE = re.compile(r"[A-Za-z]{2,}(?: [A-Za-z]{2,}){2,}")  # three English words in a row
 
 
 @pytest.mark.parametrize(("name", "args", "words"), CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
@@ -47,3 +51,4 @@ def test_hostile_cell_values(name, args, words):
     for word in words:
         assert word in shown, (word, shown)
     assert "inf" not in [str(c) for c in cells] and "Traceback" not in shown
+    assert not PROSE.search(shown), shown  # a cell's own language (ja by default): no English phrase
