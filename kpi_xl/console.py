@@ -88,7 +88,8 @@ def _next_inputs(plan: Plan, lang: str, name: dict[str, str]) -> list[str]:
     def flag(x: str) -> str:
         if m[x].kind is Kind.AMOUNT and plan.reverse.template.tree.children(plan.reverse.template.root_id).count(x):
             return "--unit-price …"
-        return f"--{'rate' if m[x].kind is Kind.RATE else 'volume'} {m[x].name.ja}=…"
+        named = m[x].name.ja if lang == "ja" else x  # both are accepted: the one a user of ``lang`` types
+        return f"--{'rate' if m[x].kind is Kind.RATE else 'volume'} {named}=…"
 
     return ["", f"{label('next_input', lang)}: " + ", ".join(f"{name[x]} ({flag(x)})" for x in missing)]
 
@@ -197,7 +198,7 @@ def render_review(review: MonthReview, plan: Plan, lang: str = "ja") -> str:
         lines.append(label("bottleneck_line", lang, rate=m[b.rate].label(lang),
                            actual=format_percent(b.actual, MEASURED), reference=format_percent(b.reference, MEASURED),
                            short=b.shortfall))
-    lines += [f"・{f.text(lang)}" for f in d.findings]
+    lines += [label("bullet", lang) + f.text(lang) for f in d.findings]
     if d.gap and d.planned_kgi is not None and d.actual_kgi is not None:
         target = plan.reverse.target
         kinds = dict(zip(("volume", "rate", "price", "other"), label("gap_kinds", lang).split("|")))

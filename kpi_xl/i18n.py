@@ -450,6 +450,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "infeasible": ("能力不足: {activity} は1人1営業日あたり {need} 件必要（上限 {cap} 件、稼働率 {util}）",
                    "Over capacity: {activity} needs {need} per rep per business day "
                    "(capacity {cap}, {util})"),
+    "bullet": ("・", "- "),
     "more_reps": ("・担当者を {n} 人増やす", "- add {n} more reps"),
     "rate_option": ("・{rate} を {current} → {needed}（+{points:.1f}ポイント）に改善する",
                     "- raise {rate} from {current} to {needed} (+{points:.1f} points)"),

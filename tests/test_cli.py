@@ -1,6 +1,7 @@
 """The kpi-xl command as a user runs it: in a subprocess, reading stdout/stderr/exit code."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -312,3 +313,41 @@ def test_english_amounts_are_in_yen_not_man():
     revenue = next(line for line in english.splitlines() if line.startswith("Revenue "))
     assert revenue.split()[1:] == ["¥10M"] * 12 + ["¥120M"]
     assert "12,000万" in run(*args, "--lang", "ja").stdout
+
+
+CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def test_english_output_names_things_in_english(tmp_path):
+    """With --lang en nothing a user reads is Japanese but what they gave: a missing input's flag
+    names the metric as typed in English (connect_rate), a stage without data names English
+    headers, a review's findings are bulleted "- ". Japanese keeps its own words."""
+    missing = run("reverse", "--kgi", "1e8", "--unit-price", "1e6", "--rate", "win_rate=20%",
+                  "--rate", "meeting_rate=10%", "--lang", "en")
+    assert "(--rate connect_rate=…)" in missing.stdout and not CJK.search(missing.stdout), missing.stdout
+    log = tmp_path / "calls.csv"
+    log.write_text("Record ID,Activity date,Activity assigned to,Activity type,Call outcome\n"
+                   "1,2026-10-01 09:15,Jane Doe,Call,Connected\n", encoding="utf-8")
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps({"template": "sdr", "kgi": 1e8, "unit_price": 1e6, "fiscal_year": 2026,
+                                "rates": {"win_rate": "20%"}, "reps": ["Jane Doe"]}), encoding="utf-8")
+    english = run("report", "--data", str(log), "--plan", str(plan), "-o", str(tmp_path / "r.xlsx"), "--lang", "en")
+    assert english.returncode == 0 and "(e.g. amount / close value)" in english.stderr
+    assert not CJK.search(english.stderr + english.stdout), english.stderr
+    japanese = run("report", "--data", str(log), "--plan", str(plan), "-o", str(tmp_path / "r.xlsx"), "--force")
+    assert "（例: 金額 / 受注金額）" in japanese.stderr and "商談ステータス = 受注" in japanese.stderr
+    workbook = tmp_path / "plan.xlsx"
+    run("plan", "--kgi", "1.2億", "--unit-price", "100万", "--rate", "受注率=20%", "--rate", "商談化率=10%",
+        "--rate", "コネクト率=15%", "--volume", "メール送信数=0", "--fy", "2026", "-o", str(workbook))
+    from openpyxl import load_workbook
+
+    book = load_workbook(workbook)
+    typed = {"calls": 3000, "emails_sent": 0, "connects": 300, "meetings": 40, "won": 8}  # connects short
+    for row in book["実績"].iter_rows(min_col=1, max_col=1):
+        marker = row[0].value
+        if isinstance(marker, str) and marker.removeprefix("act:") in typed:
+            book["実績"].cell(row[0].row, 4, typed[marker.removeprefix("act:")])  # April 2026
+    book.save(workbook)
+    review = run("review", str(workbook), "--lang", "en")
+    assert review.returncode == 0, review.stderr
+    assert not CJK.search(review.stdout), review.stdout

@@ -36,7 +36,7 @@ def report_json(report: MonthlyReport, data: Ingested, lang: str = "en") -> dict
         "reps": {r.owner: {m: {"actual": line.actual, "target": line.target} for m, line in r.lines.items()}
                  for r in report.reps},
         "rep_kinds": {r.owner: {"kind": r.kind.value, "of": r.of} for r in report.reps},
-        "no_data": {m: {"missing": list(n.missing), "needs": list(n.needs), "reason": n.text(template, lang)}
+        "no_data": {m: {"missing": list(n.missing), "needs": n.needs_in(lang), "reason": n.text(template, lang)}
                     for m, n in report.no_data.items()},
         "weeks": [{"week": w.key, "start": w.start.isoformat(), "end": w.end.isoformat(),
                    "business_days": w.business_days, **lines(w.lines)} for w in report.weeks],

@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from kpi_xl.engine.templates import Template
-from kpi_xl.i18n import label
+from kpi_xl.i18n import Text, label
 from kpi_xl.sfa.vocabulary import Vocabulary, source_words
 
 
@@ -17,12 +17,15 @@ class NoData:
 
     metric: str
     missing: tuple[str, ...]  # the counted metrics no column feeds
-    needs: tuple[str, ...]  # columns or values that would feed them
+    needs: tuple[Text, ...]  # columns or values that would feed them, as an export in each language names them
+
+    def needs_in(self, lang: str) -> list[str]:
+        return list(dict.fromkeys(w.pick(lang) for w in self.needs))
 
     def text(self, template: Template, lang: str) -> str:
         names = template.tree.metrics
         missing = ", ".join(names[m].label(lang) for m in self.missing)
-        needs = " / ".join(self.needs) or label("no_data_summary", lang, metric=missing)
+        needs = " / ".join(self.needs_in(lang)) or label("no_data_summary", lang, metric=missing)
         return label("no_data", lang, metric=names[self.metric].label(lang), missing=missing, needs=needs)
 
 
@@ -47,6 +50,7 @@ def no_data(template: Template, metrics: Iterable[str], observed: Collection[str
         missing = list(dict.fromkeys(_missing(template, metric, observed)))
         if not missing:
             continue
-        needs = [w for m in missing for o in template.observe.get(m, ()) for w in source_words(vocab, o.value)]
+        needs = [Text(ja, en) for m in missing for o in template.observe.get(m, ())
+                 for ja, en in zip(source_words(vocab, o.value, "ja"), source_words(vocab, o.value, "en"))]
         out[metric] = NoData(metric, tuple(missing), tuple(dict.fromkeys(needs)))
     return out

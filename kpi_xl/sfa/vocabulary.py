@@ -196,23 +196,27 @@ def _zone(name: Any, mapping: Path | str) -> str:
     return str(name)
 
 
-def source_words(vocab: Vocabulary, observation: str) -> list[str]:
-    """Columns or values that would tell ``observation`` (for "no data" reasons), e.g.
-    reached → 通電 column, 通電有無 column, 通話時間, 結果 = 通電."""
+def source_words(vocab: Vocabulary, observation: str, lang: str = "ja") -> list[str]:
+    """Columns or values that would tell ``observation`` (for "no data" reasons), as an export
+    in ``lang`` would name them, e.g. reached → 通電 column, 通電有無 column, 通話時間, 結果 = 通電
+    (en: reached, connected, call duration, result = connected)."""
+    def pick(words: list[str], n: int = 1) -> list[str]:
+        return sorted(words, key=lambda w: w.isascii() != (lang == "en"))[:n]  # the language's own words first
+
     words: list[str] = []
     if observation in vocab.types:
-        words.append(f"{vocab.headers['type'][0]} = {vocab.types[observation][0]}")
+        words.append(f"{pick(vocab.headers['type'])[0]} = {pick(vocab.types[observation])[0]}")
     if observation in vocab.flags:
-        words += vocab.flags[observation][:2]
+        words += pick(vocab.flags[observation], 2)
     if observation in ("reached", "conversation"):
-        words.append(vocab.headers["duration"][0])
+        words += pick(vocab.headers["duration"])
     if observation in vocab.results:
-        words.append(f"{vocab.headers['result'][0]} = {vocab.results[observation][0]}")
+        words.append(f"{pick(vocab.headers['result'])[0]} = {pick(vocab.results[observation])[0]}")
     stage = {"meeting": "open"}.get(observation, observation)
     if stage in vocab.stages:
-        words.append(f"{vocab.headers['stage'][0]} = {vocab.stages[stage][0]}")
+        words.append(f"{pick(vocab.headers['stage'])[0]} = {pick(vocab.stages[stage])[0]}")
     if observation in ("amount", "account"):
-        words += vocab.headers[observation][:2]
+        words += pick(vocab.headers[observation], 2)
     return words
 
 
