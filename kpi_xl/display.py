@@ -50,9 +50,11 @@ def change(template: Template, metric_id: str, delta: float) -> str:
 
 
 def band_text(mark: Benchmark, lang: str) -> str:
-    """"10.0%–20.0%" or "34 件/人日" for a benchmark, with "verify with your own data"."""
+    """"10.0%–20.0%" or "34 件/人日" (en: "34 per rep-day") for a benchmark, with "verify with
+    your own data"."""
     def show(x: float) -> str:
         return f"{x:.1%}" if mark.unit == "%" else f"{x:,.0f}"
     rng = show(mark.low) if mark.high in (None, mark.low) else f"{show(mark.low)}–{show(mark.high)}"
-    unit = "" if mark.unit == "%" else f" {mark.unit}"
+    units = {label(key, "ja"): label(key, lang) for key in ("unit_days", "unit_rep_month")}  # benchmarks.toml's
+    unit = "" if mark.unit == "%" else f" {units.get(mark.unit, mark.unit)}"
     return label("band", lang, band=f"{rng}{unit}", verify=label("verify", lang))

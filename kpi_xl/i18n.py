@@ -544,6 +544,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "unit_rate": ("%", "%"),
     "unit_months": ("か月", "months"),
     "unit_days": ("件/人日", "per rep-day"),
+    "unit_rep_month": ("件/人月", "per rep-month"),
+    "separator": ("　｜　", " | "),
     "v_title": ("入力エラー / Invalid input", "入力エラー / Invalid input"),
     "v_rate": ("0%より大きく100%以下で入力してください / Enter more than 0% and at most 100%",) * 2,
     "v_count": ("0以上の整数を入力してください / Enter a whole number, 0 or more",) * 2,

@@ -37,3 +37,14 @@ def test_what_is_allowed_reads_in_the_message_language():
     span = InputError("out_of_range", field="quarter", value=5, allowed=between(1, 4))
     assert span.message("ja") == "quarter は 1～4 で指定してください（指定値: 5）"
     assert span.message("en") == "quarter must be 1 to 4 (got 5)"
+
+
+def test_a_benchmark_band_says_its_unit_in_the_language():
+    """benchmarks.toml writes counts per rep in Japanese (件/人日, 件/人月); English says them in English."""
+    from kpi_xl.display import band_text
+    from kpi_xl.engine.catalog import load_benchmarks
+
+    marks = load_benchmarks()
+    assert band_text(marks["calls_per_rep_day"], "en") == "34 per rep-day (verify with your own data)"
+    assert band_text(marks["calls_per_rep_day"], "ja") == "34 件/人日（自社データで確認してください）"
+    assert band_text(marks["sql_meetings_per_rep_month"], "en").startswith("20–40 per rep-month")

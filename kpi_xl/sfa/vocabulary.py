@@ -201,7 +201,8 @@ def source_words(vocab: Vocabulary, observation: str, lang: str = "ja") -> list[
     in ``lang`` would name them, e.g. reached → 通電 column, 通電有無 column, 通話時間, 結果 = 通電
     (en: reached, connected, call duration, result = connected)."""
     def pick(words: list[str], n: int = 1) -> list[str]:
-        return sorted(words, key=lambda w: w.isascii() != (lang == "en"))[:n]  # the language's own words first
+        own = [w for w in words if w.isascii() == (lang == "en")]  # the language's own words, if it has some
+        return (own or words)[:n]
 
     words: list[str] = []
     if observation in vocab.types:

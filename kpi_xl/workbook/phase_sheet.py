@@ -128,7 +128,7 @@ def _kpi_block(ctx: _Context, mid: str, row: int) -> int:
     name_cell.font = styles.BOLD
     name_cell.fill = styles.SECTION_FILL
     ws.cell(row, COL_ROW).fill = styles.SECTION_FILL
-    text_cell(ws, row, COL_FIRST, "　｜　".join(info)).font = styles.NOTE_FONT
+    text_cell(ws, row, COL_FIRST, label("separator", lang).join(info)).font = styles.NOTE_FONT
     block = {name: row + 1 + i for i, name in enumerate(ROWS)}
     for name, text in zip(ROWS, ("row_target", "row_actual", "row_achievement", "row_status")):
         ws.cell(block[name], COL_KEY, f"{name}:{mid}").font = styles.KEY_FONT
