@@ -15,7 +15,7 @@ import pandas as pd
 from kpi_xl.engine.observations import OUTCOMES
 from kpi_xl.errors import DataError
 from kpi_xl.sfa.parsing import CONTROL
-from kpi_xl.sfa.vocabulary import Vocabulary, key
+from kpi_xl.sfa.vocabulary import Vocabulary, bare, key
 
 
 class Shape(str, Enum):
@@ -114,11 +114,6 @@ def _match(names: list[str], mapped: dict[str, str], synonyms: dict[str, list[st
             if name and name not in found and position not in found.values() and position not in taken:
                 found[name] = position
     return found
-
-
-def bare(word_key: str) -> str:
-    """A header's key without a trailing note in brackets: 金額(千円) → 金額, 日付(jst) → 日付."""
-    return re.sub(r"\([^()]*\)$", "", word_key) or word_key
 
 
 def _text(value: object) -> str:

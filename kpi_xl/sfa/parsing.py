@@ -17,7 +17,7 @@ from kpi_xl.engine.values import parse_number
 from kpi_xl.errors import KpiXlError
 from kpi_xl.sfa.encodings import arrow_text, distinct, factorized, respelled, row_codes
 from kpi_xl.sfa.text_bytes import has_digit, may_need_cleaning
-from kpi_xl.sfa.vocabulary import TEAM_ZONE, key
+from kpi_xl.sfa.vocabulary import TEAM_ZONE, key, note
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 WIDE_TIME = "datetime64[us]"  # a parsed time before it is cut to 1900–2100 (nanoseconds end at 1677 and 2262)
@@ -453,8 +453,7 @@ OWN_UNIT = r"[万億千円¥￥]"  # a cell that says its own unit (80万円, ¥
 
 def yen_scale(header: str) -> int:
     """How many yen one unit of an amount column is, from its header's note: 金額（千円） → 1,000."""
-    found = re.search(r"[(]([^()]*)[)]\s*$", unicodedata.normalize("NFKC", header))
-    return YEN_UNITS.get(found[1].strip().casefold(), 1) if found else 1
+    return YEN_UNITS.get(note(key(header)), 1)
 
 
 def parse_numbers(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:

@@ -40,6 +40,20 @@ def key(text: Any) -> str:
     return re.sub(r"[\s_\-・]", "", normalise_text(str(text)).casefold())
 
 
+NOTE = r"\(([^()]*)\)$"  # a header's trailing note in brackets, on its key: 金額(千円), 日付(jst)
+
+
+def bare(word_key: str) -> str:
+    """A header's key without its note: 金額(千円) → 金額, 日付(jst) → 日付."""
+    return re.sub(NOTE, "", word_key) or word_key
+
+
+def note(word_key: str) -> str:
+    """A header's note, from its key: 金額(千円) → 千円; "" when it has none."""
+    found = re.search(NOTE, word_key)
+    return found[1] if found else ""
+
+
 @dataclass
 class Vocabulary:
     headers: dict[str, list[str]]
