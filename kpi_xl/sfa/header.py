@@ -15,7 +15,7 @@ import pandas as pd
 from kpi_xl.engine.observations import OUTCOMES
 from kpi_xl.errors import DataError
 from kpi_xl.sfa.parsing import CONTROL
-from kpi_xl.sfa.vocabulary import Vocabulary, bare, key
+from kpi_xl.sfa.vocabulary import Vocabulary, bare, in_language, key
 
 
 class Shape(str, Enum):
@@ -231,8 +231,7 @@ def find_header(rows: pd.DataFrame, vocab: Vocabulary, file: str,
 
 def _examples(words: list[str]) -> list[str]:
     """A field's first Japanese and first English header words, three of each, for a message."""
-    english = [w for w in words if w.isascii()]
-    return [w for w in words if not w.isascii()][:3] + english[:3]
+    return in_language(words, "ja")[:3] + in_language(words, "en")[:3]
 
 
 def _check(vocab: Vocabulary, fields: dict[str, int], flags: dict[str, int], names: list[str], file: str,

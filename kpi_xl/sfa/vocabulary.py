@@ -40,6 +40,11 @@ def key(text: Any) -> str:
     return re.sub(r"[\s_\-・]", "", normalise_text(str(text)).casefold())
 
 
+def in_language(words: list[str], lang: str) -> list[str]:
+    """The words an export in ``lang`` would write: ASCII ones for en, the others for ja."""
+    return [w for w in words if w.isascii() == (lang == "en")]
+
+
 NOTE = r"\(([^()]*)\)$"  # a header's trailing note in brackets, on its key: 金額(千円), 日付(jst)
 
 
@@ -215,8 +220,7 @@ def source_words(vocab: Vocabulary, observation: str, lang: str = "ja") -> list[
     in ``lang`` would name them, e.g. reached → 通電 column, 通電有無 column, 通話時間, 結果 = 通電
     (en: reached, connected, call duration, result = connected)."""
     def pick(words: list[str], n: int = 1) -> list[str]:
-        own = [w for w in words if w.isascii() == (lang == "en")]  # the language's own words, if it has some
-        return (own or words)[:n]
+        return (in_language(words, lang) or words)[:n]  # the language's own words, if it has some
 
     words: list[str] = []
     if observation in vocab.types:
