@@ -28,6 +28,7 @@ class Text(NamedTuple):
 NO_TEXT = Text("", "")
 
 
+NO_SUCH_FILE = Text("ファイルがありません", "no such file")
 A_FOLDER = Text("フォルダーです（ファイル名を指定してください）", "a folder (give a file name)")
 _OS_REASONS = {  # the operating system's words are English: the common ones in Japanese
     errno.ENOENT: "ファイルまたはフォルダーがありません",

@@ -17,13 +17,13 @@ from typing import Any
 import pandas as pd
 
 from kpi_xl.errors import DataError, InputError, KpiXlError
-from kpi_xl.i18n import Text, library_reason
+from kpi_xl.i18n import NO_SUCH_FILE, Text, library_reason
 from kpi_xl.sfa.findings import Rule
 from kpi_xl.xlsx.safety import check_archive
 
 SNIFF_BYTES = 1 << 16
 RAGGED = "csv"  # the reader of a CSV whose lines differ in length: Python's, line by line
-NO_SUCH_FILE = Text("ファイルがありません", "no such file")
+EMPTY_FILE = Text("空のファイルです（0 バイト）", "the file is empty (0 bytes)")
 
 
 def no_table(table: str, names: list[str]) -> Text:
@@ -32,8 +32,6 @@ def no_table(table: str, names: list[str]) -> Text:
     return Text(f"テーブル {table!r} がありません（あるテーブル: {there or 'なし'}）",
                 f"no table {table!r} (tables: {there or 'none'})")
 
-
-EMPTY_FILE = Text("空のファイルです（0 バイト）", "the file is empty (0 bytes)")
 
 
 @dataclass

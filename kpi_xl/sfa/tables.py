@@ -14,9 +14,9 @@ from typing import Any
 import pandas as pd
 
 from kpi_xl.errors import DataError
-from kpi_xl.i18n import Text
+from kpi_xl.i18n import NO_SUCH_FILE, Text
 from kpi_xl.sfa.cells import cell_rows
-from kpi_xl.sfa.reading import NO_SUCH_FILE, RawFile, no_table, sha256
+from kpi_xl.sfa.reading import RawFile, no_table, sha256
 
 DATABASES = (".duckdb", ".db", ".ddb")
 

@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 
 from kpi_xl.errors import WorkbookError
-from kpi_xl.i18n import Text
+from kpi_xl.i18n import NO_SUCH_FILE, Text
 
 MAX_UNPACKED = 1 << 30  # 1 GiB of declared uncompressed content
 MAX_RATIO = 200  # no member may declare more than 200× its compressed size (zeros aside)
@@ -23,7 +23,7 @@ PROLOGUE = 4096  # a DOCTYPE can only come before the root element, at the start
 def check_archive(path: Path) -> None:
     """Raise a WorkbookError if ``path`` is missing, not a zip, or expands absurdly."""
     if not path.is_file():
-        raise WorkbookError("wb_unreadable", path=str(path), reason=Text("ファイルがありません", "no such file"))
+        raise WorkbookError("wb_unreadable", path=str(path), reason=NO_SUCH_FILE)
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
