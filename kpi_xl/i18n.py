@@ -44,11 +44,10 @@ _OS_REASONS = {  # the operating system's words are English: the common ones in 
 
 
 def os_reason(exc: OSError) -> Text:
-    """Why the operating system refused: in English its own words (as a search finds them), in
-    Japanese ours for the common cases, else its words as the detail."""
+    """Why the operating system refused a read or a write: in English its own words (as a search
+    finds them), in Japanese ours for the common cases, else its words as the detail."""
     words = exc.strerror or str(exc) or type(exc).__name__
-    known = _OS_REASONS.get(exc.errno or 0)
-    return Text(known, words) if known else library_reason(words)
+    return Text(_OS_REASONS.get(exc.errno or 0, f"OS がエラーを返しました（詳細: {words}）"), words)
 
 
 def library_reason(detail: Any) -> Text:

@@ -18,9 +18,10 @@ def test_the_common_os_refusals_are_said_in_both_languages():
 
 
 def test_a_rare_os_refusal_keeps_its_own_words_as_the_detail():
+    """Not "reading failed": the same reason serves a file that cannot be written."""
     rare = os_reason(OSError(errno.ELOOP, "Too many levels of symbolic links"))
     assert rare.en == "Too many levels of symbolic links"
-    assert rare.ja == "読み込みに失敗しました（詳細: Too many levels of symbolic links）"
+    assert rare.ja == "OS がエラーを返しました（詳細: Too many levels of symbolic links）"  # a write fails so too
 
 
 def test_a_library_reason_is_its_first_line_cut_to_200_characters():
