@@ -159,40 +159,40 @@ def test_a_result_saying_nothing_happened_outweighs_the_duration(tmp_path, resul
     assert got["valid_calls"] == conversation  # 有効架電数
 
 
-def test_a_hubspot_call_export(tmp_path):
-    """HubSpot's call export, as its headers and outcomes come: Activity assigned to, Call
-    outcome (a live message left with a person reached someone; a voicemail did not), Call
-    duration (HH:mm:ss)."""
+# Each CRM's call export as it comes (its headers, outcomes and directions); the truth is read
+# off the rows by hand: (owner, calls, connects, conversations), the headers' uses, the findings.
+CRM_CALLS = {
+    # HubSpot: a live message left with a person reached someone, a voicemail did not; 3:10 is
+    # over two minutes (a conversation)
+    "hubspot": ("Record ID,Activity date,Activity assigned to,Activity type,Call outcome,Call duration (HH:mm:ss)\n"
+                "1,2026-10-01 09:15,Jane Doe,Call,Connected,00:03:10\n"
+                "2,2026-10-01 09:20,Jane Doe,Call,No answer,00:00:00\n"
+                "3,2026-10-01 10:00,Jane Doe,Call,Left voicemail,00:00:30\n"
+                "4,2026-10-02 10:00,Jane Doe,Call,Left live message,00:00:50\n"
+                "5,2026-10-02 11:00,Jane Doe,Call,Busy,\n",
+                ("Jane Doe", 5, 2, 1), {"Activity assigned to": "owner", "Call outcome": "result"}, {}),
+    # Zoho CRM's Calls: an outbound call is a call made, an inbound or missed one no approach (left
+    # out as an unknown type); a result it does not know is noted, the call counted by its duration
+    # (125 s: reached, a conversation). Once refused: no owner column.
+    "zoho": ("Call Owner,Subject,Call Type,Call Start Time,Call Duration (in seconds),Call Result\n"
+             "Sato,Intro,Outbound,2026-10-01 10:00:00,125,Interested\n"
+             "Sato,Intro,Outbound,2026-10-01 10:05:00,0,No Answer\n"
+             "Sato,Intro,Inbound,2026-10-02 11:00:00,300,Requested more info\n"
+             "Sato,Intro,Missed,2026-10-02 11:30:00,0,\n",
+             ("Sato", 2, 1, 1), {"Call Owner": "owner", "Call Type": "type", "Call Result": "result"},
+             {"unknown_type": ([4, 5], "Inbound, Missed"),
+              "unknown_result": ([2, 4], "Interested, Requested more info")}),
+}
+
+
+@pytest.mark.parametrize("crm", CRM_CALLS)
+def test_a_crms_call_export(tmp_path, crm):
+    body, (owner, calls, connects, conversations), uses, findings = CRM_CALLS[crm]
     path = tmp_path / "calls.csv"
-    path.write_text("Record ID,Activity date,Activity assigned to,Activity type,Call outcome,"
-                    "Call duration (HH:mm:ss)\n"
-                    "1,2026-10-01 09:15,Jane Doe,Call,Connected,00:03:10\n"
-                    "2,2026-10-01 09:20,Jane Doe,Call,No answer,00:00:00\n"
-                    "3,2026-10-01 10:00,Jane Doe,Call,Left voicemail,00:00:30\n"
-                    "4,2026-10-02 10:00,Jane Doe,Call,Left live message,00:00:50\n"
-                    "5,2026-10-02 11:00,Jane Doe,Call,Busy,\n", encoding="utf-8")
+    path.write_text(body, encoding="utf-8")
     data = ingest([path], CALL)
-    got = data.actuals.rep_month("Jane Doe", "2026-10")
-    assert (got["calls"], got["connects"], got["valid_calls"]) == (5, 2, 1)  # 3:10 is over two minutes
-    uses = {c.header: c.name for c in data.sources[0].header.columns}
-    assert uses["Activity assigned to"] == "owner" and uses["Call outcome"] == "result"
-    assert not data.findings
-
-
-def test_a_zoho_calls_export(tmp_path):
-    """Zoho CRM's Calls export: Call Owner, Call Type (Outbound, Inbound, Missed), Call Start
-    Time, Call Duration (in seconds). An outbound call is a call made; an inbound or missed one
-    is no approach, left out as an unknown type; a result it does not know is noted, the call
-    counted by its duration. Before, the file was refused: no owner column."""
-    path = tmp_path / "Calls.csv"
-    path.write_text("Call Owner,Subject,Call Type,Call Start Time,Call Duration (in seconds),Call Result\n"
-                    "Sato,Intro,Outbound,2026-10-01 10:00:00,125,Interested\n"
-                    "Sato,Intro,Outbound,2026-10-01 10:05:00,0,No Answer\n"
-                    "Sato,Intro,Inbound,2026-10-02 11:00:00,300,Requested more info\n"
-                    "Sato,Intro,Missed,2026-10-02 11:30:00,0,\n", encoding="utf-8")
-    data = ingest([path], CALL)
-    got = data.actuals.rep_month("Sato", "2026-10")
-    assert (got["calls"], got["connects"], got["valid_calls"]) == (2, 1, 1)  # 125 s: reached, a conversation
-    found = {f.rule.value: (list(f.rows), str(f.detail)) for f in data.findings}
-    assert found["unknown_type"] == ([4, 5], "Inbound, Missed")
-    assert found["unknown_result"][1] == "Interested, Requested more info"
+    got = data.actuals.rep_month(owner, "2026-10")
+    assert (got["calls"], got["connects"], got["valid_calls"]) == (calls, connects, conversations)
+    used = {c.header: c.name for c in data.sources[0].header.columns}
+    assert {header: used[header] for header in uses} == uses
+    assert {f.rule.value: (list(f.rows), str(f.detail)) for f in data.findings} == findings
