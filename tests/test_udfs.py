@@ -114,6 +114,9 @@ def test_split_per_rep_and_the_rest(udfs):
     assert call(udfs, "KPI_PER_REP", 42.0, [[1.0, 1.0, 1.0]]) == [[14, 14, 14]]
     assert call(udfs, "KPI_BENCHMARK", "コネクト率", "low") == 0.1
     assert "失敗パターン" in call(udfs, "KPI_BENCHMARK", "受注率", "source")
+    # named as the list of benchmarks writes it, full-width brackets included (the source: 34 a day, ~20%)
+    assert call(udfs, "KPI_BENCHMARK", "架電数（1人1日あたり）", "low") == 34
+    assert call(udfs, "KPI_BENCHMARK", "通電率（2分以上）", "high") == 0.2
     name, hint = call(udfs, "KPI_BOTTLENECK", [["コネクト率", "商談化率"]], [[0.1, 0.09]], [[0.15, 0.1]])[0]
     assert name == "コネクト率" and "リスト" in hint
     assert call(udfs, "KPI_FEASIBILITY", 400.0, 8.0).startswith("能力不足: あと 4 人")

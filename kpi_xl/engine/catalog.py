@@ -10,8 +10,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kpi_xl.engine.toml_data import broken, by_name, expect, read_table
-from kpi_xl.engine.values import normalise_text
+from kpi_xl.engine.toml_data import broken, by_name, expect, name_key, read_table
 from kpi_xl.i18n import NO_TEXT, Text
 
 if TYPE_CHECKING:
@@ -101,9 +100,9 @@ def load_phases() -> dict[str, Phase]:
 def get_phase(name: str) -> Phase:
     """A phase by id, Japanese or English name, or alias (安定期 for 安定・拡大期)."""
     phases = load_phases()
-    key = normalise_text(str(name)).casefold()
+    key = name_key(name)
     for phase in phases.values():
-        if key in (a.casefold() for a in phase.aliases):
+        if key in (name_key(a) for a in phase.aliases):
             return phase
     return by_name(phases, name, "unknown_phase", ", ".join(f"{p.id} ({p.name.ja})" for p in phases.values()))
 

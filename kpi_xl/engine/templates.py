@@ -18,7 +18,7 @@ from typing import Any
 
 from kpi_xl.engine.catalog import load_benchmarks, load_hints, load_phases
 from kpi_xl.engine.observations import Observation
-from kpi_xl.engine.toml_data import TOMLDecodeError, broken, expect, parse_toml, template_dir
+from kpi_xl.engine.toml_data import TOMLDecodeError, broken, expect, is_named, name_key, parse_toml, template_dir
 from kpi_xl.engine.tree import OPS, Formula, Kind, KpiTree, Metric, Tier
 from kpi_xl.engine.values import normalise_text
 from kpi_xl.errors import TreeError, UnknownNameError
@@ -303,30 +303,34 @@ def _capacity(data: dict[str, Any], metrics: dict[str, Metric], file: Path) -> t
     return activity, capacity
 
 
+TEMPLATE_FOLDERS = ("funnels", "styles")  # funnels listed first, then sales styles
+
+
 @cache
-def _builtin_templates() -> dict[str, Template]:
-    found = {}
-    for folder in ("funnels", "styles"):
-        for file in sorted((template_dir() / folder).glob("*.toml")):
-            template = load_template_file(file)
-            found[template.id] = template
-    return found
+def _builtin_files() -> dict[str, Path]:
+    """Shipped template id → its file: a template's id is its file's stem (tested), so one
+    template is read without parsing the other nine."""
+    return {file.stem: file for folder in TEMPLATE_FOLDERS for file in sorted((template_dir() / folder).glob("*.toml"))}
+
+
+@cache
+def _builtin(template_id: str) -> Template:
+    return load_template_file(_builtin_files()[template_id])
 
 
 def template_names() -> list[str]:
     """Ids of the shipped templates (funnels first, then sales styles)."""
-    return list(_builtin_templates())
+    return list(_builtin_files())
 
 
 def get_template(name: str) -> Template:
     """A shipped template by id (``sdr``), or a user's template file by path."""
-    builtin = _builtin_templates()
-    key = normalise_text(str(name)).casefold()
-    if key in builtin:
-        return builtin[key]
-    for template in builtin.values():
-        if key in (template.name.ja.casefold(), template.name.en.casefold()):
+    key = name_key(name)
+    if key in _builtin_files():
+        return _builtin(key)
+    for template in map(_builtin, _builtin_files()):
+        if is_named(template, key):
             return template
     if key.endswith(".toml") or Path(name).is_file():
         return load_template_file(name)
-    raise UnknownNameError("unknown_template", value=name, allowed=", ".join(builtin))
+    raise UnknownNameError("unknown_template", value=name, allowed=", ".join(_builtin_files()))

@@ -58,10 +58,20 @@ def expect(data: dict[str, Any], key: str, typ: type | tuple[type, ...], file: P
     return value
 
 
+def name_key(name: Any) -> str:
+    """A name as compared: width- and case-blind (ＳＤＲ（反響型） = sdr(反響型))."""
+    return normalise_text(str(name)).casefold()
+
+
+def is_named(item: Any, key: str) -> bool:
+    """Whether ``key`` (a :func:`name_key`) is the item's id, Japanese or English name."""
+    return key in (item.id, name_key(item.name.ja), name_key(item.name.en))
+
+
 def by_name(items: dict[str, Any], name: str, code: str, allowed: str) -> Any:
     """The item whose id, Japanese or English name is ``name`` (width- and case-blind)."""
-    key = normalise_text(str(name)).casefold()
+    key = name_key(name)
     for item in items.values():
-        if key in (item.id, item.name.ja.casefold(), item.name.en.casefold()):
+        if is_named(item, key):
             return item
     raise UnknownNameError(code, value=name, allowed=allowed)

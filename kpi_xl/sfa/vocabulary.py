@@ -37,7 +37,12 @@ LEGACY = {"types": {"calls": "call", "emails_sent": "email", "meetings": "visit"
 
 def key(text: Any) -> str:
     """Compare words ignoring case, width, spaces, underscores and hyphens."""
-    return re.sub(r"[\s_\-・]", "", normalise_text(str(text)).casefold())
+    return _key(str(text))
+
+
+@lru_cache(maxsize=4096)  # the vocabulary's words are keyed again for every header and column
+def _key(text: str) -> str:
+    return re.sub(r"[\s_\-・]", "", normalise_text(text).casefold())
 
 
 def in_language(words: list[str], lang: str) -> list[str]:

@@ -40,6 +40,7 @@ THIN = Side(style="thin", color="BFBFBF")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 UNLOCKED = Protection(locked=False)
 WRAP = Alignment(wrap_text=True, vertical="top")
+HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 RED = DifferentialStyle(fill=PatternFill("solid", bgColor="FFC7CE", fgColor="FFC7CE"),
                         font=Font(color="9C0006"))
@@ -72,7 +73,7 @@ def header(ws: Worksheet, row: int, col: int, values: list[str]) -> None:
             cell.data_type = "s"  # a header is never a formula, whatever a template calls a metric
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.alignment = HEADER_ALIGN
         cell.border = BOX
 
 

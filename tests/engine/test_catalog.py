@@ -30,3 +30,11 @@ def test_benchmarks_carry_range_unit_direction_and_source():
     for mark in marks.values():
         assert mark.source and mark.unit and mark.higher_is_better
     assert get_benchmark("受注率").contains(0.12) and not get_benchmark("受注率").contains(0.2)
+
+
+@pytest.mark.parametrize("items, find", [(load_benchmarks, get_benchmark), (load_phases, get_phase)])
+def test_each_item_is_found_by_its_own_names(items, find):
+    """架電数（1人1日あたり） as the catalogue writes it — full-width brackets — and as typed half-width."""
+    for item in items().values():
+        for name in (item.id, item.name.ja, item.name.en, item.name.ja.replace("（", "(").replace("）", ")")):
+            assert find(name) is item, name

@@ -14,6 +14,7 @@ def test_every_funnel_and_style_of_the_domain_ships():
     assert set(template_names()) == FUNNELS | STYLES
     for name in template_names():
         t = get_template(name)
+        assert t.id == name == Path(t.source).stem  # a template is read by its file's name alone
         assert t.name.ja and t.name.en and t.chain[0] == t.root_id
         for metric in t.tree.metrics.values():
             assert metric.name.ja and metric.name.en
@@ -37,6 +38,11 @@ def test_metric_lookup_is_width_and_case_blind():
     with pytest.raises(UnknownNameError) as info:
         sdr.metric("粗利率")
     assert "粗利率" in info.value.message("ja") and "受注率" in info.value.message("ja")
+
+
+def test_a_template_is_found_by_its_name_in_either_language():
+    assert get_template("SDR（反響型インサイドセールス）").id == get_template("sdr (Inbound Inside Sales)").id == "sdr"
+    assert get_template("ＳＤＲ").id == "sdr"  # width-blind, as typed in a Japanese IME
 
 
 def test_unknown_template_lists_the_known_ones():
