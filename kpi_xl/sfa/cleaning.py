@@ -165,8 +165,9 @@ def _month_dates(ctx: Context) -> pd.Series:
             if isinstance(v, str) else pd.NA)
     months = ctx.text("month").astype(object).map(lambda v: MONTHS.get(str(v).lower()[:3])
                                                   if isinstance(v, str) else None)
-    days = pd.to_numeric(ctx.text("day"), errors="coerce") if ctx.column("day") is not None \
-        else pd.Series(1, index=ctx.data.index)
+    days = pd.to_numeric(ctx.text("day").astype(object).map(  # a day typed １５ is the 15th
+        lambda v: unicodedata.normalize("NFKC", v) if isinstance(v, str) else v), errors="coerce") \
+        if ctx.column("day") is not None else pd.Series(1, index=ctx.data.index)
     return pd.Series([f"{ctx.vocab.year}-{int(m):02d}-{int(d):02d}" if m and d == d else pd.NA
                       for m, d in zip(months, days)], index=ctx.data.index, dtype="string")
 

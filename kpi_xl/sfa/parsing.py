@@ -255,7 +255,7 @@ def dates_by_row(raw: pd.Series, zone: str = TEAM_ZONE) -> Dates:
         odd = text[others]
         numeric = odd.str.fullmatch(r"\d{1,7}(\.\d+)?").fillna(False).astype(bool)
         if numeric.any():  # Excel serial day numbers (46000 = 2025-12-09; .5 = noon)
-            days = pd.to_numeric(odd[numeric], errors="coerce")
+            days = odd[numeric].astype(object).map(float).astype("float64")  # ４６２９６ too (float reads any digits)
             usable = (days >= FIRST_SERIAL) & (days < LAST_SERIAL)
             outside |= (~usable).reindex(index, fill_value=False)
             stamps = EXCEL_EPOCH + pd.to_timedelta((days[usable] * SECONDS_A_DAY).round(), unit="s")

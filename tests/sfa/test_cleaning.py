@@ -117,6 +117,18 @@ def test_a_mapping_file_maps_odd_headers(tmp_path):
         ingest([path], SDR, mapping)
 
 
+def test_month_names_and_days_with_a_mapped_year(tmp_path):
+    """A log of month names and day numbers (the UCI bank log's form), one day typed in
+    full-width digits: every row dated in October 2008, calls counted per day as written."""
+    path = write(tmp_path, "who,month,day,what\nA,oct,1,call\nA,oct,１５,call\nB,OCT, 31 ,call\n")
+    mapping = tmp_path / "map.yaml"
+    mapping.write_text("columns: {owner: who, month: month, day: day, type: what}\ntypes: {calls: [call]}\n"
+                       "year: 2008\n", encoding="utf-8")
+    data = ingest([path], SDR, mapping, today=date(2026, 1, 1))
+    assert data.actuals.team_month("2008-10")["calls"] == 3 and not findings(data)
+    assert sorted(str(d.date()) for d in data.sources[0].cleaned.dates()) == ["2008-10-01", "2008-10-15", "2008-10-31"]
+
+
 def test_xlsx_and_parquet(tmp_path):
     frame = pd.DataFrame({"日付": pd.to_datetime(["2026-10-01", "2026-10-02"]), "担当者": ["佐藤", "鈴木"],
                           "活動種別": ["架電", "架電"], "結果": ["通電", "不在"]})

@@ -89,6 +89,17 @@ def test_years_no_nanosecond_holds_are_outside_not_a_crash(raw):
     assert pd.isna(parsed[0]) and str(parsed[1]) == "2026-10-01 00:00:00"
 
 
+@pytest.mark.parametrize("dtype", [object, "string[pyarrow]"])
+def test_a_serial_in_full_width_digits_is_read_as_one(dtype):
+    """Once a crash: a date cell of full-width (or other script's) digits. 46296 days after
+    Excel's 1899-12-30 is 2026-10-01; a serial under 10000 is no date (outside), as 1 is."""
+    raw = pd.Series(["４６２９６", "٤٦٢٩٦", "１", "1", "2026-10-02"], dtype=dtype)
+    parsed, _, serial, bad, outside, _ = parse_dates(raw)
+    assert [str(v) for v in parsed] == ["2026-10-01 00:00:00"] * 2 + ["NaT", "NaT", "2026-10-02 00:00:00"]
+    assert serial.tolist() == [True, True, False, False, False]
+    assert outside.tolist() == [False, False, True, True, False] and not bad.any()
+
+
 def test_offsets_may_differ_from_row_to_row():
     """Once a crash ('Mixed timezones detected'): naive, Z and +09:00 values in one column."""
     raw = pd.Series(["2026-10-01 09:00", "2026-10-01T00:00:00Z", "2026-10-01T09:00:00+09:00", "2026-10-02",
