@@ -4,6 +4,7 @@ by source row: nothing is dropped silently, and read = used + excluded always ho
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -163,13 +164,23 @@ def _month_dates(ctx: Context) -> pd.Series:
         return ctx.text("month").astype(object).map(
             lambda v: re.sub(r"[年/.]", "-", unicodedata.normalize("NFKC", v)).rstrip("月").strip() + "-01"
             if isinstance(v, str) else pd.NA)
-    months = ctx.text("month").astype(object).map(lambda v: MONTHS.get(str(v).lower()[:3])
-                                                  if isinstance(v, str) else None)
-    days = pd.to_numeric(ctx.text("day").astype(object).map(  # a day typed １５ is the 15th
-        lambda v: unicodedata.normalize("NFKC", v) if isinstance(v, str) else v), errors="coerce") \
-        if ctx.column("day") is not None else pd.Series(1, index=ctx.data.index)
-    return pd.Series([f"{ctx.vocab.year}-{int(m):02d}-{int(d):02d}" if m and d == d else pd.NA
-                      for m, d in zip(months, days)], index=ctx.data.index, dtype="string")
+    day = ctx.text("day").astype(object) if ctx.column("day") is not None else pd.Series("1", index=ctx.data.index)
+    return pd.Series([_dated(ctx.vocab.year, m, d) for m, d in zip(ctx.text("month").astype(object), day)],
+                     index=ctx.data.index, dtype="string")
+
+
+@lru_cache(maxsize=4096)  # a log holds a few hundred month × day pairs
+def _dated(year: int, month: object, day: object) -> object:
+    """``year``-month-day from a month (oct, October, 10, １０) and a day (15, １５, 15.0) as the
+    ISO date text; a month or day that is neither stays in the text, so the date is reported
+    unreadable (never a wrong day: 1.5 is no day); NA when either is blank."""
+    if not isinstance(month, str) or not isinstance(day, str):
+        return pd.NA
+    folded_month, folded_day = (unicodedata.normalize("NFKC", v).strip().lower() for v in (month, day))
+    number = MONTHS.get(folded_month[:3]) or (int(folded_month) if re.fullmatch(r"0?[1-9]|1[0-2]", folded_month)
+                                              else None)
+    whole = re.fullmatch(r"(\d{1,2})(?:\.0*)?", folded_day)
+    return f"{year}-{number:02d}-{int(whole[1]):02d}" if number and whole else f"{year}-{month}-{day}"
 
 
 def _converted(ctx: Context, text: pd.Series, serial: pd.Series, zoned: pd.Series, column: str) -> None:

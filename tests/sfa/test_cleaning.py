@@ -118,15 +118,22 @@ def test_a_mapping_file_maps_odd_headers(tmp_path):
 
 
 def test_month_names_and_days_with_a_mapped_year(tmp_path):
-    """A log of month names and day numbers (the UCI bank log's form), one day typed in
-    full-width digits: every row dated in October 2008, calls counted per day as written."""
-    path = write(tmp_path, "who,month,day,what\nA,oct,1,call\nA,oct,１５,call\nB,OCT, 31 ,call\n")
+    """A log of month names and day numbers (the UCI bank log's form) with a mapped year: a day
+    typed in full-width digits or as 15.0 is that day, a month may be a number; a day that is
+    none (1.5, 0, 31 in February, inf) or an unknown month is an unreadable date, never a crash
+    or a neighbouring day; a blank month is a missing date."""
+    rows = [("A", "oct", "1"), ("A", "Oct", "１５"), ("B", "OCT", " 31 "), ("B", "10", "20.0"), ("C", "１１", "2"),
+            ("C", "oct", "1.5"), ("C", "oct", "0"), ("C", "feb", "31"), ("C", "oct", "inf"), ("C", "13", "1"),
+            ("C", "xyz", "1"), ("C", "", "3")]
+    path = write(tmp_path, "who,month,day,what\n" + "".join(f"{w},{m},{d},call\n" for w, m, d in rows))
     mapping = tmp_path / "map.yaml"
     mapping.write_text("columns: {owner: who, month: month, day: day, type: what}\ntypes: {calls: [call]}\n"
                        "year: 2008\n", encoding="utf-8")
     data = ingest([path], SDR, mapping, today=date(2026, 1, 1))
-    assert data.actuals.team_month("2008-10")["calls"] == 3 and not findings(data)
-    assert sorted(str(d.date()) for d in data.sources[0].cleaned.dates()) == ["2008-10-01", "2008-10-15", "2008-10-31"]
+    assert data.actuals.team_month("2008-10")["calls"] == 4 and data.actuals.team_month("2008-11")["calls"] == 1
+    assert sorted(str(d.date()) for d in data.sources[0].cleaned.dates()) == [
+        "2008-10-01", "2008-10-15", "2008-10-20", "2008-10-31", "2008-11-02"]
+    assert findings(data) == {"bad_date": [7, 8, 9, 10, 11, 12], "missing_date": [13]}  # lines (the header: 1)
 
 
 def test_xlsx_and_parquet(tmp_path):
