@@ -4,9 +4,9 @@ by source row: nothing is dropped silently, and read = used + excluded always ho
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
