@@ -317,6 +317,8 @@ class _Reader:
                 cell = ws.cell(row, COL_S1 + i)
                 if cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
                     continue  # nothing typed (a space left behind included): no data, never 0
+                if isinstance(cell.value, str):  # pasted as text: the sheet's ISNUMBER/SUM leave it out
+                    raise WorkbookError("wb_text_actual", sheet=ws.title, cell=cell.coordinate, value=cell.value)
                 try:
                     series[month] = _actual(cell.value, spec.template.tree.metrics[metric])
                 except KpiXlError as exc:

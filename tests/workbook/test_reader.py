@@ -74,6 +74,32 @@ def test_a_bad_actual_names_sheet_and_cell(plan_file):
     assert "実績" in info.value.message("en") and f"E{row}" in info.value.message("en")
 
 
+def test_an_actual_pasted_as_text_is_refused_as_the_sheet_leaves_it_out(plan_file, libreoffice, tmp_path):
+    """'1,200' pasted into 実績 (data validation stops typing it, not pasting) is text: the
+    spreadsheet's own formulas leave it out — LibreOffice computes April's アプローチ数 (架電数 +
+    メール送信数) blank — so review, rather than count 1,200 the sheet does not, names the cell."""
+    from kpi_xl.xlsx.recalc import convert
+
+    path, _, _ = plan_file
+    wb = load_workbook(path)
+    ws = wb["実績"]
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    ws.cell(rows["act:emails_sent"], 4, 100)
+    for name, calls in (("number.xlsx", 1200), ("text.xlsx", "1,200")):
+        ws.cell(rows["act:calls"], 4, calls)
+        wb.save(tmp_path / name)
+    number, text = (load_workbook(f, data_only=True)["実績"] for f in convert(
+        [tmp_path / "number.xlsx", tmp_path / "text.xlsx"], tmp_path / "calc"))
+    assert number.cell(rows["calc:approaches"], 4).value == 1300
+    assert text.cell(rows["calc:approaches"], 4).value in (None, "")
+    assert read_plan_workbook(tmp_path / "number.xlsx").actuals["calls"] == {"2026-04": 1200}
+    with pytest.raises(WorkbookError) as info:
+        read_plan_workbook(tmp_path / "text.xlsx")
+    cell = f"D{rows['act:calls']}"
+    assert "実績" in info.value.message("ja") and cell in info.value.message("ja") and "文字列" in info.value.message("ja")
+    assert cell in info.value.message("en") and "1,200" in info.value.message("en") and "text" in info.value.message("en")
+
+
 def test_a_deleted_name_or_sheet_is_reported(plan_file):
     path, _, _ = plan_file
     wb = load_workbook(path)
