@@ -95,9 +95,9 @@ def test_an_actual_pasted_as_text_is_refused_as_the_sheet_leaves_it_out(plan_fil
     assert read_plan_workbook(tmp_path / "number.xlsx").actuals["calls"] == {"2026-04": 1200}
     with pytest.raises(WorkbookError) as info:
         read_plan_workbook(tmp_path / "text.xlsx")
-    cell = f"D{rows['act:calls']}"
-    assert "実績" in info.value.message("ja") and cell in info.value.message("ja") and "文字列" in info.value.message("ja")
-    assert cell in info.value.message("en") and "1,200" in info.value.message("en") and "text" in info.value.message("en")
+    cell, ja, en = f"D{rows['act:calls']}", info.value.message("ja"), info.value.message("en")
+    assert "実績" in ja and cell in ja and "文字列" in ja
+    assert cell in en and "1,200" in en and "held as text" in en
 
 
 def test_a_deleted_name_or_sheet_is_reported(plan_file):
