@@ -402,6 +402,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
                           "impossible date (outside 1900-03-01 … 2100-12-31, or an Excel serial below 10000)"),
     "rule_bad_count": ("件数が0以上の整数でない（2.5件、−40件など）", "a count that is not a whole number of 0 or more (2.5, −40)"),
     "rule_excel_text": ('Excelの文字列形式（="0001"）を文字として読み込み', 'Excel\'s text form (="0001") read as its text'),
+    "rule_undecodable": ("ファイルの文字コードでは読めないバイトを含む行（文字化けしているため数えない。"
+                         "エクスポートし直すか、--encoding を指定）",
+                         "a row holding bytes its file's encoding cannot read (garbled, so not counted; export it "
+                         "again, or give --encoding)"),
     "rule_control_characters": ("制御文字（NULなど）を削除", "control characters (NUL …) removed"),
     "rule_assumed_type": ("活動種別の列がないため、全行をこの種別として数える", "no activity type column: every row counted as this type"),
     # output

@@ -92,7 +92,7 @@ def make_report(data: Sequence[Path | str], plan: Path | str | Settings, month: 
     figures = build_report(computed, ingested, _month(computed, ingested, month),
                            warn=settings.options.warn if warn is None else warn,
                            stale_days=stale_days, teams=read_teams(teams) if teams else None,
-                           phase=get_phase(phase).id if phase else settings.options.phase)
+                           phase=get_phase(phase).id if phase else settings.options.phase, asof=today)
     report = Report(figures, ingested, lang or settings.options.lang, plan_name)
     if output is not None:
         report.save(output, force=force, inputs=inputs)

@@ -109,8 +109,9 @@ class _Inputs:
 
 def build_report(plan: Plan, data: Ingested, month: str, *, warn: float = DEFAULT_WARN,
                  stale_days: tuple[int, int, int] = STALE_DAYS, teams: dict[str, str] | None = None,
-                 phase: str | None = None) -> MonthlyReport:
-    """Every figure of the report for ``month`` (a fiscal month of ``plan``)."""
+                 phase: str | None = None, asof: date | None = None) -> MonthlyReport:
+    """Every figure of the report for ``month`` (a fiscal month of ``plan``); ``asof``, the day
+    the exports stood on (``--asof``), sets how far the month has gone."""
     template = plan.spec.template
     index = plan.month_index(month)
     actuals = planned_zeros(data.actuals, plan)
@@ -128,7 +129,7 @@ def build_report(plan: Plan, data: Ingested, month: str, *, warn: float = DEFAUL
     reps = _reps(inputs, every)
     trend_months, trend = _trend(inputs)
     teams = teams or _teams_in(data)
-    paced = _pace(inputs, data)
+    paced = _pace(inputs, data, asof)
     return MonthlyReport(
         plan=plan, month=month, warn=warn, metrics=metrics,
         month_lines=inputs.lines(team(month), inputs.targets(index)), ytd_lines=_ytd(inputs),
@@ -225,15 +226,16 @@ def _trend(inputs: _Inputs) -> tuple[list[str], dict[str, list[Line]]]:
     return months, trend
 
 
-def _pace(inputs: _Inputs, data: Ingested) -> Pace:
-    """Month to date, as of the last activity in the month (its end without one)."""
+def _pace(inputs: _Inputs, data: Ingested, asof: date | None = None) -> Pace:
+    """Month to date: as of ``asof`` (the day the exports stood on; a month it has passed is
+    over), else of the last activity in the month (its end without one)."""
     plan, tree = inputs.plan, inputs.plan.spec.template.tree
     start = month_start(inputs.month)
     end = month_end(start)
     dates = [s.cleaned.dates() for s in data.sources]
     in_month = [d[(d >= pd.Timestamp(start)) & (d <= pd.Timestamp(end))].max() for d in dates]
     in_month = [d for d in in_month if pd.notna(d)]
-    as_of = max(in_month).date() if in_month else end
+    as_of = min(asof, end) if asof is not None and asof >= start else max(in_month).date() if in_month else end
     cal = BusinessCalendar(plan.spec.closures, public=plan.spec.public_holidays)
     period = plan.months[plan.lead_in + inputs.index]
     elapsed = min(cal.count(start, as_of), period.business_days)

@@ -90,6 +90,16 @@ def _excel_text(ctx: Context) -> None:
                  detail=names[position] if position < len(names) else f"#{position + 1}")
 
 
+def _undecodable(ctx: Context) -> None:
+    """Rows with a byte the file's encoding has no character for (read as U+FFFD): a garbled
+    name would be a rep of its own, so the row is left out, named, rather than counted."""
+    if not ctx.replaced:
+        return
+    broken = [ctx.data.iloc[:, i].astype("string").str.contains("\ufffd", regex=False).fillna(False)
+              for i in range(ctx.data.shape[1])]
+    ctx.exclude(Rule.UNDECODABLE, pd.concat(broken, axis=1).any(axis=1) if broken else ctx.excluded & False)
+
+
 def _overlong(ctx: Context) -> None:
     """In a CSV whose lines differ in length, a row with cells past the header's last column
     (an unquoted comma in a memo shifts every cell after it): left out, never read shifted."""
@@ -328,7 +338,8 @@ def _name_variants(ctx: Context) -> None:
 
 
 # Rules that look at one row at a time, then those that compare rows (they come last).
-ROW_STEPS = (_excel_text, _overlong, _blank_and_total_rows, _status, _stages, _dates, _amounts, _extras, outcomes)
+ROW_STEPS = (_undecodable, _excel_text, _overlong, _blank_and_total_rows, _status, _stages, _dates, _amounts, _extras,
+             outcomes)
 STEPS = (*ROW_STEPS, duplicates, _name_variants)
 VARIANT_COLUMNS = ("owner", "product")
 

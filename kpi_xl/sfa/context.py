@@ -37,11 +37,12 @@ class Context:
     sourced: set[Observation] = field(default_factory=set)  # what this file can tell
     every_rule: bool = False  # record each rule applied, even with no hits (a chunk of a file)
     ragged: bool = False  # its lines differ in length (read line by line): a line may run past the header
+    replaced: bool = False  # some bytes were not in its encoding: read as U+FFFD
 
     @classmethod
     def start(cls, raw: RawFile, header: Header, vocab: Vocabulary) -> Context:
         ctx = cls.over(raw.name, raw.rows.iloc[header.rows:], header, vocab)
-        ctx.ragged = raw.engine == RAGGED
+        ctx.ragged, ctx.replaced = raw.engine == RAGGED, raw.replaced
         return ctx
 
     @classmethod

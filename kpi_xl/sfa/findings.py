@@ -54,6 +54,7 @@ class Rule(str, Enum):
     BAD_COUNT = "bad_count"
     CONTROL_CHARACTERS = "control_characters"
     EXCEL_TEXT = "excel_text"
+    UNDECODABLE = "undecodable"
 
     @property
     def excludes(self) -> bool:
@@ -67,11 +68,11 @@ class Rule(str, Enum):
                         Rule.SHEET_SKIPPED)
 
 
-_EXCLUDING = frozenset({Rule.BLANK_ROW, Rule.EXTRA_CELLS, Rule.TOTAL_ROW, Rule.NOTE_LINE, Rule.MISSING_OWNER,
-                        Rule.FORMULA_OWNER, Rule.MISSING_DATE, Rule.BAD_DATE, Rule.BAD_NUMBER, Rule.UNKNOWN_TYPE,
-                        Rule.UNKNOWN_STAGE, Rule.NOT_DONE, Rule.CANCELLED, Rule.FUTURE_DATE, Rule.DUPLICATE_ROW,
-                        Rule.DUPLICATE_ID, Rule.ID_IN_LATER_FILE, Rule.ROW_IN_LATER_FILE, Rule.DATE_OUTSIDE,
-                        Rule.BAD_COUNT})
+_EXCLUDING = frozenset({Rule.UNDECODABLE, Rule.BLANK_ROW, Rule.EXTRA_CELLS, Rule.TOTAL_ROW, Rule.NOTE_LINE,
+                        Rule.MISSING_OWNER, Rule.FORMULA_OWNER, Rule.MISSING_DATE, Rule.BAD_DATE, Rule.BAD_NUMBER,
+                        Rule.UNKNOWN_TYPE, Rule.UNKNOWN_STAGE, Rule.NOT_DONE, Rule.CANCELLED, Rule.FUTURE_DATE,
+                        Rule.DUPLICATE_ROW, Rule.DUPLICATE_ID, Rule.ID_IN_LATER_FILE, Rule.ROW_IN_LATER_FILE,
+                        Rule.DATE_OUTSIDE, Rule.BAD_COUNT})
 
 
 LISTED = 20  # values a finding's detail shows

@@ -6,6 +6,7 @@ accounted for. Tables (Parquet, DuckDB, Spark) are in :mod:`kpi_xl.sfa.tables` a
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -46,6 +47,7 @@ class RawFile:
     delimiter: str | None = None
     note: Rule | None = None  # something about the file as a whole (a CSV re-saved by Excel)
     table: str | None = None  # the table read, for a database
+    replaced: bool = False  # bytes the encoding has no character for were read as U+FFFD (their rows left out)
 
     @property
     def name(self) -> str:
@@ -74,12 +76,16 @@ def _decodes(head: bytes, encoding: str) -> bool:
 def detect_encoding(head: bytes) -> str:
     """utf-8-sig (BOM), utf-8, then cp932 — Japanese Windows' Shift_JIS with the NEC and IBM
     extensions (髙, 﨑, ①, ㈱) — whenever the bytes are valid cp932, before any other
-    Shift_JIS variant would garble those names; else what charset-normalizer finds."""
+    Shift_JIS variant would garble those names; then utf-8 again if all but a few characters
+    are (a UTF-8 export with a broken byte: its rows are left out, not the file garbled); else
+    what charset-normalizer finds."""
     if head.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
     for encoding in ("utf-8", "cp932"):
         if _decodes(head, encoding):
             return encoding
+    if _mostly_utf8(head):
+        return "utf-8"
     from charset_normalizer import from_bytes
 
     best = from_bytes(head).best()
@@ -87,10 +93,43 @@ def detect_encoding(head: bytes) -> str:
     return "cp932" if name in ("shift_jis", "cp932", "shift-jis", "sjis", "ms932", "shift_jis_2004") else name
 
 
+MOSTLY = 1_000  # utf-8 with at most one broken character per this many lines (and a few in any file)
+
+
+def _mostly_utf8(head: bytes) -> bool:
+    """Whether ``head`` is UTF-8 but for a few broken characters — a byte lost or pasted in
+    from another encoding — rather than text in another encoding (Shift_JIS is broken almost
+    everywhere read as UTF-8). Needs some valid multi-byte characters to tell."""
+    text = head.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    wide = sum(1 for c in text if ord(c) > 0x7F and c != "\ufffd")
+    return wide > broken and broken <= max(3, text.count("\n") // MOSTLY)
+
+
+REPLACING = "-kpi-xl-replacing"  # a codec name's suffix: the same codec, a bad byte read as U+FFFD
+
+
+def _replacing_codec(name: str) -> codecs.CodecInfo | None:
+    """``utf-8-kpi-xl-replacing``: utf-8 whose decoder replaces what it cannot read — a codec
+    name both pandas' C reader and pyarrow's (which decodes through Python) accept."""
+    if not name.endswith(REPLACING.replace("-", "_")):
+        return None
+    info = codecs.lookup(name[: -len(REPLACING)])
+
+    class Decoder(info.incrementaldecoder):  # type: ignore[misc, name-defined]
+        def __init__(self, errors: str = "replace") -> None:
+            super().__init__("replace")
+
+    return codecs.CodecInfo(info.encode, lambda data, errors="replace": info.decode(data, "replace"),
+                            incrementalencoder=info.incrementalencoder, incrementaldecoder=Decoder,
+                            streamreader=info.streamreader, streamwriter=info.streamwriter, name=name)
+
+
+codecs.register(_replacing_codec)
+
+
 def check_encoding(name: str) -> str:
     """A codec name Python knows (cp932, utf-8, shift_jis …), normalised; else an input error."""
-    import codecs
-
     try:
         return codecs.lookup(name).name
     except LookupError:
@@ -174,16 +213,11 @@ def csv_batches(file: Path, encoding: str, delimiter: str, block_bytes: int) -> 
 def _csv(file: Path, given: str | None) -> RawFile:
     encoding, delimiter = sniff_csv(file, given)
     try:
-        rows = pd.read_csv(file, sep=delimiter, header=None, dtype="string[pyarrow]", encoding=encoding,
-                           engine="pyarrow", skip_blank_lines=False, keep_default_na=False, na_values=[""])
-        engine = "pyarrow"
-    except Exception:  # ragged rows or quoting pyarrow rejects: the C engine is more forgiving
-        try:
-            rows = pd.read_csv(file, sep=delimiter, header=None, dtype=str, encoding=encoding,
-                               skip_blank_lines=False, keep_default_na=False, na_values=[""])
-            engine = "c"
-        except pd.errors.ParserError:  # lines longer than the first: a title block over the table
-            rows, engine = _ragged(file, encoding, delimiter), RAGGED
+        rows, engine = _rows(file, encoding, delimiter)
+        replaced = False
+    except UnicodeDecodeError:  # a byte the encoding has no character for: read as U+FFFD, its rows left out
+        rows, engine = _rows(file, encoding + REPLACING, delimiter)
+        replaced = True
     note = None
     sample = rows.iloc[:5, 0].fillna("").astype(str) if rows.shape[1] == 1 else None
     inner_sep = next((sep for sep in (";", ",", "\t") if sample is not None and sample.str.count(sep).min() >= 2),
@@ -194,7 +228,21 @@ def _csv(file: Path, given: str | None) -> RawFile:
         rows = pd.read_csv(io.StringIO(inner), sep=inner_sep, header=None, dtype=str, keep_default_na=False,
                            na_values=[""], skip_blank_lines=False)
         delimiter, note = inner_sep, Rule.NESTED_CSV
-    return RawFile(file, rows, encoding, engine, sha256(file), delimiter, note)
+    return RawFile(file, rows, encoding, engine, sha256(file), delimiter, note, replaced=replaced)
+
+
+def _rows(file: Path, encoding: str, delimiter: str) -> tuple[pd.DataFrame, str]:
+    """A CSV's cells as text and the reader that read them: pyarrow's, else pandas' C reader
+    (ragged rows or quoting pyarrow rejects), else line by line (a title block over the table)."""
+    try:
+        return pd.read_csv(file, sep=delimiter, header=None, dtype="string[pyarrow]", encoding=encoding,
+                           engine="pyarrow", skip_blank_lines=False, keep_default_na=False, na_values=[""]), "pyarrow"
+    except Exception:  # ragged rows or quoting pyarrow rejects: the C engine is more forgiving
+        try:
+            return pd.read_csv(file, sep=delimiter, header=None, dtype=str, encoding=encoding,
+                               skip_blank_lines=False, keep_default_na=False, na_values=[""]), "c"
+        except pd.errors.ParserError:  # lines longer than the first: a title block over the table
+            return _ragged(file, encoding, delimiter), RAGGED
 
 
 def _ragged(file: Path, encoding: str, delimiter: str) -> pd.DataFrame:

@@ -92,6 +92,29 @@ def test_a_finished_month_lands_on_its_actual(tmp_path):
         assert line["p10"] == line["p50"] == line["p90"] == line["actual"]
 
 
+@pytest.mark.parametrize(("today", "as_of", "elapsed"), [
+    (date(2026, 11, 5), "2026-10-31", 21),  # the month is over: it lands on its actual
+    (None, "2026-10-27", 18),  # no --asof: as far as the last activity (Thu 1 … Tue 27, less 12 Oct)
+    (date(2026, 10, 20), "2026-10-20", 13),  # mid-month: the 21st onwards is future_date
+])
+def test_asof_is_the_day_the_month_is_measured_at(tmp_path, today, as_of, elapsed):
+    """October 2026 has 21 business days in Japan (22 weekdays, 体育の日 on the 12th). The
+    team's last call was on Tuesday the 27th: once the month is over (--asof in November) its
+    pace is 21/21 and its landing its actual — not 27 days' pace stretched over 3 more days."""
+    days = pd.bdate_range("2026-10-01", "2026-10-27")
+    path = tmp_path / "calls.csv"
+    path.write_text("日付,担当者,活動種別,結果\n" + "".join(f"{d:%Y-%m-%d},佐藤,架電,通電\n" for d in days),
+                    encoding="utf-8")
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("template: sdr\nkgi: 1億\nunit_price: 100万\nrates: {受注率: 20%, 商談化率: 10%, コネクト率: 15%}\n"
+                    "fiscal_year: 2026\n", encoding="utf-8")
+    got = make_report([path], plan, "2026-10", today=today).as_json()["landing"]
+    assert (got["as_of"], got["elapsed"], got["business_days"]) == (as_of, elapsed, 21)
+    connects = got["pace"]["connects"]  # each call reached someone
+    assert connects["actual"] == sum(d <= pd.Timestamp(as_of) for d in days)
+    assert (connects["p50"] == connects["actual"]) == (elapsed == 21)
+
+
 @pytest.mark.skipif(not MAVEN.exists(), reason="shared/data is not beside this checkout")
 def test_maven_backtest_coverage_and_error_as_stated():
     """README: forecast from each month's first half, 2017-03…2017-12, the pace's P10–P90 held

@@ -85,3 +85,36 @@ def test_every_encoding_reads_the_same_counts(tmp_path, encoding):
     data = ingest([path], SDR)
     assert data.sources[0].raw.encoding == encoding
     assert data.actuals.team_month("2026-10")["calls"] == 3
+
+
+@pytest.mark.parametrize("where", ["in the sample", "after the sample"])
+def test_a_utf8_export_with_a_broken_byte_leaves_out_that_row_only(tmp_path, where):
+    """One name's bytes broken (a byte lost, another pasted in) in a UTF-8 export: once the
+    whole file was refused as unreadable cp932. Now it is read as UTF-8, every other name
+    byte-exact, and the broken row — whose owner would be a garbled new rep — is left out
+    and named by its line (header: line 1), whether the detector's 64 KiB sample saw it or not."""
+    names = ["佐藤", "鈴木", "髙橋"]
+    rows = 3_000 if where == "after the sample" else 300  # ~32 bytes a line: 3,000 lines pass 64 KiB
+    lines = ["活動ID,日付,担当者,活動種別,結果"] + [f"A{i},2026-10-{1 + i % 28:02d},{names[i % 3]},架電,通電"
+                                                  for i in range(rows)]
+    broken = rows - 2 if where == "after the sample" else 1  # the data row whose name breaks
+    body = "\n".join(lines).encode() + b"\n"
+    start = body.index(f"A{broken},".encode())
+    name_at = body.index(names[broken % 3].encode(), start)
+    body = body[:name_at + 1] + b"\xff" + body[name_at + 3:]  # the name's first character: its tail bytes lost
+    path = tmp_path / "log.csv"
+    path.write_bytes(body)
+    assert (len(body) > SNIFF_BYTES and detect_encoding(body[:SNIFF_BYTES]) == "utf-8") == (where == "after the sample")
+    data = ingest([path], SDR)
+    assert data.sources[0].raw.encoding == "utf-8"
+    assert [(f.rule.value, list(f.rows)) for f in data.findings if f.rule.excludes] == [("undecodable", [broken + 2])]
+    assert sorted(data.actuals.owners) == sorted(names)
+    assert data.actuals.team_month("2026-10")["calls"] == rows - 1
+
+
+def test_mostly_utf8_is_told_from_other_encodings():
+    text = "日付,担当者\n" + "".join(f"2026-10-01,佐藤{i}\n" for i in range(200))
+    broken = text.encode().replace("佐藤1,".encode(), b"\x8d\xb2\x93\xa1,", 1)  # one name pasted in as cp932
+    assert detect_encoding(broken) == "utf-8"
+    assert detect_encoding(text.encode("euc-jp")) != "utf-8"  # another encoding: broken nearly everywhere
+    assert detect_encoding(text.encode("cp932")) == "cp932"
