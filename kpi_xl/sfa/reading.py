@@ -116,9 +116,22 @@ def _replacing_codec(name: str) -> codecs.CodecInfo | None:
         return None
     info = codecs.lookup(name[: -len(REPLACING)])
 
-    class Decoder(info.incrementaldecoder):  # type: ignore[misc, name-defined]
+    class Decoder(codecs.IncrementalDecoder):  # wraps, as a CJK codec's decoder fixes its errors when made
         def __init__(self, errors: str = "replace") -> None:
             super().__init__("replace")
+            self._inner = info.incrementaldecoder("replace")
+
+        def decode(self, data: bytes, final: bool = False) -> str:
+            return self._inner.decode(data, final)
+
+        def reset(self) -> None:
+            self._inner.reset()
+
+        def getstate(self) -> tuple[bytes, int]:
+            return self._inner.getstate()
+
+        def setstate(self, state: tuple[bytes, int]) -> None:
+            self._inner.setstate(state)
 
     return codecs.CodecInfo(info.encode, lambda data, errors="replace": info.decode(data, "replace"),
                             incrementalencoder=info.incrementalencoder, incrementaldecoder=Decoder,

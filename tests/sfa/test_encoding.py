@@ -118,3 +118,18 @@ def test_mostly_utf8_is_told_from_other_encodings():
     assert detect_encoding(broken) == "utf-8"
     assert detect_encoding(text.encode("euc-jp")) != "utf-8"  # another encoding: broken nearly everywhere
     assert detect_encoding(text.encode("cp932")) == "cp932"
+
+
+@pytest.mark.parametrize("given", [None, "cp932"])
+def test_a_cp932_export_with_a_broken_byte_pair_keeps_its_names_exact(tmp_path, given):
+    """The same in cp932 (detected, or given with --encoding): one row's bytes are no cp932
+    character; that row is left out and 髙橋's stay byte-exact (a CJK codec's decoder takes
+    its error handling when made, so the replacing codec wraps it)."""
+    raw = cp932_export(tmp_path / "log.csv", NAMES[:3])
+    at = raw.index("山﨑".encode("cp932"))
+    (tmp_path / "log.csv").write_bytes(raw[:at] + b"\x85\x20" + raw[at + 2:])  # 0x85 0x20: no cp932 pair
+    data = ingest([tmp_path / "log.csv"], SDR, encoding=given)
+    assert data.sources[0].raw.encoding == "cp932"
+    assert [(f.rule.value, list(f.rows)) for f in data.findings if f.rule.excludes] == [("undecodable", [5])]
+    assert sorted(data.actuals.owners) == sorted([NAMES[0], NAMES[1], NAMES[2]])
+    assert data.actuals.team_month("2026-10")["calls"] == 8
