@@ -805,6 +805,10 @@ _LABELS: dict[str, tuple[str, str]] = {
                          "the team target equally over the owners with data that month"),
     "no_data": ("{metric}: データなし — {missing}を数える列がありません（例: {needs}）",
                 "{metric}: no data — no column counts {missing} (e.g. {needs})"),
+    "partial_data": ("{metric}: 一部のみ — {missing}を数える列がないため、{counted}だけを数えています"
+                     "（この数を使う率も同様。例: {needs}）",
+                     "{metric}: partial — only {counted} is counted, as no column tells {missing} (rates built on "
+                     "it are partial too; e.g. {needs})"),
     "no_data_summary": ("担当者別集計表の「{metric}」列", "a summary table's {metric} column"),
     "no_data_word": ("データなし", "no data"),
     "warning": ("警告", "warning"),

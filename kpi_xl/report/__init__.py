@@ -47,11 +47,11 @@ class Report:
 
     @property
     def warnings(self) -> list[str]:
-        """One line per stage the plan tracks that no column of the exports feeds."""
+        """One line per stage the plan tracks that no column of the exports feeds, or feeds in part."""
         figures = self.figures
         template = figures.plan.spec.template
-        return [figures.no_data[m].text(template, self.lang) for m in figures.metrics
-                if m in figures.no_data and template.tree.metrics[m].kind is not Kind.RATE]
+        return [found[m].text(template, self.lang) for found in (figures.no_data, figures.partial)
+                for m in figures.metrics if m in found and template.tree.metrics[m].kind is not Kind.RATE]
 
     @property
     def rows_line(self) -> str:

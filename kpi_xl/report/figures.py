@@ -25,7 +25,7 @@ from kpi_xl.report.deals import OpenDeal, open_deals
 from kpi_xl.report.landings import Month, MonthLanding, month_landing
 from kpi_xl.report.lines import Line
 from kpi_xl.report.losses import Losses, losses
-from kpi_xl.report.no_data import NoData, no_data
+from kpi_xl.report.no_data import NoData, Partial, no_data, partial
 from kpi_xl.report.reps import RepKind, owners_of, rep_goals
 from kpi_xl.report.slots import Heatmap, heatmap
 from kpi_xl.report.weeks import Week, weeks
@@ -74,6 +74,7 @@ class MonthlyReport:
     team_lines: dict[str, dict[str, Line]] = field(default_factory=dict)
     rep_metrics: list[str] = field(default_factory=list)  # the phase's KPIs (all metrics without a phase)
     no_data: dict[str, NoData] = field(default_factory=dict)  # metrics no column feeds, and why
+    partial: dict[str, Partial] = field(default_factory=dict)  # metrics columns feed in part, and what they miss
     weeks: list[Week] = field(default_factory=list)
     heatmap: Heatmap | None = None
     losses: Losses | None = None
@@ -137,6 +138,7 @@ def build_report(plan: Plan, data: Ingested, month: str, *, warn: float = DEFAUL
         pace=paced, open_deals=open_deals(data, month_end(month_start(month))),
         stale_days=stale_days, teams=teams, team_lines=_team_lines(inputs, reps, teams),
         rep_metrics=rep_metrics, no_data=no_data(template, every, observed, data.vocab),
+        partial=partial(template, every, data.actuals.sourced, data.actuals.by_month.sum().to_dict(), data.vocab),
         weeks=weeks(plan, month, metrics, seen, _week_actuals(inputs)),
         heatmap=heatmap(actuals.slots, month), losses=losses(actuals.losses, month, plan.month_keys[: index + 1]),
         landing=_landing(inputs, data, paced))

@@ -1,11 +1,14 @@
 """Stages the plan tracks that no column of the exports feeds: shown as "no data" with the
-reason and what would feed them, never as 0; their rates and statuses are not computed."""
+reason and what would feed them, never as 0; their rates and statuses are not computed. And
+stages fed in part: コネクト数 is calls reached plus emails replied, so a log of calls and
+emails that says nothing of replies counts only the calls' — said beside the number."""
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
+from kpi_xl.engine.observations import Observation
 from kpi_xl.engine.templates import Template
 from kpi_xl.i18n import Text, label
 from kpi_xl.sfa.vocabulary import Vocabulary, source_words
@@ -54,3 +57,51 @@ def no_data(template: Template, metrics: Iterable[str], observed: Collection[str
                  for ja, en in zip(source_words(vocab, o.value, "ja"), source_words(vocab, o.value, "en"))]
         out[metric] = NoData(metric, tuple(missing), tuple(dict.fromkeys(needs)))
     return out
+
+
+# The activity each outcome happens on: a reply needs an email sent, a call reached a call.
+CHANNEL = {Observation.REACHED: Observation.CALL, Observation.CONVERSATION: Observation.CALL,
+           Observation.KEYMAN: Observation.CALL, Observation.OPENED: Observation.EMAIL,
+           Observation.CLICKED: Observation.EMAIL, Observation.REPLIED: Observation.EMAIL}
+
+
+@dataclass(frozen=True)
+class Partial:
+    """A metric counted from some of what makes it: the data has rows of a channel (emails
+    sent) whose outcome (a reply) no column tells, so those rows add nothing to it."""
+
+    metric: str
+    counted: tuple[Observation, ...]
+    missing: tuple[Observation, ...]
+    needs: tuple[Text, ...]
+
+    def text(self, template: Template, lang: str) -> str:
+        def words(items: Iterable[Observation]) -> str:
+            return " / ".join(label(f"obs_{o.value}", lang) for o in items)
+
+        needs = " / ".join(dict.fromkeys(w.pick(lang) for w in self.needs))
+        return label("partial_data", lang, metric=template.tree.metrics[self.metric].label(lang),
+                     counted=words(self.counted), missing=words(self.missing), needs=needs)
+
+
+def partial(template: Template, metrics: Iterable[str], sourced: Collection[Observation],
+            totals: dict[str, float], vocab: Vocabulary) -> dict[str, Partial]:
+    """metric → what it leaves out, for each of ``metrics`` the data feeds in part: some of its
+    outcomes are told, another is not though its channel has rows (``totals``: each metric's
+    count over the data)."""
+    out = {}
+    for metric in metrics:
+        observed = template.observe.get(metric, ())
+        counted = tuple(o for o in observed if o in sourced)
+        missing = tuple(o for o in observed if o not in sourced and _has_rows(template, CHANNEL.get(o), totals))
+        if counted and missing:
+            needs = [Text(ja, en) for o in missing
+                     for ja, en in zip(source_words(vocab, o.value, "ja"), source_words(vocab, o.value, "en"))]
+            out[metric] = Partial(metric, counted, missing, tuple(dict.fromkeys(needs)))
+    return out
+
+
+def _has_rows(template: Template, channel: Observation | None, totals: dict[str, float]) -> bool:
+    """Whether the data counts any activity of ``channel`` (in the metric that counts it alone)."""
+    return channel is not None and any(totals.get(m, 0) > 0 for m, obs in template.observe.items()
+                                       if obs == (channel,))

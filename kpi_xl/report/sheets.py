@@ -117,10 +117,10 @@ def _kpi_table(ws: Worksheet, report: MonthlyReport, lang: str, layout: Layout) 
             _ach_status(ws, r, col, metric.higher_is_better, lang)
             layout.put(("summary", scope, month_line.metric, "ach"), ws.title, r, col + 2)
             layout.put(("summary", scope, month_line.metric, "status"), ws.title, r, col + 3)
-        if month_line.metric in report.no_data:  # blank, with the reason beside it: never a made-up 0
-            text(ws, r, 11, report.no_data[month_line.metric].text(report.plan.spec.template, lang)).font = \
-                styles.NOTE_FONT
-            layout.put(("summary", "no_data", month_line.metric), ws.title, r, 11)
+        for kind, found in (("no_data", report.no_data), ("partial", report.partial)):
+            if month_line.metric in found:  # blank or in part, with the reason beside it: never a made-up 0
+                text(ws, r, 11, found[month_line.metric].text(report.plan.spec.template, lang)).font = styles.NOTE_FONT
+                layout.put(("summary", kind, month_line.metric), ws.title, r, 11)
     return head + len(report.month_lines) + 2
 
 

@@ -144,3 +144,41 @@ def test_open_deals_age_from_their_last_activity(tmp_path):
     ws = load_workbook(workbook)[label("sheet_deals", "en")]
     shown = {ws.cell(r, 3).value: ws.cell(r, 9).value for r in range(5, 9)}
     assert shown["D4"] == label("basis_start", "en") and shown["D2"] == label("basis_deal_log", "en")
+
+
+SDR_PLAN = {"template": "sdr", "kgi": 120_000_000, "unit_price": 1_000_000, "fiscal_year": 2026,
+            "rates": {"受注率": "20%", "商談化率": "10%", "コネクト率": "15%"}, "reps": 2}
+
+
+@pytest.mark.parametrize(("emails", "partial"), [
+    (["", "", ""], {"counted": ["reached"], "missing": ["replied"]}),  # emails sent, replies untold
+    (["返信", "", ""], None),  # the log tells replies: コネクト数 = 通電 + 返信, whole
+    ([], None),  # no email sent: calls reached are all of it
+])
+def test_a_stage_fed_in_part_says_what_it_leaves_out(tmp_path, emails, partial):
+    """コネクト数 is calls reached plus emails replied (000). A log of calls and emails whose
+    emails carry no result counts the calls' connects only: the number stays, marked partial
+    in the JSON, on stderr and beside it on the summary — not passed off as the whole."""
+    calls = ["通電", "不在", "アポ獲得", "不在"]
+    body = "日付,担当者,活動種別,結果\n" + "".join(f"2026-10-0{1 + i},佐藤,架電,{r}\n" for i, r in enumerate(calls)) + \
+        "".join(f"2026-10-0{1 + i},佐藤,メール,{r}\n" for i, r in enumerate(emails))
+    (tmp_path / "log.csv").write_text(body, encoding="utf-8")
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(SDR_PLAN, ensure_ascii=False), encoding="utf-8")
+    for lang, word in (("ja", "コネクト数"), ("en", "Connects")):
+        out = subprocess.run([sys.executable, "-m", "kpi_xl.cli", "report", "--data", str(tmp_path / "log.csv"),
+                              "--plan", str(plan), "--month", "2026-10", "-o", str(tmp_path / f"{lang}.xlsx"),
+                              "--json", "--lang", lang, "--asof", "2026-11-01"], capture_output=True, text=True,
+                             encoding="utf-8")
+        got = json.loads(out.stdout)
+        assert got["team"]["connects"]["actual"] == 2 + emails.count("返信")  # 通電 and アポ獲得 reached someone
+        lines = [w for w in out.stderr.splitlines() if word in w]
+        ws = load_workbook(tmp_path / f"{lang}.xlsx")[label("sheet_summary", lang)]
+        row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == word)  # the KPI table's
+        if partial is None:
+            assert got["partial"] == {} and not lines and ws.cell(row, 11).value is None
+            continue
+        assert {k: got["partial"]["connects"][k] for k in partial} == partial and set(got["partial"]) == {"connects"}
+        reply = {"ja": "返信", "en": "replied"}[lang]
+        assert len(lines) == 1 and reply in lines[0] and ws.cell(row, 11).value == got["partial"]["connects"]["reason"]
+        assert reply in ws.cell(row, 11).value and ws.cell(row, 3).value == 2

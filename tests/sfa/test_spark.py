@@ -17,7 +17,8 @@ from kpi_xl.demo import run_demo
 from kpi_xl.errors import DataError
 from tests.sfa.spark_session import parquet_table, spark_or_skip
 
-SAME = ("team", "by_rep_month", "by_week", "reps", "landing", "no_data", "weeks", "heatmap", "losses", "teams")
+SAME = ("team", "by_rep_month", "by_week", "reps", "landing", "no_data", "partial", "weeks", "heatmap", "losses",
+        "teams")
 
 
 def report(folder, *data: str, lang: str = "ja", remote: str | None = None, plan: str = "plan.xlsx"

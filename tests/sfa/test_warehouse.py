@@ -15,7 +15,7 @@ import pytest
 from kpi_xl.demo import run_demo
 
 duckdb = pytest.importorskip("duckdb")
-SAME = ("team", "by_rep_month", "by_week", "reps", "landing", "no_data", "weeks")
+SAME = ("team", "by_rep_month", "by_week", "reps", "landing", "no_data", "partial", "weeks")
 
 
 @pytest.fixture(scope="module")
