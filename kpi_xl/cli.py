@@ -130,7 +130,7 @@ def cmd_plan(args: argparse.Namespace) -> Outcome:
         raise InputError("missing", field="--from-data", hint=Text(
             "--mapping・--months・--encoding はそのファイルの読み方です",
             "--mapping, --months and --encoding read its files"))
-    history = _history(args, raw) if args.from_data else None
+    history, partial = _history(args, raw) if args.from_data else (None, {})
     settings = read_settings(raw)
     args.lang = args.lang or settings.options.lang
     inputs = [Path(p) for p in ([args.settings] if args.settings else []) + list(args.from_data or [])]
@@ -142,23 +142,30 @@ def cmd_plan(args: argparse.Namespace) -> Outcome:
 
         text = f"{render_history(history, plan, args.lang)}\n\n{text}"
         data["history"] = history_json(history, plan)
-    return Outcome(data, text)
+    template = plan.spec.template
+    if history is not None:
+        data["history"]["partial"] = {m: found.as_json(template, args.lang) for m, found in partial.items()}
+    return Outcome(data, text, warnings=[found.text(template, args.lang) for found in partial.values()])
 
 
-def _history(args: argparse.Namespace, raw: dict[str, Any]):
+def _history(args: argparse.Namespace, raw: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
     """Measure the exports (--from-data) and lay the measured rates and deal size under the
-    settings: a rate or price the user gave still wins."""
+    settings: a rate or price the user gave still wins. Also the stages measured in part
+    (emails sent, replies untold: コネクト率 rests on calls alone)."""
     from kpi_xl.engine.history import with_history
     from kpi_xl.engine.templates import get_template
+    from kpi_xl.report.no_data import partial
     from kpi_xl.sfa.history import DEFAULT_MONTHS, history_from_exports
 
     months = int(parse_count(args.months, "--months")) if args.months is not None else DEFAULT_MONTHS
     if months < 1:
         raise InputError("out_of_range", field="--months", value=args.months, allowed=at_least(1))
     template = get_template(str(raw.get("template") or "sdr"))
-    history, _ = history_from_exports(args.from_data, template, months, mapping=args.mapping, encoding=args.encoding)
+    history, data = history_from_exports(args.from_data, template, months, mapping=args.mapping,
+                                         encoding=args.encoding)
     raw.update(with_history(raw, history, template))
-    return history
+    totals = data.actuals.by_month.sum().to_dict()
+    return history, partial(template, template.chain, data.actuals.sourced, totals, data.vocab)
 
 
 def cmd_review(args: argparse.Namespace) -> Outcome:

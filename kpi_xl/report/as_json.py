@@ -38,9 +38,7 @@ def report_json(report: MonthlyReport, data: Ingested, lang: str = "en") -> dict
         "rep_kinds": {r.owner: {"kind": r.kind.value, "of": r.of} for r in report.reps},
         "no_data": {m: {"missing": list(n.missing), "needs": n.needs_in(lang), "reason": n.text(template, lang)}
                     for m, n in report.no_data.items()},
-        "partial": {m: {"counted": [o.value for o in n.counted], "missing": [o.value for o in n.missing],
-                        "needs": list(dict.fromkeys(w.pick(lang) for w in n.needs)), "reason": n.text(template, lang)}
-                    for m, n in report.partial.items()},
+        "partial": {m: n.as_json(template, lang) for m, n in report.partial.items()},
         "weeks": [{"week": w.key, "start": w.start.isoformat(), "end": w.end.isoformat(),
                    "business_days": w.business_days, **lines(w.lines)} for w in report.weeks],
         "heatmap": _heatmap(report),

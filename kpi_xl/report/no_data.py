@@ -75,11 +75,18 @@ class Partial:
     missing: tuple[Observation, ...]
     needs: tuple[Text, ...]
 
+    def needs_in(self, lang: str) -> list[str]:
+        return list(dict.fromkeys(w.pick(lang) for w in self.needs))
+
+    def as_json(self, template: Template, lang: str) -> dict[str, object]:
+        return {"counted": [o.value for o in self.counted], "missing": [o.value for o in self.missing],
+                "needs": self.needs_in(lang), "reason": self.text(template, lang)}
+
     def text(self, template: Template, lang: str) -> str:
         def words(items: Iterable[Observation]) -> str:
             return " / ".join(label(f"obs_{o.value}", lang) for o in items)
 
-        needs = " / ".join(dict.fromkeys(w.pick(lang) for w in self.needs))
+        needs = " / ".join(self.needs_in(lang))
         return label("partial_data", lang, metric=template.tree.metrics[self.metric].label(lang),
                      counted=words(self.counted), missing=words(self.missing), needs=needs)
 

@@ -73,6 +73,7 @@ def test_plan_from_data_uses_them_and_a_given_rate_wins(export, tmp_path):
     measured = {r["rate"]: r["planned"] for r in data["history"]["rates"]}
     assert data["inputs"]["meeting_rate"] == pytest.approx(measured["meeting_rate"])
     assert data["inputs"]["unit_price"] == round(data["history"]["unit_price"])
+    assert data["history"]["partial"] == {} and "返信" not in done.stderr  # a log of calls: connects whole
     mine = subprocess.run([*base, "--rate", "商談化率=25%", "-o", str(tmp_path / "b.xlsx")], capture_output=True,
                           text=True, encoding="utf-8")
     assert json.loads(mine.stdout)["inputs"]["meeting_rate"] == pytest.approx(0.25)
@@ -211,3 +212,9 @@ def test_the_demo_exports_measured_rates_equal_a_pandas_count(tmp_path):
     assert json.loads(out.stdout)["history"]["unit_price"] == pytest.approx(amounts.mean())  # README's ¥1,087,955
     assert got == {"win_rate": (won, meetings), "meeting_rate": (meetings, connects),
                    "connect_rate": (connects, len(rows))}  # コネクト率 = コネクト数 ÷ アプローチ数 (calls + emails)
+    # the demo's emails carry no result: its connects are the calls' alone, and the plan says so
+    assert rows.loc[rows["活動種別"] == "メール", "結果"].isna().all()
+    partial = json.loads(out.stdout)["history"]["partial"]
+    assert {k: partial["connects"][k] for k in ("counted", "missing")} == {"counted": ["reached"],
+                                                                          "missing": ["replied"]}
+    assert [line for line in out.stderr.splitlines() if "コネクト数" in line and "返信" in line]
