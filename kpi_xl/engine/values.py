@@ -1,6 +1,7 @@
 """Numbers and rates as people type them in Japan and elsewhere.
 
-Accepts full-width digits and signs, thousands separators, ¥/円, 万/億 suffixes, ▲/△ and
+Accepts full-width digits and signs, thousands separators, ¥/円, 万/億 suffixes and
+compounds (1億2000万), ▲/△ and
 (1,234) negatives and "20%" rates, so the CLI, the UDFs and the readers agree on what a
 cell such as "１２０万" or "２０％" means.
 """
@@ -20,6 +21,10 @@ Field = str | Text  # a field name, optionally in both languages
 _UNITS = {"万": 10_000.0, "億": 100_000_000.0, "千": 1_000.0, "k": 1_000.0, "m": 1_000_000.0}
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?(e[+-]?\d+)?(万|億|千|k|m)?%?円?$", re.IGNORECASE)
 _NUMBER = re.compile(r"^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:e([+-]?\d+))?(万|億|千|k|m)?$", re.IGNORECASE)
+# 1億2,000万円, 3万5千: parts in descending units, each below the unit above it (1億20000万 is a slip)
+_PART = r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+_COMPOUND = re.compile(rf"^([+-]?)(?:{_PART}億)?(?:{_PART}万)?(?:{_PART}千)?{_PART}?円?$")
+_LEVELS = (100_000_000.0, 10_000.0, 1_000.0, 1.0)
 
 
 def normalise_text(text: str) -> str:
@@ -46,6 +51,9 @@ def _parse_text_number(field: Field, raw: str) -> tuple[float, bool]:
     if text.startswith("(") and text.endswith(")"):
         negative, text = True, text[1:-1].strip()
     text = text.replace("¥", "").replace("￥", "").replace(" ", "")
+    compound = _compound(text)
+    if compound is not None:
+        return (-compound if negative else compound), False
     if "," in text and not _GROUPED.match(text):  # "12,34": a decimal comma or a typo, never 1234
         raise InputError("not_a_number", field=field, value=raw)
     text = text.replace(",", "")
@@ -66,6 +74,19 @@ def _parse_text_number(field: Field, raw: str) -> tuple[float, bool]:
         negative = not negative
     value = -value if negative else value
     return (value / 100.0 if percent else value), percent
+
+
+def _compound(text: str) -> float | None:
+    """1億2,000万 = 120,000,000, 3万5千 = 35,000: two or more parts in descending units, each
+    below the unit above it; None for anything else (a single part is :data:`_NUMBER`'s)."""
+    m = _COMPOUND.match(text)
+    if not m or sum(part is not None for part in m.groups()[1:]) < 2:
+        return None
+    parts = [(float(part.replace(",", "")), scale) for part, scale in zip(m.groups()[1:], _LEVELS) if part is not None]
+    if any(value * scale >= upper for (value, scale), (_, upper) in zip(parts[1:], parts)):
+        return None  # 1億20000万: a part as big as the unit before it
+    value = math.fsum(value * scale for value, scale in parts)
+    return -value if m.group(1) == "-" else value
 
 
 def parse_number(value: Any, field: Field) -> float:

@@ -39,12 +39,16 @@ def test_rate_range_echoes_what_was_typed():
     ("1,200", 1200), ("１２", 12), ("¥1,000,000", 1e6), ("1.2億", 1.2e8), ("120万", 1.2e6),
     ("▲500", -500), ("△500", -500), ("(1,234)", -1234), ("1,000円", 1000), ("-3", -3),
     ("1e3", 1000), (7, 7),
+    # compounds, read as a Japanese reader reads them aloud
+    ("1億2000万", 120_000_000), ("1億2,000万円", 120_000_000), ("１億２０００万", 120_000_000), ("3万5千", 35_000),
+    ("2億500", 200_000_500), ("1万5000", 15_000), ("▲1億5000万", -150_000_000), ("¥3億", 300_000_000),
 ])
 def test_numbers_as_people_write_them(text, value):
     assert parse_number(text, "x") == pytest.approx(value)
 
 
-@pytest.mark.parametrize("bad", ["", "1,2,3a", "abc", "1.2.3", float("nan"), float("inf"), True, [1]])
+@pytest.mark.parametrize("bad", ["", "1,2,3a", "abc", "1.2.3", float("nan"), float("inf"), True, [1],
+                                 "1億20000万", "5千3万", "1億2000万%", "億万"])  # a part too big, units out of order
 def test_bad_numbers(bad):
     with pytest.raises(InputError):
         parse_number(bad, "KGI")
