@@ -492,6 +492,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "bottleneck": ("ボトルネック", "Bottleneck"),
     "bottleneck_line": ("{rate}: 実績 {actual} / 基準 {reference}（{short:.0%} 不足）",
                         "{rate}: actual {actual} vs {reference} ({short:.0%} short)"),
+    "partial_rate": ("※ {rate}は{metric}（一部のみ: {missing}を含まない）から計算しています。実際の率と違う可能性があります",
+                     "※ {rate} rests on {metric}, which is partial ({missing} not counted): the real rate may differ"),
     "no_bottleneck": ("目標率を下回る段階はありません", "no stage is below its reference rate"),
     "gap_title": ("KGIの差の内訳（計画 {planned} → 実績 {actual}）", "KGI gap split (plan {planned} → actual {actual})"),
     "gap_kinds": ("量|率|単価|その他", "volume|rate|price|other"),

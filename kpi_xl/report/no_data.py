@@ -83,12 +83,17 @@ class Partial:
                 "needs": self.needs_in(lang), "reason": self.text(template, lang)}
 
     def text(self, template: Template, lang: str) -> str:
-        def words(items: Iterable[Observation]) -> str:
-            return " / ".join(label(f"obs_{o.value}", lang) for o in items)
-
-        needs = " / ".join(self.needs_in(lang))
         return label("partial_data", lang, metric=template.tree.metrics[self.metric].label(lang),
-                     counted=words(self.counted), missing=words(self.missing), needs=needs)
+                     counted=_words(self.counted, lang), missing=self.missing_in(lang),
+                     needs=" / ".join(self.needs_in(lang)))
+
+    def missing_in(self, lang: str) -> str:
+        """What the count leaves out, in ``lang``: 返信 / replied."""
+        return _words(self.missing, lang)
+
+
+def _words(items: Iterable[Observation], lang: str) -> str:
+    return " / ".join(label(f"obs_{o.value}", lang) for o in items)
 
 
 def partial(template: Template, metrics: Iterable[str], sourced: Collection[Observation],

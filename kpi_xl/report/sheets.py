@@ -135,6 +135,12 @@ def _bottleneck_lines(ws: Worksheet, report: MonthlyReport, lang: str, row: int)
         text(ws, row, 3, label("bottleneck_line", lang, rate=_metric_name(report, b.rate, lang),
                                actual=f"{b.actual:.1%}", reference=f"{b.reference:.1%}", short=b.shortfall))
         row += 1
+        metric = report.plan.spec.template.tree.metrics[b.rate]
+        for part in (m for m in (metric.numerator, metric.denominator) if m in report.partial):
+            note = label("partial_rate", lang, rate=metric.label(lang), metric=_metric_name(report, part, lang),
+                         missing=report.partial[part].missing_in(lang))
+            text(ws, row, 3, note).font = styles.NOTE_FONT  # a rate resting on a count fed in part: not a sure one
+            row += 1
     for finding in diagnosis.findings:
         text(ws, row, 3, finding.text(lang)).font = styles.NOTE_FONT
         row += 1

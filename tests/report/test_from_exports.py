@@ -182,3 +182,25 @@ def test_a_stage_fed_in_part_says_what_it_leaves_out(tmp_path, emails, partial):
         reply = {"ja": "返信", "en": "replied"}[lang]
         assert len(lines) == 1 and reply in lines[0] and ws.cell(row, 11).value == got["partial"]["connects"]["reason"]
         assert reply in ws.cell(row, 11).value and ws.cell(row, 3).value == 2
+
+
+@pytest.mark.parametrize("reply", ["", "返信"])
+def test_a_bottleneck_resting_on_a_partial_count_says_so(tmp_path, reply):
+    """1 call reached of 10, and 10 emails: コネクト率 is the bottleneck (2/20 or 1/20 against
+    15%). When no email's reply is told, its numerator is the calls' connects alone, and the
+    summary says the rate may not be the real one; when one reply is, the count is whole."""
+    body = "日付,担当者,活動種別,結果\n2026-10-01,佐藤,架電,通電\n" + "2026-10-02,佐藤,架電,不在\n" * 9 + \
+        f"2026-10-03,佐藤,メール,{reply}\n" + "2026-10-03,佐藤,メール,\n" * 9
+    (tmp_path / "log.csv").write_text(body, encoding="utf-8")
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(SDR_PLAN, ensure_ascii=False), encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "kpi_xl.cli", "report", "--data", str(tmp_path / "log.csv"), "--plan",
+                          str(plan), "--month", "2026-10", "-o", str(tmp_path / "r.xlsx"), "--json", "--asof",
+                          "2026-11-01"], capture_output=True, text=True, encoding="utf-8")
+    got = json.loads(out.stdout)
+    assert got["bottleneck"] == "connect_rate" and got["team"]["connects"]["actual"] == (2 if reply else 1)
+    ws = load_workbook(tmp_path / "r.xlsx")[label("sheet_summary", "ja")]
+    at = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == label("bottleneck", "ja"))
+    notes = [ws.cell(r, 3).value for r in range(at, at + 4) if str(ws.cell(r, 3).value or "").startswith("※")]
+    assert notes == ([] if reply else ["※ コネクト率はコネクト数（一部のみ: 返信を含まない）から計算しています。"
+                                       "実際の率と違う可能性があります"])
