@@ -265,10 +265,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "sheet {sheet}, cell {cell}: {problem}",
     ),
     "wb_text_actual": (
-        "シート {sheet} のセル {cell}: {value} が文字列として入っています。ブックの数式は文字列を数えないため、合計と率から"
-        "抜けています。数値として入力し直してください（Excel: セルの ⚠ から「数値に変換する」）",
-        "sheet {sheet}, cell {cell}: {value} is held as text, which the workbook's formulas do not count (its sums and "
-        "rates leave it out); type it again as a number (Excel: the cell's ⚠ menu → Convert to Number)",
+        "シート {sheet} のセル {cell}: 数値が文字列として入っています（例: {value}）。ブックの数式は文字列を数えないため、"
+        "合計と率から抜けています。数値として入力し直してください（Excel: セルの ⚠ から「数値に変換する」）",
+        "sheet {sheet}, cells {cell}: numbers held as text (e.g. {value}), which the workbook's formulas do not count "
+        "(its sums and rates leave them out); type them again as numbers (Excel: the cells' ⚠ menu → Convert to "
+        "Number)",
     ),
     "settings_file": (
         "設定ファイル {path} を読めません: {reason}",

@@ -305,6 +305,7 @@ class _Reader:
     def _typed(self, ws: Worksheet, marker: str, months: list[str], spec: PlanSpec) -> dict[str, dict[str, float]]:
         """The numbers typed in the rows marked ``marker<metric>``, by month (columns from D)."""
         found: dict[str, dict[str, float]] = {}
+        texts: list[tuple[str, str]] = []  # cells pasted as text, all named at once (a column from a CSV)
         for row in range(1, ws.max_row + 1):
             key = ws.cell(row, COL_KEY).value
             if not isinstance(key, str) or not key.startswith(marker):
@@ -318,13 +319,21 @@ class _Reader:
                 if cell.value is None or (isinstance(cell.value, str) and not cell.value.strip()):
                     continue  # nothing typed (a space left behind included): no data, never 0
                 if isinstance(cell.value, str):  # pasted as text: the sheet's ISNUMBER/SUM leave it out
-                    raise WorkbookError("wb_text_actual", sheet=ws.title, cell=cell.coordinate, value=cell.value)
+                    texts.append((cell.coordinate, cell.value))
+                    continue
                 try:
                     series[month] = _actual(cell.value, spec.template.tree.metrics[metric])
                 except KpiXlError as exc:
                     raise WorkbookError("wb_bad_cell", sheet=ws.title, cell=cell.coordinate,
                                         problem=_both(exc)) from None
+        if texts:
+            more = len(texts) - TEXT_CELLS_SHOWN
+            shown = ", ".join(c for c, _ in texts[:TEXT_CELLS_SHOWN]) + (f" (+{more})" if more > 0 else "")
+            raise WorkbookError("wb_text_actual", sheet=ws.title, cell=shown, value=texts[0][1])
         return found
+
+
+TEXT_CELLS_SHOWN = 5  # cells named in one message; the rest counted
 
 
 def _actual(value: object, metric: Metric) -> float:

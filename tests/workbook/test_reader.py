@@ -98,6 +98,14 @@ def test_an_actual_pasted_as_text_is_refused_as_the_sheet_leaves_it_out(plan_fil
     cell, ja, en = f"D{rows['act:calls']}", info.value.message("ja"), info.value.message("en")
     assert "実績" in ja and cell in ja and "文字列" in ja
     assert cell in en and "1,200" in en and "held as text" in en
+    # a row pasted from a CSV: every text cell named in one message, the first five and a count
+    for month in range(12):
+        ws.cell(rows["act:connects"], 4 + month, str(100 + month))
+    wb.save(tmp_path / "row.xlsx")
+    with pytest.raises(WorkbookError) as info:
+        read_plan_workbook(tmp_path / "row.xlsx")
+    r = rows["act:connects"]
+    assert f"D{rows['act:calls']}, D{r}, E{r}, F{r}, G{r} (+8)" in info.value.message("en")
 
 
 def test_a_deleted_name_or_sheet_is_reported(plan_file):
