@@ -7,6 +7,7 @@ import math
 from collections.abc import Collection, Mapping, Sequence
 
 from kpi_xl.engine.diagnosis import actual_rates
+from kpi_xl.engine.observations import Observation
 from kpi_xl.engine.templates import Template
 from kpi_xl.engine.tree import Kind
 
@@ -30,6 +31,33 @@ def observable(template: Template, metric: str, observed: Collection[str]) -> bo
         return observable(template, m.numerator, observed) and observable(template, m.denominator, observed)
     formula = template.tree.formulas.get(metric)
     return bool(formula) and formula.op == "+" and all(observable(template, a, observed) for a in formula.args)
+
+
+# The activity each outcome happens on: a reply needs an email sent, a call reached a call.
+CHANNEL = {Observation.REACHED: Observation.CALL, Observation.CONVERSATION: Observation.CALL,
+           Observation.KEYMAN: Observation.CALL, Observation.OPENED: Observation.EMAIL,
+           Observation.CLICKED: Observation.EMAIL, Observation.REPLIED: Observation.EMAIL}
+
+
+def partly_observed(template: Template, sourced: Collection[Observation], totals: Mapping[str, float]
+                    ) -> dict[str, tuple[tuple[Observation, ...], tuple[Observation, ...]]]:
+    """metric → (the outcomes counted, those left out) for each metric the data feeds in part:
+    コネクト数 is calls reached plus emails replied, and a log that sends emails (``totals``:
+    each metric's count over the data) but never says whether one was answered counts only
+    the calls'. Its rates rest on that part."""
+    out = {}
+    for metric, observed in template.observe.items():
+        counted = tuple(o for o in observed if o in sourced)
+        missing = tuple(o for o in observed if o not in sourced and _has_rows(template, CHANNEL.get(o), totals))
+        if counted and missing:
+            out[metric] = (counted, missing)
+    return out
+
+
+def _has_rows(template: Template, channel: Observation | None, totals: Mapping[str, float]) -> bool:
+    """Whether the data counts any activity of ``channel`` (in the metric that counts it alone)."""
+    return channel is not None and any(totals.get(m, 0) > 0 for m, obs in template.observe.items()
+                                       if obs == (channel,))
 
 
 def period_rate(numerators: Sequence[float | None], denominators: Sequence[float | None]) -> float | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
+from kpi_xl.engine.actuals import partly_observed
 from kpi_xl.engine.observations import Observation
 from kpi_xl.engine.templates import Template
 from kpi_xl.i18n import Text, label
@@ -59,12 +60,6 @@ def no_data(template: Template, metrics: Iterable[str], observed: Collection[str
     return out
 
 
-# The activity each outcome happens on: a reply needs an email sent, a call reached a call.
-CHANNEL = {Observation.REACHED: Observation.CALL, Observation.CONVERSATION: Observation.CALL,
-           Observation.KEYMAN: Observation.CALL, Observation.OPENED: Observation.EMAIL,
-           Observation.CLICKED: Observation.EMAIL, Observation.REPLIED: Observation.EMAIL}
-
-
 @dataclass(frozen=True)
 class Partial:
     """A metric counted from some of what makes it: the data has rows of a channel (emails
@@ -98,22 +93,13 @@ def _words(items: Iterable[Observation], lang: str) -> str:
 
 def partial(template: Template, metrics: Iterable[str], sourced: Collection[Observation],
             totals: dict[str, float], vocab: Vocabulary) -> dict[str, Partial]:
-    """metric → what it leaves out, for each of ``metrics`` the data feeds in part: some of its
-    outcomes are told, another is not though its channel has rows (``totals``: each metric's
-    count over the data)."""
+    """metric → what it leaves out, for each of ``metrics`` the data feeds in part
+    (:func:`~kpi_xl.engine.actuals.partly_observed`), with the columns that would tell it."""
     out = {}
-    for metric in metrics:
-        observed = template.observe.get(metric, ())
-        counted = tuple(o for o in observed if o in sourced)
-        missing = tuple(o for o in observed if o not in sourced and _has_rows(template, CHANNEL.get(o), totals))
-        if counted and missing:
-            needs = [Text(ja, en) for o in missing
-                     for ja, en in zip(source_words(vocab, o.value, "ja"), source_words(vocab, o.value, "en"))]
-            out[metric] = Partial(metric, counted, missing, tuple(dict.fromkeys(needs)))
+    found = partly_observed(template, sourced, totals)
+    for metric in (m for m in metrics if m in found):
+        counted, missing = found[metric]
+        needs = [Text(ja, en) for o in missing
+                 for ja, en in zip(source_words(vocab, o.value, "ja"), source_words(vocab, o.value, "en"))]
+        out[metric] = Partial(metric, counted, missing, tuple(dict.fromkeys(needs)))
     return out
-
-
-def _has_rows(template: Template, channel: Observation | None, totals: dict[str, float]) -> bool:
-    """Whether the data counts any activity of ``channel`` (in the metric that counts it alone)."""
-    return channel is not None and any(totals.get(m, 0) > 0 for m, obs in template.observe.items()
-                                       if obs == (channel,))

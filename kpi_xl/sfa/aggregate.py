@@ -18,7 +18,7 @@ from itertools import pairwise
 import numpy as np
 import pandas as pd
 
-from kpi_xl.engine.actuals import derive
+from kpi_xl.engine.actuals import derive, partly_observed
 from kpi_xl.engine.observations import ACTIVITY_TYPES, OUTCOMES, Observation
 from kpi_xl.engine.templates import Template
 from kpi_xl.sfa.cleaning import Cleaned
@@ -233,10 +233,12 @@ def _losses(c: Cleaned) -> pd.DataFrame | None:
 def impossible_funnels(actuals: Actuals, template: Template) -> list[Finding]:
     """Rep-months where a stage holds more than the stage it comes from (more connects than
     calls, more meetings than connects …). Sum stages take a missing addend as zero
-    (no email column: no emails)."""
+    (no email column: no emails). A stage the data feeds in part is not held to it: meetings
+    set by email outnumber the connects of a log that never says an email was answered."""
     tree = template.tree
+    part = partly_observed(template, actuals.sourced, actuals.by_month.sum().to_dict())
     pairs = [(p, c, tree.formulas[p].op) for p, c in pairwise(template.chain)
-             if tree.metrics[c].is_count and tree.metrics[p].is_count]  # never yen against deals
+             if tree.metrics[c].is_count and tree.metrics[p].is_count and c not in part]  # never yen against deals
     found = []
     for (owner, month), row in actuals.by_month.iterrows():
         counts = {k: float(v) for k, v in row.items()}

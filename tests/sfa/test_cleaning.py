@@ -206,6 +206,20 @@ def test_impossible_funnels_are_reported(tmp_path):
     assert "鈴木" not in finding.detail
 
 
+def test_meetings_set_by_email_outnumber_connects_that_count_no_reply(tmp_path):
+    """A rep who only emails, two emails setting meetings and no column saying whether any was
+    answered: コネクト数 counts calls reached only (0 here), so 2 meetings > 0 connects is what
+    the log's gaps make, not an impossible funnel — the stage is partial instead."""
+    from kpi_xl.engine.actuals import partly_observed
+
+    body = HEADER + "A1,2026-10-01,佐藤,架電,通電,1,\nA2,2026-10-01,鈴木,メール,アポ獲得,1,\n" \
+        "A3,2026-10-02,鈴木,メール,アポ獲得,1,\nA4,2026-10-02,鈴木,メール,,1,\n"
+    data = ingest([write(tmp_path, body)], SDR, today=date(2026, 11, 1))
+    assert data.actuals.team_month("2026-10")["meetings"] == 2 and data.actuals.team_month("2026-10")["connects"] == 1
+    assert not [f for f in data.findings if f.rule == "impossible_funnel"]
+    assert set(partly_observed(SDR, data.actuals.sourced, data.actuals.by_month.sum().to_dict())) == {"connects"}
+
+
 @pytest.mark.parametrize("total_row", [
     ",2026-10-31,,合計,,5,",  # 合計 under the activity type, no owner
     ",,,,Total,5,",  # an English total in the result column
