@@ -264,6 +264,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "シート {sheet} のセル {cell}: {problem}",
         "sheet {sheet}, cell {cell}: {problem}",
     ),
+    "wb_formula_no_value": (
+        "シート {sheet} のセル {cell}: 数式 {formula} の計算結果が保存されていません。Excel か LibreOffice で開いて保存して"
+        "から実行するか、数値を入力してください",
+        "sheet {sheet}, cell {cell}: the formula {formula} has no computed value saved; open and save the workbook in "
+        "Excel or LibreOffice first, or type the number",
+    ),
     "wb_text_actual": (
         "シート {sheet} のセル {cell}: 数値が文字列として入っています（例: {value}）。ブックの数式は文字列を数えないため、"
         "合計と率から抜けています。数値として入力し直してください（Excel: セルの ⚠ から「数値に変換する」）",

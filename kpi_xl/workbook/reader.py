@@ -61,6 +61,7 @@ def read_plan_workbook(path: Path | str) -> PlanWorkbook:
         raise WorkbookError("wb_unreadable", path=str(path), reason=library_reason(exc)) from None
     if META_SHEET not in wb.sheetnames:
         raise WorkbookError("wb_not_plan", path=str(path), sheet=META_SHEET)
+    _typed_formulas(wb, path)
     meta = _meta(wb[META_SHEET])
     reader = _Reader(wb, meta)
     settings = reader.settings()
@@ -75,6 +76,23 @@ def read_plan_workbook(path: Path | str) -> PlanWorkbook:
     if reader.scenario_index:  # the base column, so the workbook can be written again as it was
         spec = replace(spec, base_knowns=reader.base_values(spec))
     return PlanWorkbook(spec, options, reader.actuals(spec), settings)
+
+
+def _typed_formulas(wb: Workbook, path: Path) -> None:
+    """A formula a user typed into an input cell (=SUM(…) over their own sheet, =120*3) is read
+    as the value the spreadsheet computed for it — what the workbook's own formulas use — in
+    memory only; the workbook's formula cells (locked) are never read. A formula with no
+    computed value (a file no spreadsheet app has saved since) is named, not guessed."""
+    typed = [(ws.title, cell.coordinate) for ws in wb.worksheets for row in ws.iter_rows() for cell in row
+             if isinstance(cell.value, str) and cell.value.startswith("=") and cell.protection.locked is False]
+    if not typed:
+        return
+    computed = load_workbook(path, data_only=True)
+    for sheet, coord in typed:
+        value = computed[sheet][coord].value
+        if value is None:
+            raise WorkbookError("wb_formula_no_value", sheet=sheet, cell=coord, formula=wb[sheet][coord].value)
+        wb[sheet][coord].value = value
 
 
 def _meta(ws: Worksheet) -> dict[str, Any]:

@@ -108,6 +108,29 @@ def test_an_actual_pasted_as_text_is_refused_as_the_sheet_leaves_it_out(plan_fil
     assert f"D{rows['act:calls']}, D{r}, E{r}, F{r}, G{r} (+8)" in info.value.message("en")
 
 
+def test_a_formula_typed_into_an_input_is_read_as_its_value(plan_file, libreoffice, tmp_path):
+    """=100+20 typed as April's 架電数 and =1/5 as the win rate: once a spreadsheet app has
+    saved the file (LibreOffice here), review reads 120 and 20% — what the sheet computes with;
+    before, it names the cell rather than guess or read the formula's text."""
+    from kpi_xl.xlsx.recalc import convert
+
+    path, layout, _ = plan_file
+    wb = load_workbook(path)
+    ws = wb["実績"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "act:calls")
+    ws.cell(row, 4, "=100+20")
+    wb["入力"][layout.cells[("input", "win_rate")].split("!")[1].replace("$", "")] = "=1/5"  # the first named
+    wb.save(tmp_path / "typed.xlsx")
+    with pytest.raises(WorkbookError) as info:
+        read_plan_workbook(tmp_path / "typed.xlsx")
+    rate_cell = layout.cells[("input", "win_rate")].split("!")[1].replace("$", "")
+    assert f"入力, cell {rate_cell}: the formula =1/5 has no computed value" in info.value.message("en")
+    (saved,) = convert([tmp_path / "typed.xlsx"], tmp_path / "saved")
+    book = read_plan_workbook(saved)
+    assert book.actuals["calls"] == {"2026-04": 120} and book.spec.knowns["win_rate"] == pytest.approx(0.2)
+    assert load_workbook(saved)["実績"].cell(row, 4).value == "=100+20"  # the user's formula stays theirs
+
+
 def test_a_deleted_name_or_sheet_is_reported(plan_file):
     path, _, _ = plan_file
     wb = load_workbook(path)
