@@ -95,9 +95,10 @@ def _undecodable(ctx: Context) -> None:
     name would be a rep of its own, so the row is left out, named, rather than counted."""
     if not ctx.replaced:
         return
-    broken = [ctx.data.iloc[:, i].astype("string").str.contains("\ufffd", regex=False).fillna(False)
-              for i in range(ctx.data.shape[1])]
-    ctx.exclude(Rule.UNDECODABLE, pd.concat(broken, axis=1).any(axis=1) if broken else ctx.excluded & False)
+    broken = pd.Series(False, index=ctx.data.index)
+    for i in range(ctx.data.shape[1]):
+        broken |= ctx.data.iloc[:, i].astype("string").str.contains("\ufffd", regex=False).fillna(False).astype(bool)
+    ctx.exclude(Rule.UNDECODABLE, broken)
 
 
 def _overlong(ctx: Context) -> None:
