@@ -283,7 +283,8 @@ def _report_options(rpt: argparse.ArgumentParser) -> None:
     rpt.add_argument("--plan", required=True, help="a plan workbook (kpi-xl plan) or plan.yaml")
     rpt.add_argument("--month", help="the month to report, e.g. 2026-10 (default: the latest with data)")
     rpt.add_argument("--asof", help="count the exports as they stood on this day, e.g. 2026-10-15: later "
-                                    "activities are planned, not done (default: today)")
+                                    "activities are planned, not done, and the month's pace and landing are "
+                                    "measured on it (default: today; the pace then runs to the last activity)")
     rpt.add_argument("--mapping", help="a mapping file (YAML/TOML/JSON) for headers and values the defaults miss")
     rpt.add_argument("--warn", help="achievement below which a KPI is amber (default: the plan's, 90%%)")
     rpt.add_argument("--phase", help="show the phase's KPIs per rep: launch/立ち上げ期, growth/成長期, stable/安定期")
