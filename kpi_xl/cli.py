@@ -142,10 +142,8 @@ def cmd_plan(args: argparse.Namespace) -> Outcome:
 
         text = f"{render_history(history, plan, args.lang)}\n\n{text}"
         data["history"] = history_json(history, plan)
-    template = plan.spec.template
-    if history is not None:
-        data["history"]["partial"] = {m: found.as_json(template, args.lang) for m, found in partial.items()}
-    return Outcome(data, text, warnings=[found.text(template, args.lang) for found in partial.values()])
+        data["history"]["partial"] = {m: found.as_json(plan.spec.template, args.lang) for m, found in partial.items()}
+    return Outcome(data, text, warnings=[found.text(plan.spec.template, args.lang) for found in partial.values()])
 
 
 def _history(args: argparse.Namespace, raw: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
@@ -164,8 +162,7 @@ def _history(args: argparse.Namespace, raw: dict[str, Any]) -> tuple[Any, dict[s
     history, data = history_from_exports(args.from_data, template, months, mapping=args.mapping,
                                          encoding=args.encoding)
     raw.update(with_history(raw, history, template))
-    totals = data.actuals.by_month.sum().to_dict()
-    return history, partial(template, template.chain, data.actuals.sourced, totals, data.vocab)
+    return history, partial(template, template.chain, data.actuals, data.vocab)
 
 
 def cmd_review(args: argparse.Namespace) -> Outcome:

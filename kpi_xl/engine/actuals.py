@@ -7,7 +7,7 @@ import math
 from collections.abc import Collection, Mapping, Sequence
 
 from kpi_xl.engine.diagnosis import actual_rates
-from kpi_xl.engine.observations import Observation
+from kpi_xl.engine.observations import CHANNEL, Observation
 from kpi_xl.engine.templates import Template
 from kpi_xl.engine.tree import Kind
 
@@ -31,12 +31,6 @@ def observable(template: Template, metric: str, observed: Collection[str]) -> bo
         return observable(template, m.numerator, observed) and observable(template, m.denominator, observed)
     formula = template.tree.formulas.get(metric)
     return bool(formula) and formula.op == "+" and all(observable(template, a, observed) for a in formula.args)
-
-
-# The activity each outcome happens on: a reply needs an email sent, a call reached a call.
-CHANNEL = {Observation.REACHED: Observation.CALL, Observation.CONVERSATION: Observation.CALL,
-           Observation.KEYMAN: Observation.CALL, Observation.OPENED: Observation.EMAIL,
-           Observation.CLICKED: Observation.EMAIL, Observation.REPLIED: Observation.EMAIL}
 
 
 def partly_observed(template: Template, sourced: Collection[Observation], totals: Mapping[str, float]

@@ -47,6 +47,11 @@ ACTIVITY_TYPES = (Observation.CALL, Observation.EMAIL, Observation.VISIT)
 # A flag or value that can be set on a row (everything but types, amounts and accounts).
 OUTCOMES = tuple(o for o in Observation if o not in (*ACTIVITY_TYPES, Observation.AMOUNT, Observation.ACCOUNT))
 
+# The activity each outcome happens on: a reply needs an email sent, a call reached a call.
+CHANNEL = {Observation.REACHED: Observation.CALL, Observation.CONVERSATION: Observation.CALL,
+           Observation.KEYMAN: Observation.CALL, Observation.OPENED: Observation.EMAIL,
+           Observation.CLICKED: Observation.EMAIL, Observation.REPLIED: Observation.EMAIL}
+
 # Per channel, outcomes from first to last: each implies every one before it on that row.
 _AFTER_MEETING = (Observation.MEETING, Observation.QUALIFIED, Observation.WON)
 LADDERS: dict[Observation | None, tuple[Observation, ...]] = {

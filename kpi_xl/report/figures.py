@@ -138,7 +138,7 @@ def build_report(plan: Plan, data: Ingested, month: str, *, warn: float = DEFAUL
         pace=paced, open_deals=open_deals(data, month_end(month_start(month))),
         stale_days=stale_days, teams=teams, team_lines=_team_lines(inputs, reps, teams),
         rep_metrics=rep_metrics, no_data=no_data(template, every, observed, data.vocab),
-        partial=partial(template, every, data.actuals.sourced, data.actuals.by_month.sum().to_dict(), data.vocab),
+        partial=partial(template, every, data.actuals, data.vocab),
         weeks=weeks(plan, month, metrics, seen, _week_actuals(inputs)),
         heatmap=heatmap(actuals.slots, month), losses=losses(actuals.losses, month, plan.month_keys[: index + 1]),
         landing=_landing(inputs, data, paced))

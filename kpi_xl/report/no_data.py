@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from kpi_xl.engine.actuals import partly_observed
 from kpi_xl.engine.observations import Observation
 from kpi_xl.engine.templates import Template
 from kpi_xl.i18n import Text, label
+from kpi_xl.sfa.aggregate import Actuals
 from kpi_xl.sfa.vocabulary import Vocabulary, source_words
 
 
@@ -24,7 +24,7 @@ class NoData:
     needs: tuple[Text, ...]  # columns or values that would feed them, as an export in each language names them
 
     def needs_in(self, lang: str) -> list[str]:
-        return list(dict.fromkeys(w.pick(lang) for w in self.needs))
+        return _in(self.needs, lang)
 
     def text(self, template: Template, lang: str) -> str:
         names = template.tree.metrics
@@ -54,10 +54,19 @@ def no_data(template: Template, metrics: Iterable[str], observed: Collection[str
         missing = list(dict.fromkeys(_missing(template, metric, observed)))
         if not missing:
             continue
-        needs = [Text(ja, en) for m in missing for o in template.observe.get(m, ())
-                 for ja, en in zip(source_words(vocab, o.value, "ja"), source_words(vocab, o.value, "en"))]
-        out[metric] = NoData(metric, tuple(missing), tuple(dict.fromkeys(needs)))
+        out[metric] = NoData(metric, tuple(missing),
+                             _needs(vocab, (o for m in missing for o in template.observe.get(m, ()))))
     return out
+
+
+def _needs(vocab: Vocabulary, observations: Iterable[Observation]) -> tuple[Text, ...]:
+    """Columns or values that would tell ``observations``, each as an export in ja and in en names it."""
+    pairs = (zip(source_words(vocab, o.value, "ja"), source_words(vocab, o.value, "en")) for o in observations)
+    return tuple(dict.fromkeys(Text(ja, en) for words in pairs for ja, en in words))
+
+
+def _in(needs: Iterable[Text], lang: str) -> list[str]:
+    return list(dict.fromkeys(w.pick(lang) for w in needs))
 
 
 @dataclass(frozen=True)
@@ -71,7 +80,7 @@ class Partial:
     needs: tuple[Text, ...]
 
     def needs_in(self, lang: str) -> list[str]:
-        return list(dict.fromkeys(w.pick(lang) for w in self.needs))
+        return _in(self.needs, lang)
 
     def as_json(self, template: Template, lang: str) -> dict[str, object]:
         return {"counted": [o.value for o in self.counted], "missing": [o.value for o in self.missing],
@@ -91,15 +100,8 @@ def _words(items: Iterable[Observation], lang: str) -> str:
     return " / ".join(label(f"obs_{o.value}", lang) for o in items)
 
 
-def partial(template: Template, metrics: Iterable[str], sourced: Collection[Observation],
-            totals: dict[str, float], vocab: Vocabulary) -> dict[str, Partial]:
+def partial(template: Template, metrics: Iterable[str], actuals: Actuals, vocab: Vocabulary) -> dict[str, Partial]:
     """metric → what it leaves out, for each of ``metrics`` the data feeds in part
     (:func:`~kpi_xl.engine.actuals.partly_observed`), with the columns that would tell it."""
-    out = {}
-    found = partly_observed(template, sourced, totals)
-    for metric in (m for m in metrics if m in found):
-        counted, missing = found[metric]
-        needs = [Text(ja, en) for o in missing
-                 for ja, en in zip(source_words(vocab, o.value, "ja"), source_words(vocab, o.value, "en"))]
-        out[metric] = Partial(metric, counted, missing, tuple(dict.fromkeys(needs)))
-    return out
+    found = actuals.partly_observed(template)
+    return {m: Partial(m, *found[m], _needs(vocab, found[m][1])) for m in metrics if m in found}

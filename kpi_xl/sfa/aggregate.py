@@ -115,6 +115,10 @@ class Actuals:
     def months(self) -> list[str]:
         return sorted(self.by_month.index.get_level_values(1).unique())
 
+    def partly_observed(self, template: Template) -> dict[str, tuple[tuple[Observation, ...], tuple[Observation, ...]]]:
+        """The metrics these counts feed in part (:func:`kpi_xl.engine.actuals.partly_observed`)."""
+        return partly_observed(template, self.sourced, self.by_month.sum().to_dict())
+
     def rep_month(self, owner: str, month: str) -> dict[str, float]:
         try:
             row = self.by_month.loc[(owner, month)]
@@ -236,7 +240,7 @@ def impossible_funnels(actuals: Actuals, template: Template) -> list[Finding]:
     (no email column: no emails). A stage the data feeds in part is not held to it: meetings
     set by email outnumber the connects of a log that never says an email was answered."""
     tree = template.tree
-    part = partly_observed(template, actuals.sourced, actuals.by_month.sum().to_dict())
+    part = actuals.partly_observed(template)
     pairs = [(p, c, tree.formulas[p].op) for p, c in pairwise(template.chain)
              if tree.metrics[c].is_count and tree.metrics[p].is_count and c not in part]  # never yen against deals
     found = []

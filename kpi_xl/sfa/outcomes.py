@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kpi_xl.engine.observations import IMPLIES, LADDERS, LIST_IMPLIES, OUTCOMES, Observation
+from kpi_xl.engine.observations import CHANNEL, IMPLIES, LADDERS, LIST_IMPLIES, OUTCOMES, Observation
 from kpi_xl.sfa.context import Context
 from kpi_xl.sfa.findings import Finding, Rule
 from kpi_xl.sfa.header import Shape
 from kpi_xl.sfa.parsing import duration_unit, lookup_words, parse_durations, parse_flags
 from kpi_xl.sfa.vocabulary import LEAD_STAGES, NO_RESULT, key
 
-CALL_OUTCOMES = frozenset({Observation.REACHED, Observation.CONVERSATION, Observation.KEYMAN})
-EMAIL_OUTCOMES = frozenset({Observation.OPENED, Observation.CLICKED, Observation.REPLIED})
+CALL_OUTCOMES = frozenset(o for o, channel in CHANNEL.items() if channel is Observation.CALL)
+EMAIL_OUTCOMES = frozenset(o for o, channel in CHANNEL.items() if channel is Observation.EMAIL)
 # A stage's outcome: the stage names it, but for 商談中 (a meeting) and 対象外 (still a lead).
 STAGE_OUTCOME = {stage: Observation({"open": "meeting", "disqualified": "lead"}.get(stage, stage))
                  for stage in ("lead", "valid_lead", "mql", "sql", "open", "qualified", "won", "lost", "disqualified")}
