@@ -61,8 +61,9 @@ def read_plan_workbook(path: Path | str) -> PlanWorkbook:
         raise WorkbookError("wb_unreadable", path=str(path), reason=library_reason(exc)) from None
     if META_SHEET not in wb.sheetnames:
         raise WorkbookError("wb_not_plan", path=str(path), sheet=META_SHEET)
-    _typed_formulas(wb, path)
     meta = _meta(wb[META_SHEET])
+    _typed_formulas(wb, path, [wb[name] for key, name in meta.get("sheets", {}).items()
+                               if key in TYPED_SHEETS and name in wb.sheetnames])
     reader = _Reader(wb, meta)
     settings = reader.settings()
     try:
@@ -78,12 +79,18 @@ def read_plan_workbook(path: Path | str) -> PlanWorkbook:
     return PlanWorkbook(spec, options, reader.actuals(spec), settings)
 
 
-def _typed_formulas(wb: Workbook, path: Path) -> None:
-    """A formula a user typed into an input cell (=SUM(…) over their own sheet, =120*3) is read
-    as the value the spreadsheet computed for it — what the workbook's own formulas use — in
-    memory only; the workbook's formula cells (locked) are never read. A formula with no
-    computed value (a file no spreadsheet app has saved since) is named, not guessed."""
-    typed = [(ws.title, cell.coordinate) for ws in wb.worksheets for row in ws.iter_rows() for cell in row
+# The sheets review reads typed values from (a format-1 workbook's actuals are on its phase
+# sheets); the calendar's per-rep rows, thousands of formulas at 1,000 reps, are never looked at.
+TYPED_SHEETS = ("inputs", "holidays", "actuals", "launch", "growth", "stable")
+
+
+def _typed_formulas(wb: Workbook, path: Path, sheets: list[Worksheet]) -> None:
+    """A formula a user typed into an input cell of ``sheets`` (=SUM(…) over their own sheet,
+    =120*3) is read as the value the spreadsheet computed for it — what the workbook's own
+    formulas use — in memory only; the workbook's formula cells (locked) are never read. A
+    formula with no computed value (a file no spreadsheet app has saved since) is named, not
+    guessed."""
+    typed = [(ws.title, cell.coordinate) for ws in sheets for row in ws.iter_rows() for cell in row
              if isinstance(cell.value, str) and cell.value.startswith("=") and cell.protection.locked is False]
     if not typed:
         return
